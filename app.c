@@ -1,0 +1,432 @@
+/*
+ * The interactive application: wires the loop, the HTTP client, the Airflow
+ * client and source, the audit file and the terminal front end together.
+ * This file and main.c are the only ones that see every layer.
+ */
+
+#include "app.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "actions.h"
+#include "airflow.h"
+#include "audit.h"
+#include "config.h"
+#include "http.h"
+#include "model.h"
+#include "sanitize.h"
+#include "src_airflow.h"
+#include "tui.h"
+#include "util.h"
+
+#define APP_MESSAGE_MS 8000
+
+struct app {
+	uv_loop_t *loop;
+	const struct config *cfg;
+	int flags;
+	struct models models;
+	struct http *http;
+	struct airflow *af;
+	struct src_airflow *src;
+	struct audit *audit;
+	struct tui *tui;
+	uv_signal_t sig_int, sig_term, sig_hup;
+	uv_timer_t msg_timer;
+	char *message;
+	int message_level;
+	int quit;
+	int status;
+	/* The last action started, to refuse an identical one while it runs
+	 * (key repeat or a double press never runs an action twice). */
+	char *busy_action;
+};
+
+struct app_action_ctx {
+	struct app *app;
+	enum af_action act;
+	char *key;
+	char *target;
+	char *dag_id;
+};
+
+static void
+app_trace(const char *method, const char *url, long status, double ms,
+    int attempt, void *arg)
+{
+	struct app *app = arg;
+	char *what, st[32];
+	const char *path;
+
+	/* Show the path relative to the server; redact the query. */
+	path = strstr(url, "://");
+	path = path != NULL ? strchr(path + 3, '/') : NULL;
+	what = redact_text_dup(path != NULL ? path : url);
+	cmdlog_add(&app->models.cmdlog, method, what, status, ms);
+	if (status == 0)
+		snprintf(st, sizeof st, "no response (attempt %d)", attempt);
+	else
+		snprintf(st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms,
+		    attempt);
+	audit_record(app->audit, "http", what, method, st);
+	free(what);
+}
+
+static void
+app_signal_cb(uv_signal_t *h, int signum)
+{
+	struct app *app = h->data;
+
+	(void)signum;
+	app_quit(app);
+}
+
+static void
+app_msg_timer_cb(uv_timer_t *t)
+{
+	struct app *app = t->data;
+
+	free(app->message);
+	app->message = NULL;
+	if (app->tui != NULL)
+		tui_redraw(app->tui);
+}
+
+int
+app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
+    int flags, char **cause)
+{
+	struct app *app;
+	struct http_config hc;
+	struct airflow_config ac;
+	struct src_airflow_config sc;
+
+	app = xcalloc(1, sizeof *app);
+	app->loop = loop;
+	app->cfg = cfg;
+	app->flags = flags;
+	models_init(&app->models);
+	uv_timer_init(loop, &app->msg_timer);
+	app->msg_timer.data = app;
+
+	http_config_default(&hc);
+	hc.cacert = cfg->cacert;
+	hc.insecure = cfg->insecure > 0;
+	if (cfg->timeout_ms > 0)
+		hc.total_timeout_ms = cfg->timeout_ms;
+	if (http_create(&app->http, loop, &hc, cause) != 0)
+		goto fail;
+	http_set_trace(app->http, app_trace, app);
+	memset(&ac, 0, sizeof ac);
+	ac.url = cfg->airflow_url != NULL ? cfg->airflow_url
+					  : "http://localhost:8080";
+	ac.username = cfg->airflow_username;
+	ac.password = cfg->airflow_password;
+	ac.token = cfg->airflow_token;
+	if (airflow_create(&app->af, app->http, &ac, cause) != 0)
+		goto fail;
+	if (!(flags & APP_NO_SOURCES)) {
+		if (audit_open(&app->audit, loop, cfg->audit_path, cause) != 0)
+			goto fail;
+		memset(&sc, 0, sizeof sc);
+		sc.refresh_ms = cfg->refresh_ms;
+		sc.refresh_hidden_ms = cfg->refresh_hidden_ms;
+		if (src_airflow_create(&app->src, loop, app->af, &app->models,
+			&sc, cause) != 0)
+			goto fail;
+	}
+	if (!(flags & APP_NO_TUI)) {
+		uv_signal_init(loop, &app->sig_int);
+		uv_signal_init(loop, &app->sig_term);
+		uv_signal_init(loop, &app->sig_hup);
+		app->sig_int.data = app->sig_term.data = app->sig_hup.data = app;
+		uv_signal_start(&app->sig_int, app_signal_cb, SIGINT);
+		uv_signal_start(&app->sig_term, app_signal_cb, SIGTERM);
+		uv_signal_start(&app->sig_hup, app_signal_cb, SIGHUP);
+		if (tui_create(&app->tui, loop, app, cfg->theme, cause) != 0)
+			goto fail;
+	}
+	if (cfg->warning != NULL)
+		app_message(app, 1, "%s", cfg->warning);
+	*out = app;
+	return 0;
+fail:
+	app_free(app);
+	return -1;
+}
+
+static void
+app_close_cb(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void
+app_free(struct app *app)
+{
+	if (app == NULL)
+		return;
+	if (app->tui != NULL) {
+		tui_free(app->tui);
+		app->tui = NULL;
+	}
+	if (app->src != NULL)
+		src_airflow_free(app->src);
+	airflow_free(app->af);
+	http_free(app->http);
+	audit_close(app->audit);
+	if (!(app->flags & APP_NO_TUI)) {
+		uv_close((uv_handle_t *)&app->sig_int, app_close_cb);
+		uv_close((uv_handle_t *)&app->sig_term, app_close_cb);
+		uv_close((uv_handle_t *)&app->sig_hup, app_close_cb);
+	}
+	uv_close((uv_handle_t *)&app->msg_timer, app_close_cb);
+	/* Let every close callback run before the memory goes. */
+	uv_run(app->loop, UV_RUN_DEFAULT);
+	models_free(&app->models);
+	free(app->message);
+	free(app->busy_action);
+	free(app);
+}
+
+int
+app_run(struct app *app)
+{
+	while (!app->quit)
+		uv_run(app->loop, UV_RUN_ONCE);
+	return app->status;
+}
+
+struct models *
+app_models(struct app *app)
+{
+	return &app->models;
+}
+
+const struct config *
+app_config(struct app *app)
+{
+	return app->cfg;
+}
+
+void
+app_select_dag(struct app *app, const char *dag_id)
+{
+	if (app->src != NULL)
+		src_airflow_select_dag(app->src, dag_id);
+	else {
+		free(app->models.sel_dag);
+		app->models.sel_dag = dag_id != NULL ? xstrdup(dag_id) : NULL;
+	}
+}
+
+void
+app_select_run(struct app *app, const char *dag_id, const char *run_id)
+{
+	if (app->src != NULL)
+		src_airflow_select_run(app->src, dag_id, run_id);
+}
+
+void
+app_select_task(struct app *app, const char *task_id, int map_index,
+    int try_number)
+{
+	if (app->src != NULL)
+		src_airflow_select_task(app->src, task_id, map_index,
+		    try_number);
+}
+
+void
+app_select_xcom(struct app *app, const char *key, int map_index)
+{
+	if (app->src != NULL)
+		src_airflow_select_xcom(app->src, key, map_index);
+}
+
+void
+app_log_follow(struct app *app, int on)
+{
+	if (app->src != NULL)
+		src_airflow_log_follow(app->src, on);
+}
+
+int
+app_log_following(struct app *app)
+{
+	return app->src != NULL ? src_airflow_log_following(app->src) : 0;
+}
+
+void
+app_set_visible(struct app *app, int visible, int focused)
+{
+	if (app->src != NULL)
+		src_airflow_set_visible(app->src, visible, focused);
+}
+
+void
+app_refresh_now(struct app *app)
+{
+	if (app->src != NULL)
+		src_airflow_refresh_now(app->src);
+}
+
+int
+app_validate_conf(const char *conf, char **cause)
+{
+	return af_conf_validate(conf, cause);
+}
+
+int
+app_readonly(struct app *app)
+{
+	return app->cfg->readonly > 0;
+}
+
+static void
+app_action_done(int error, const char *message, const char *body,
+    size_t len, void *arg)
+{
+	struct app_action_ctx *c = arg;
+	struct app *app = c->app;
+
+	(void)body;
+	(void)len;
+	audit_record(app->audit, af_action_name(c->act), c->target,
+	    af_action_name(c->act), error ? message : "ok");
+	cmdlog_add(&app->models.cmdlog, "action", message, error ? 1 : 0, 0);
+	app_message(app, error ? 2 : 0, "%s", message);
+	if (app->busy_action != NULL && strcmp(app->busy_action, c->key) == 0) {
+		free(app->busy_action);
+		app->busy_action = NULL;
+	}
+	if (!error && app->src != NULL) {
+		/* Show the effect at once; a trigger selects its DAG. */
+		if (c->act == AF_ACT_TRIGGER && app->models.sel_dag != NULL &&
+		    strcmp(app->models.sel_dag, c->dag_id) != 0)
+			src_airflow_select_dag(app->src, c->dag_id);
+		src_airflow_refresh_now(app->src);
+	}
+	free(c->key);
+	free(c->target);
+	free(c->dag_id);
+	free(c);
+}
+
+int
+app_action(struct app *app, enum app_action act,
+    const struct app_action_args *a)
+{
+	static const enum af_action map[] = {
+		[APP_ACT_TRIGGER] = AF_ACT_TRIGGER,
+		[APP_ACT_PAUSE] = AF_ACT_PAUSE,
+		[APP_ACT_UNPAUSE] = AF_ACT_UNPAUSE,
+		[APP_ACT_CLEAR] = AF_ACT_CLEAR,
+		[APP_ACT_MARK_SUCCESS] = AF_ACT_MARK_SUCCESS,
+		[APP_ACT_MARK_FAILED] = AF_ACT_MARK_FAILED,
+	};
+	struct af_action_args x;
+	struct app_action_ctx *c;
+	char *cause = NULL, *key;
+	enum af_action fa;
+
+	if ((size_t)act >= nitems(map))
+		return -1;
+	fa = map[act];
+	memset(&x, 0, sizeof x);
+	x.dag_id = a->dag_id;
+	x.run_id = act == APP_ACT_TRIGGER ? NULL : a->run_id;
+	x.task_id = a->task_id;
+	x.map_index = a->map_index;
+	x.conf = a->conf;
+	key = af_action_target(fa, &x);
+	if (app_readonly(app)) {
+		app_message(app, 1, "read-only mode: %s %s refused",
+		    af_action_name(fa), key);
+		audit_record(app->audit, af_action_name(fa), key, "refused",
+		    "read-only mode");
+		free(key);
+		return -1;
+	}
+	if (airflow_api(app->af) == 0) {
+		app_message(app, 2, "%s %s: not connected to Airflow yet; wait "
+				    "for the status bar to show it up",
+		    af_action_name(fa), key);
+		free(key);
+		return -1;
+	}
+	if (app->busy_action != NULL && strcmp(app->busy_action, key) == 0) {
+		app_message(app, 1, "%s %s is already running",
+		    af_action_name(fa), key);
+		free(key);
+		return -1;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->app = app;
+	c->act = fa;
+	c->key = key;
+	c->target = xstrdup(key);
+	c->dag_id = xstrdup(a->dag_id != NULL ? a->dag_id : "");
+	if (af_action_start(app->af, fa, &x, app_action_done, c, &cause) ==
+	    NULL) {
+		app_message(app, 2, "%s", cause);
+		free(cause);
+		free(c->key);
+		free(c->target);
+		free(c->dag_id);
+		free(c);
+		return -1;
+	}
+	free(app->busy_action);
+	app->busy_action = xstrdup(key);
+	cmdlog_add(&app->models.cmdlog, "action",
+	    af_action_name(fa), -1, 0);
+	app_message(app, 0, "%s %s…", af_action_name(fa), c->target);
+	return 0;
+}
+
+void
+app_message(struct app *app, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw;
+
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(app->message);
+	app->message = sanitize_dup(raw, strlen(raw), 0);
+	free(raw);
+	app->message_level = level;
+	uv_timer_start(&app->msg_timer, app_msg_timer_cb,
+	    level == 2 ? APP_MESSAGE_MS * 2 : APP_MESSAGE_MS, 0);
+	if (app->tui != NULL)
+		tui_redraw(app->tui);
+}
+
+const char *
+app_current_message(struct app *app, int *level)
+{
+	if (level != NULL)
+		*level = app->message_level;
+	return app->message;
+}
+
+void
+app_quit(struct app *app)
+{
+	app->quit = 1;
+	uv_stop(app->loop);
+}
+
+void
+app_suspend(struct app *app)
+{
+	if (app->tui != NULL)
+		tui_suspend(app->tui);
+}

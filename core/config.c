@@ -1,0 +1,396 @@
+/*
+ * Configuration from flags, the environment and a TOML file. The TOML
+ * reader handles the subset snowdeck's file uses: [table] headers,
+ * key = "basic string" | 'literal string' | integer | true | false, and
+ * comments. Unknown tables and keys are ignored so that newer files work
+ * with older binaries; malformed lines are errors naming the line.
+ */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define CONFIG_MAX_FILE (1024 * 1024)
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->insecure = -1;
+	c->readonly = -1;
+	c->refresh_ms = -1;
+	c->refresh_hidden_ms = -1;
+	c->timeout_ms = -1;
+}
+
+static void
+config_free_secret(char *s)
+{
+	if (s != NULL)
+		memset(s, 0, strlen(s));
+	free(s);
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->airflow_url);
+	free(c->airflow_username);
+	config_free_secret(c->airflow_password);
+	config_free_secret(c->airflow_token);
+	free(c->cacert);
+	free(c->theme);
+	free(c->audit_path);
+	free(c->log_path);
+	free(c->config_path);
+	free(c->warning);
+	memset(c, 0, sizeof *c);
+}
+
+/* Kinds of value a key takes. */
+enum config_kind { CONFIG_STR, CONFIG_INT, CONFIG_BOOL };
+
+struct config_key {
+	const char *table;
+	const char *key;
+	enum config_kind kind;
+	size_t offset;
+	int secret;
+};
+
+#define CONFIG_OFF(f) offsetof(struct config, f)
+static const struct config_key config_keys[] = {
+	{ "airflow", "url", CONFIG_STR, CONFIG_OFF(airflow_url), 0 },
+	{ "airflow", "username", CONFIG_STR, CONFIG_OFF(airflow_username), 0 },
+	{ "airflow", "password", CONFIG_STR, CONFIG_OFF(airflow_password), 1 },
+	{ "airflow", "token", CONFIG_STR, CONFIG_OFF(airflow_token), 1 },
+	{ "airflow", "cacert", CONFIG_STR, CONFIG_OFF(cacert), 0 },
+	{ "airflow", "insecure", CONFIG_BOOL, CONFIG_OFF(insecure), 0 },
+	{ "ui", "theme", CONFIG_STR, CONFIG_OFF(theme), 0 },
+	{ "ui", "refresh_ms", CONFIG_INT, CONFIG_OFF(refresh_ms), 0 },
+	{ "ui", "refresh_hidden_ms", CONFIG_INT,
+	    CONFIG_OFF(refresh_hidden_ms), 0 },
+	{ "ui", "readonly", CONFIG_BOOL, CONFIG_OFF(readonly), 0 },
+	{ "http", "timeout_ms", CONFIG_INT, CONFIG_OFF(timeout_ms), 0 },
+	{ "audit", "path", CONFIG_STR, CONFIG_OFF(audit_path), 0 },
+};
+
+/* Parses a quoted string at *p (after the opening quote) into out. */
+static int
+config_parse_string(const char **p, const char *end, char quote,
+    struct buf *out)
+{
+	const char *s = *p;
+
+	while (s < end && *s != quote) {
+		if (*s == '\n')
+			return -1;
+		if (quote == '"' && *s == '\\') {
+			if (++s >= end)
+				return -1;
+			switch (*s) {
+			case 'n':
+				buf_addc(out, '\n');
+				break;
+			case 't':
+				buf_addc(out, '\t');
+				break;
+			case '"':
+			case '\\':
+				buf_addc(out, *s);
+				break;
+			default:
+				return -1;
+			}
+			s++;
+			continue;
+		}
+		buf_addc(out, *s++);
+	}
+	if (s >= end)
+		return -1;
+	*p = s + 1;
+	return 0;
+}
+
+/* Whether only spaces or a comment remain before the end of the line. */
+static int
+config_rest_empty(const char *p, const char *end)
+{
+	while (p < end && *p != '\n' && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p >= end || *p == '\n' || *p == '#';
+}
+
+int
+config_parse_toml(struct config *c, const char *text, size_t len,
+    int only_unset, char **cause)
+{
+	const char *p = text, *end = text + len, *eol, *k0;
+	char table[64] = "";
+	char key[64];
+	struct buf val;
+	int line = 0, isstr;
+	size_t i, n;
+
+	buf_init(&val);
+	while (p < end) {
+		line++;
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p == eol || *p == '#') {
+			p = eol + (eol < end);
+			continue;
+		}
+		if (*p == '[') {
+			k0 = ++p;
+			while (p < eol && *p != ']')
+				p++;
+			n = (size_t)(p - k0);
+			if (p >= eol || n == 0 || n >= sizeof table ||
+			    !config_rest_empty(p + 1, eol))
+				goto bad;
+			memcpy(table, k0, n);
+			table[n] = '\0';
+			p = eol + (eol < end);
+			continue;
+		}
+		k0 = p;
+		while (p < eol && (isalnum((unsigned char)*p) || *p == '_' ||
+				      *p == '-'))
+			p++;
+		n = (size_t)(p - k0);
+		if (n == 0 || n >= sizeof key)
+			goto bad;
+		memcpy(key, k0, n);
+		key[n] = '\0';
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= eol || *p++ != '=')
+			goto bad;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		buf_reset(&val);
+		isstr = 0;
+		if (p < eol && (*p == '"' || *p == '\'')) {
+			char q = *p++;
+
+			if (config_parse_string(&p, eol, q, &val) != 0)
+				goto bad;
+			isstr = 1;
+		} else {
+			k0 = p;
+			while (p < eol && !isspace((unsigned char)*p) && *p != '#')
+				p++;
+			if (p == k0)
+				goto bad;
+			buf_add(&val, k0, (size_t)(p - k0));
+		}
+		if (!config_rest_empty(p, eol))
+			goto bad;
+		for (i = 0; i < nitems(config_keys); i++) {
+			const struct config_key *ck = &config_keys[i];
+			char *base = (char *)c + ck->offset;
+
+			if (strcmp(ck->table, table) != 0 ||
+			    strcmp(ck->key, key) != 0)
+				continue;
+			if (ck->kind == CONFIG_STR) {
+				char **sp = (char **)(void *)base;
+
+				if (!isstr)
+					goto bad;
+				if (only_unset && *sp != NULL)
+					break;
+				if (ck->secret)
+					config_free_secret(*sp);
+				else
+					free(*sp);
+				*sp = xstrdup(val.data != NULL ? val.data : "");
+			} else if (ck->kind == CONFIG_BOOL) {
+				int *ip = (int *)(void *)base;
+
+				if (isstr || (strcmp(val.data, "true") != 0 &&
+						 strcmp(val.data, "false") != 0))
+					goto bad;
+				if (!only_unset || *ip == -1)
+					*ip = strcmp(val.data, "true") == 0;
+			} else {
+				char *ep;
+				long v;
+
+				if (isstr)
+					goto bad;
+				errno = 0;
+				v = strtol(val.data, &ep, 10);
+				if (errno != 0 || *ep != '\0' || v < 0 ||
+				    v > 86400000)
+					goto bad;
+				if (ck->offset == CONFIG_OFF(timeout_ms)) {
+					long *lp = (long *)(void *)base;
+
+					if (!only_unset || *lp == -1)
+						*lp = v;
+				} else if (!only_unset || *(int *)(void *)base == -1)
+					*(int *)(void *)base = (int)v;
+			}
+			break;
+		}
+		p = eol + (eol < end);
+	}
+	buf_free(&val);
+	return 0;
+bad:
+	buf_free(&val);
+	if (cause != NULL)
+		*cause = xasprintf("line %d: not a valid setting", line);
+	return -1;
+}
+
+static void
+config_env_str(char **dst, const char *name)
+{
+	const char *v = getenv(name);
+
+	if (*dst == NULL && v != NULL && *v != '\0')
+		*dst = xstrdup(v);
+}
+
+static int
+config_env_bool(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	return strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0 &&
+	    strcasecmp(v, "no") != 0;
+}
+
+void
+config_from_env(struct config *c)
+{
+	int b;
+
+	config_env_str(&c->airflow_url, "SNOWDECK_AIRFLOW_URL");
+	config_env_str(&c->airflow_username, "SNOWDECK_AIRFLOW_USERNAME");
+	config_env_str(&c->airflow_password, "SNOWDECK_AIRFLOW_PASSWORD");
+	config_env_str(&c->airflow_token, "SNOWDECK_AIRFLOW_TOKEN");
+	config_env_str(&c->theme, "SNOWDECK_THEME");
+	config_env_str(&c->audit_path, "SNOWDECK_AUDIT");
+	config_env_str(&c->cacert, "SNOWDECK_CACERT");
+	if (c->readonly == -1 && (b = config_env_bool("SNOWDECK_READONLY")) != -1)
+		c->readonly = b;
+}
+
+int
+config_load_file(struct config *c, const char *path, char **cause)
+{
+	char *def = NULL, *data = NULL;
+	const char *home;
+	struct stat st;
+	int fd, rc = -1;
+	ssize_t n;
+	size_t got = 0;
+
+	if (path == NULL) {
+		if ((home = getenv("XDG_CONFIG_HOME")) != NULL && *home != '\0')
+			def = xasprintf("%s/snowdeck/config.toml", home);
+		else if ((home = getenv("HOME")) != NULL)
+			def = xasprintf("%s/.config/snowdeck/config.toml", home);
+		else
+			return 0;
+		path = def;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (def != NULL && errno == ENOENT) {
+			free(def);
+			return 0;
+		}
+		if (cause != NULL)
+			*cause = xasprintf("cannot read %s: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_FILE) {
+		if (cause != NULL)
+			*cause = xasprintf("%s is not a regular file under 1 MiB",
+			    path);
+		close(fd);
+		goto out;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, data + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	data[got] = '\0';
+	if (config_parse_toml(c, data, got, 1, cause) != 0) {
+		char *inner = cause != NULL ? *cause : NULL;
+
+		if (cause != NULL)
+			*cause = xasprintf("%s: %s", path, inner);
+		free(inner);
+		goto out;
+	}
+	free(c->config_path);
+	c->config_path = xstrdup(path);
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 &&
+	    (strstr(data, "password") != NULL || strstr(data, "token") != NULL)) {
+		free(c->warning);
+		c->warning = xasprintf("%s holds a secret and others can read "
+				       "it: chmod 600 %s",
+		    path, path);
+	}
+	rc = 0;
+out:
+	if (data != NULL)
+		memset(data, 0, got);
+	free(data);
+	free(def);
+	return rc;
+}
+
+void
+config_finish(struct config *c)
+{
+	const char *home, *state;
+
+	if (c->airflow_url == NULL)
+		c->airflow_url = xstrdup("http://localhost:8080");
+	if (c->theme == NULL)
+		c->theme = xstrdup("default");
+	if (c->insecure == -1)
+		c->insecure = 0;
+	if (c->readonly == -1)
+		c->readonly = 0;
+	if (c->refresh_ms <= 0)
+		c->refresh_ms = 2000;
+	if (c->refresh_hidden_ms <= 0)
+		c->refresh_hidden_ms = 10000;
+	if (c->timeout_ms <= 0)
+		c->timeout_ms = 30000;
+	if (c->audit_path == NULL) {
+		if ((state = getenv("XDG_STATE_HOME")) != NULL && *state != '\0')
+			c->audit_path = xasprintf("%s/snowdeck/audit.jsonl",
+			    state);
+		else if ((home = getenv("HOME")) != NULL)
+			c->audit_path = xasprintf(
+			    "%s/.local/state/snowdeck/audit.jsonl", home);
+	}
+}

@@ -1,0 +1,260 @@
+/*
+ * snowdeck: a terminal operations console for Airflow and Snowflake.
+ * Parses the command line, loads the configuration and runs either the
+ * interactive console or one headless command.
+ */
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "app.h"
+#include "cli.h"
+#include "config.h"
+#include "tui.h"
+#include "util.h"
+
+static const char main_usage[] =
+    "usage: snowdeck [options]                 open the console\n"
+    "       snowdeck [options] COMMAND ...     run one command headless\n"
+    "\n"
+    "commands:\n"
+    "  get dags                          list DAGs\n"
+    "  get runs [DAG]                    DAG runs, newest first (all DAGs "
+    "without DAG)\n"
+    "  get tasks DAG RUN                 task instances of a run\n"
+    "  get xcom DAG RUN TASK [KEY]       XCom entries, or one value\n"
+    "  get log DAG RUN TASK [TRY]        a task log (latest try by default)\n"
+    "  trigger DAG [--conf JSON] [--run-id ID]\n"
+    "  pause DAG | unpause DAG\n"
+    "  clear DAG RUN TASK                clear (retry) a task instance\n"
+    "  mark-success DAG RUN TASK | mark-failed DAG RUN TASK\n"
+    "\n"
+    "options:\n"
+    "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
+    "                       http://localhost:8080)\n"
+    "  -o, --output FMT     table (default) or json\n"
+    "  --conf JSON          trigger: the run's conf object\n"
+    "  --run-id ID          trigger: the new run's id (default generated)\n"
+    "  --limit N            get runs: at most N runs\n"
+    "  --readonly           disable every action\n"
+    "  --cacert FILE        CA bundle for a private CA\n"
+    "  --insecure           do not verify TLS certificates (shown in red)\n"
+    "  --theme NAME|FILE    colour theme (default, light, mono)\n"
+    "  --refresh MS         refresh interval of the focused pane\n"
+    "  --timeout MS         total timeout of one request\n"
+    "  --audit FILE         audit file (default "
+    "~/.local/state/snowdeck/audit.jsonl)\n"
+    "  --config FILE        configuration file (default "
+    "~/.config/snowdeck/config.toml)\n"
+    "  -V, --version        print the version\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "environment: SNOWDECK_AIRFLOW_URL, SNOWDECK_AIRFLOW_USERNAME,\n"
+    "SNOWDECK_AIRFLOW_PASSWORD, SNOWDECK_AIRFLOW_TOKEN, SNOWDECK_READONLY,\n"
+    "SNOWDECK_THEME, SNOWDECK_AUDIT, NO_COLOR.\n";
+
+enum {
+	OPT_AIRFLOW_URL = 256,
+	OPT_CONF,
+	OPT_RUN_ID,
+	OPT_LIMIT,
+	OPT_READONLY,
+	OPT_CACERT,
+	OPT_INSECURE,
+	OPT_THEME,
+	OPT_REFRESH,
+	OPT_TIMEOUT,
+	OPT_AUDIT,
+	OPT_CONFIG,
+};
+
+static const struct option main_options[] = {
+	{ "airflow-url", required_argument, NULL, OPT_AIRFLOW_URL },
+	{ "output", required_argument, NULL, 'o' },
+	{ "conf", required_argument, NULL, OPT_CONF },
+	{ "run-id", required_argument, NULL, OPT_RUN_ID },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "audit", required_argument, NULL, OPT_AUDIT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A crash restores the terminal first, then dies with the same signal. */
+static void
+main_crash(int sig)
+{
+	tui_emergency_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static long
+main_number(const char *s, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		fprintf(stderr, "snowdeck: %s must be a whole number\n", what);
+		exit(2);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct cli_options opts;
+	const char *config_path = NULL;
+	char *cause = NULL;
+	struct app *app = NULL;
+	uv_loop_t loop;
+	int ch, status;
+
+	config_init(&cfg);
+	memset(&opts, 0, sizeof opts);
+	/* "+" stops at the first non-option only for the console; commands
+	 * take options anywhere, so permute (the default). */
+	while ((ch = getopt_long(argc, argv, "o:Vh", main_options, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case OPT_AIRFLOW_URL:
+			free(cfg.airflow_url);
+			cfg.airflow_url = xstrdup(optarg);
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				opts.json = 1;
+			else if (strcmp(optarg, "table") != 0) {
+				fprintf(stderr, "snowdeck: -o takes table or "
+						"json\n");
+				return 2;
+			}
+			break;
+		case OPT_CONF:
+			opts.conf = optarg;
+			break;
+		case OPT_RUN_ID:
+			opts.run_id = optarg;
+			break;
+		case OPT_LIMIT:
+			opts.limit = (unsigned long)main_number(optarg,
+			    "--limit");
+			break;
+		case OPT_READONLY:
+			cfg.readonly = 1;
+			break;
+		case OPT_CACERT:
+			free(cfg.cacert);
+			cfg.cacert = xstrdup(optarg);
+			break;
+		case OPT_INSECURE:
+			cfg.insecure = 1;
+			break;
+		case OPT_THEME:
+			free(cfg.theme);
+			cfg.theme = xstrdup(optarg);
+			break;
+		case OPT_REFRESH:
+			cfg.refresh_ms = (int)main_number(optarg, "--refresh");
+			break;
+		case OPT_TIMEOUT:
+			cfg.timeout_ms = main_number(optarg, "--timeout");
+			break;
+		case OPT_AUDIT:
+			free(cfg.audit_path);
+			cfg.audit_path = xstrdup(optarg);
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
+		case 'V':
+			printf("snowdeck %s (libcurl %s, libuv %s)\n",
+			    SNOWDECK_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+			    uv_version_string());
+			config_free(&cfg);
+			return 0;
+		case 'h':
+			fputs(main_usage, stdout);
+			config_free(&cfg);
+			return 0;
+		default:
+			fputs(main_usage, stderr);
+			config_free(&cfg);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	config_from_env(&cfg);
+	if (config_load_file(&cfg, config_path, &cause) != 0) {
+		fprintf(stderr, "snowdeck: %s\n", cause);
+		free(cause);
+		config_free(&cfg);
+		return 2;
+	}
+	config_finish(&cfg);
+	if (cfg.warning != NULL && argc > 0)
+		fprintf(stderr, "snowdeck: warning: %s\n", cfg.warning);
+
+	curl_global_init(CURL_GLOBAL_ALL);
+	if (argc > 0) {
+		if (!cli_is_command(argv[0])) {
+			fprintf(stderr, "snowdeck: unknown command \"%s\" (see "
+					"snowdeck --help)\n",
+			    argv[0]);
+			status = 2;
+		} else
+			status = cli_run(&cfg, &opts, argc, argv);
+		curl_global_cleanup();
+		config_free(&cfg);
+		return status;
+	}
+
+	if (!isatty(STDOUT_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
+		fprintf(stderr, "snowdeck: no terminal: run a command such as "
+				"'snowdeck get dags' instead\n");
+		curl_global_cleanup();
+		config_free(&cfg);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGSEGV, main_crash);
+	signal(SIGBUS, main_crash);
+	signal(SIGFPE, main_crash);
+	signal(SIGILL, main_crash);
+	signal(SIGABRT, main_crash);
+	uv_loop_init(&loop);
+	if (app_create(&app, &loop, &cfg, 0, &cause) != 0) {
+		tui_emergency_restore();
+		fprintf(stderr, "snowdeck: %s\n", cause);
+		free(cause);
+		status = 1;
+	} else {
+		status = app_run(app);
+		app_free(app);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&loop) != 0)
+		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
+	curl_global_cleanup();
+	config_free(&cfg);
+	return status;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Integration suites: faults against a scripted double, then the real
+# Airflow 3 and Airflow 2 (installed into cached venvs and started on
+# loopback by tests/airflow/harness.sh). --quick runs Airflow 3 only with a
+# shorter list (used under ASan and valgrind). Never skips: a server that
+# cannot be installed or started fails the run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+export SNOWDECK_BIN=${SNOWDECK_BIN:-$root/snowdeck}
+harness=$root/tests/airflow/harness.sh
+state=$(mktemp -d /tmp/snowdeck-it.XXXXXX)
+pids=()
+
+cleanup() {
+	for d in "$state"/af*; do
+		[ -d "$d" ] && "$harness" stop "$d" >/dev/null 2>&1 || true
+	done
+	rm -rf "$state"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+fail=0
+python3 "$here/test_faults.py" || fail=1
+
+majors="3 2"
+[ $quick -eq 1 ] && majors="3"
+for major in $majors; do
+	"$harness" install "$major"
+done
+for major in $majors; do
+	port=$(free_port)
+	mkdir -p "$state/af$major"
+	"$harness" start "$major" "$port" "$state/af$major"
+	echo "$port" > "$state/af$major/port"
+done
+for major in $majors; do
+	port=$(cat "$state/af$major/port")
+	"$harness" wait "$major" "$port" 300
+	AF_URL=http://127.0.0.1:$port AF_MAJOR=$major AF_QUICK=$quick \
+	    python3 "$here/test_airflow.py" || fail=1
+done
+exit $fail
