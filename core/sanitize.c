@@ -498,16 +498,17 @@ redact_pair(struct redact *r, size_t i, size_t j)
 	char q, sep;
 
 	if (i > 0 && (r->s[i - 1] == '"' || r->s[i - 1] == '\'')) {
+		/* A quoted key; without its closing quote, a plain one. */
 		q = r->s[i - 1];
 		esc = i > 1 && r->s[i - 2] == '\\';
 		if (esc && k + 1 < r->len && r->s[k] == '\\' &&
-		    r->s[k + 1] == q)
+		    r->s[k + 1] == q) {
 			k += 2;
-		else if (!esc && k < r->len && r->s[k] == q)
+			quoted = 1;
+		} else if (!esc && k < r->len && r->s[k] == q) {
 			k++;
-		else
-			return 0;
-		quoted = 1;
+			quoted = 1;
+		}
 	}
 	while (k < r->len && (r->s[k] == ' ' || r->s[k] == '\t'))
 		k++;

@@ -9,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SNOWDECK_CACHE:-$HOME/.cache/snowdeck}
-AF3=3.2.2
+AF3=3.1.8
 AF2=2.10.5
 
 version() { [ "$1" = 3 ] && echo $AF3 || echo $AF2; }

@@ -1,6 +1,7 @@
 /* Unit tests: Airflow parsers, models, time formatting, config, actions. */
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,7 +176,7 @@ START_TEST(test_xcom_value_render)
 	/* A JSON string holding JSON is shown parsed; the cap truncates. */
 	buf_init(&out);
 	ck_assert_int_eq(json_af_xcom_value_parse(
-			     "{\"value\":\"[1,2,3,4,5,6,7,8,9,10]\"}", 33, 12,
+			     "{\"value\":\"[1,2,3,4,5,6,7,8,9,10]\"}", 34, 12,
 			     &out, &trunc, NULL),
 	    0);
 	ck_assert_int_eq(trunc, 1);
@@ -213,7 +214,7 @@ START_TEST(test_log_parse)
 	free(tok);
 	ck_assert_str_eq(out.data, "*** Found\nline 'two'\n");
 	buf_reset(&out);
-	ck_assert_int_eq(json_af_log_parse("raw\x1b[2Jtext", 12, 1, 1, &out,
+	ck_assert_int_eq(json_af_log_parse("raw\x1b[2Jtext", 11, 1, 1, &out,
 			     &tok, NULL),
 	    0);
 	ck_assert_ptr_null(tok);
@@ -228,21 +229,22 @@ START_TEST(test_error_messages)
 
 	m = json_af_error_message("{\"detail\":\"Dag with id: x was not "
 				  "found\"}",
-	    39);
+	    41);
 	ck_assert_str_eq(m, "Dag with id: x was not found");
 	free(m);
 	m = json_af_error_message("{\"type\":\"t\",\"title\":\"DAG not found\","
 				  "\"detail\":\"no x\",\"status\":404}",
-	    57);
+	    65);
 	ck_assert_str_eq(m, "DAG not found: no x");
 	free(m);
 	m = json_af_error_message(
 	    "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\","
 	    "\"logical_date\"],\"msg\":\"Field required\"}]}",
-	    85);
+	    84);
 	ck_assert_str_eq(m, "Field required at [\"body\",\"logical_date\"]");
 	free(m);
-	m = json_af_error_message("<html>\x1b[31mbad</html>", 21);
+	m = json_af_error_message("<html>\x1b[31mbad</html>",
+	    21);
 	ck_assert_str_eq(m, "<html>bad</html>");
 	free(m);
 }
@@ -254,21 +256,24 @@ START_TEST(test_version_token)
 
 	ck_assert_int_eq(json_af_version_parse("{\"version\":\"3.2.2\","
 					       "\"git_version\":null}",
-			     39, &v, NULL),
+	    38, &v, NULL),
 	    0);
 	ck_assert_str_eq(v, "3.2.2");
 	free(v);
-	ck_assert_int_eq(json_af_token_parse("{\"access_token\":\"abc\"}", 22,
+	ck_assert_int_eq(json_af_token_parse("{\"access_token\":\"abc\"}",
+	    22,
 			     &t, NULL),
 	    0);
 	ck_assert_str_eq(t, "abc");
 	free(t);
-	ck_assert_int_eq(json_af_token_parse("{\"jwt_token\":\"x\"}", 17, &t,
+	ck_assert_int_eq(json_af_token_parse("{\"jwt_token\":\"x\"}",
+	    17, &t,
 			     NULL),
 	    0);
 	ck_assert_str_eq(t, "x");
 	free(t);
-	ck_assert_int_eq(json_af_token_parse("{}", 2, &t, &cause), -1);
+	ck_assert_int_eq(json_af_token_parse("{}",
+	    2, &t, &cause), -1);
 	ck_assert_ptr_null(t);
 	free(cause);
 }
