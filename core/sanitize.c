@@ -494,21 +494,20 @@ static size_t
 redact_pair(struct redact *r, size_t i, size_t j)
 {
 	size_t k = j, v, e, w;
-	int quoted = 0, esc = 0;
+	int quoted = 0, esc;
 	char q, sep;
 
-	if (i > 0 && (r->s[i - 1] == '"' || r->s[i - 1] == '\'')) {
-		/* A quoted key; without its closing quote, a plain one. */
-		q = r->s[i - 1];
-		esc = i > 1 && r->s[i - 2] == '\\';
-		if (esc && k + 1 < r->len && r->s[k] == '\\' &&
-		    r->s[k + 1] == q) {
-			k += 2;
-			quoted = 1;
-		} else if (!esc && k < r->len && r->s[k] == q) {
-			k++;
-			quoted = 1;
-		}
+	/*
+	 * A closing quote makes it a quoted key; the opening one is not
+	 * looked at, so that a mask's quote before a key changes nothing.
+	 */
+	if (k + 1 < r->len && r->s[k] == '\\' &&
+	    (r->s[k + 1] == '"' || r->s[k + 1] == '\'')) {
+		k += 2;
+		quoted = 1;
+	} else if (k < r->len && (r->s[k] == '"' || r->s[k] == '\'')) {
+		k++;
+		quoted = 1;
 	}
 	while (k < r->len && (r->s[k] == ' ' || r->s[k] == '\t'))
 		k++;
@@ -635,12 +634,13 @@ size_t
 redact_text_append(struct buf *out, const char *s, size_t len)
 {
 	struct redact r = { out, s, len, 0, 0 };
-	size_t i = 0, j, k;
+	size_t i = 0, j, k, base;
 	unsigned char c;
 	int boundary, basic;
 
 	if (out->data == NULL)
 		buf_add(out, "", 0);
+	base = out->len;
 	while (i < len) {
 		c = (unsigned char)s[i];
 		if (c == '-' && (k = redact_pem(&r, i)) != i) {
@@ -652,7 +652,12 @@ redact_text_append(struct buf *out, const char *s, size_t len)
 			i += k;
 			continue;
 		}
-		boundary = i == 0 || !redact_is_ident((unsigned char)s[i - 1]);
+		/*
+		 * Words start after what was written, not what was read: a
+		 * second pass over the output then sees the same words.
+		 */
+		boundary = out->len == base ||
+		    !redact_is_ident((unsigned char)out->data[out->len - 1]);
 		if (!boundary || !redact_is_ident(c)) {
 			buf_addc(out, (char)c);
 			i++;

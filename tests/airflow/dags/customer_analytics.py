@@ -1,4 +1,4 @@
-"""Fixture mirroring the seed's customer_analytics DAG ids and task ids."""
+"""Airflow DAG. Fixture mirroring the seed's customer_analytics DAG ids and task ids."""
 from datetime import datetime
 
 from _compat import dag, task, task_group

@@ -1,4 +1,4 @@
-"""Hostile output for snowdeck's tests: escapes, bidi controls and invalid
+"""Airflow DAG. Hostile output for snowdeck's tests: escapes, bidi controls and invalid
 UTF-8 in a log and an XCom, a failing task and a large XCom."""
 import os
 import sys

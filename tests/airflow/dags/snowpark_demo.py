@@ -1,4 +1,4 @@
-"""Fixture mirroring the seed's snowpark_demo DAG ids and task ids (small,
+"""Airflow DAG. Fixture mirroring the seed's snowpark_demo DAG ids and task ids (small,
 local work; no Snowflake)."""
 from datetime import datetime
 
