@@ -145,7 +145,8 @@ app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
 		uv_signal_init(loop, &app->sig_int);
 		uv_signal_init(loop, &app->sig_term);
 		uv_signal_init(loop, &app->sig_hup);
-		app->sig_int.data = app->sig_term.data = app->sig_hup.data = app;
+		app->sig_int.data = app->sig_term.data = app->sig_hup.data =
+		    app;
 		uv_signal_start(&app->sig_int, app_signal_cb, SIGINT);
 		uv_signal_start(&app->sig_term, app_signal_cb, SIGTERM);
 		uv_signal_start(&app->sig_hup, app_signal_cb, SIGHUP);
@@ -234,12 +235,12 @@ app_select_run(struct app *app, const char *dag_id, const char *run_id)
 }
 
 void
-app_select_task(struct app *app, const char *task_id, int map_index,
-    int try_number)
+app_select_task(
+    struct app *app, const char *task_id, int map_index, int try_number)
 {
 	if (app->src != NULL)
-		src_airflow_select_task(app->src, task_id, map_index,
-		    try_number);
+		src_airflow_select_task(
+		    app->src, task_id, map_index, try_number);
 }
 
 void
@@ -289,8 +290,8 @@ app_readonly(struct app *app)
 }
 
 static void
-app_action_done(int error, const char *message, const char *body,
-    size_t len, void *arg)
+app_action_done(
+    int error, const char *message, const char *body, size_t len, void *arg)
 {
 	struct app_action_ctx *c = arg;
 	struct app *app = c->app;
@@ -319,8 +320,8 @@ app_action_done(int error, const char *message, const char *body,
 }
 
 int
-app_action(struct app *app, enum app_action act,
-    const struct app_action_args *a)
+app_action(
+    struct app *app, enum app_action act, const struct app_action_args *a)
 {
 	static const enum af_action map[] = {
 		[APP_ACT_TRIGGER] = AF_ACT_TRIGGER,
@@ -354,8 +355,9 @@ app_action(struct app *app, enum app_action act,
 		return -1;
 	}
 	if (airflow_api(app->af) == 0) {
-		app_message(app, 2, "%s %s: not connected to Airflow yet; wait "
-				    "for the status bar to show it up",
+		app_message(app, 2,
+		    "%s %s: not connected to Airflow yet; wait "
+		    "for the status bar to show it up",
 		    af_action_name(fa), key);
 		free(key);
 		return -1;
@@ -384,8 +386,7 @@ app_action(struct app *app, enum app_action act,
 	}
 	free(app->busy_action);
 	app->busy_action = xstrdup(key);
-	cmdlog_add(&app->models.cmdlog, "action",
-	    af_action_name(fa), -1, 0);
+	cmdlog_add(&app->models.cmdlog, "action", af_action_name(fa), -1, 0);
 	app_message(app, 0, "%s %s…", af_action_name(fa), c->target);
 	return 0;
 }

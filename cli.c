@@ -43,16 +43,22 @@ struct cli {
 	char **args;
 	int nargs;
 	int status;
-	struct buf text;	/* value or log text */
+	struct buf text; /* value or log text */
 	size_t raw_len;
-	char *value_json;	/* xcom value for -o json (redacted) */
+	char *value_json; /* xcom value for -o json (redacted) */
 	char *log_token;
 	int log_try;
 };
 
 static const char *const cli_commands[] = {
-	"get", "trigger", "pause", "unpause", "clear", "mark-success",
-	"mark-failed", NULL,
+	"get",
+	"trigger",
+	"pause",
+	"unpause",
+	"clear",
+	"mark-success",
+	"mark-failed",
+	NULL,
 };
 
 int
@@ -88,8 +94,8 @@ cli_trace(const char *method, const char *url, long status, double ms,
 	path = strstr(url, "://");
 	path = path != NULL ? strchr(path + 3, '/') : NULL;
 	what = redact_text_dup(path != NULL ? path : url);
-	snprintf(st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms,
-	    attempt);
+	snprintf(
+	    st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms, attempt);
 	audit_record(c->audit, "http", what, method, st);
 	free(what);
 }
@@ -199,12 +205,13 @@ cli_print_dags(struct cli *c)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "dag_id", d->v[i].dag_id);
 			cJSON_AddBoolToObject(o, "is_paused", d->v[i].paused);
-			cJSON_AddStringToObject(o, "schedule", d->v[i].schedule);
+			cJSON_AddStringToObject(
+			    o, "schedule", d->v[i].schedule);
 			cli_time_json(o, "next_run", d->v[i].next_run);
 			cJSON_AddStringToObject(o, "tags", d->v[i].tags);
 			cJSON_AddStringToObject(o, "owners", d->v[i].owners);
-			cJSON_AddBoolToObject(o, "has_import_errors",
-			    d->v[i].import_errors);
+			cJSON_AddBoolToObject(
+			    o, "has_import_errors", d->v[i].import_errors);
 			cJSON_AddItemToArray(arr, o);
 		}
 		o = cJSON_CreateObject();
@@ -242,10 +249,12 @@ cli_print_runs(struct cli *c)
 		for (i = 0; i < r->n; i++) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "dag_id", r->v[i].dag_id);
-			cJSON_AddStringToObject(o, "dag_run_id", r->v[i].run_id);
-			cJSON_AddStringToObject(o, "state",
-			    af_state_name(r->v[i].state));
-			cJSON_AddStringToObject(o, "run_type", r->v[i].run_type);
+			cJSON_AddStringToObject(
+			    o, "dag_run_id", r->v[i].run_id);
+			cJSON_AddStringToObject(
+			    o, "state", af_state_name(r->v[i].state));
+			cJSON_AddStringToObject(
+			    o, "run_type", r->v[i].run_type);
 			cli_time_json(o, "logical_date", r->v[i].logical_date);
 			cli_time_json(o, "run_after", r->v[i].run_after);
 			cli_time_json(o, "start_date", r->v[i].start_date);
@@ -273,8 +282,8 @@ cli_print_runs(struct cli *c)
 		rows[i][4] = cli_time_cell(r->v[i].logical_date);
 		rows[i][5] = cli_time_cell(r->v[i].start_date);
 		rows[i][6] = cli_time_cell(r->v[i].end_date);
-		rows[i][7] = cli_dur_cell(r->v[i].start_date, r->v[i].end_date,
-		    now);
+		rows[i][7] =
+		    cli_dur_cell(r->v[i].start_date, r->v[i].end_date, now);
 	}
 	cli_table(hdr, 8, rows, r->n);
 	cli_rows_free(rows, r->n, 8);
@@ -295,24 +304,25 @@ cli_print_tasks(struct cli *c)
 		for (i = 0; i < t->n; i++) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "task_id", t->v[i].task_id);
-			cJSON_AddNumberToObject(o, "map_index", t->v[i].map_index);
+			cJSON_AddNumberToObject(
+			    o, "map_index", t->v[i].map_index);
 			if (t->v[i].state == AF_NONE)
 				cJSON_AddNullToObject(o, "state");
 			else
-				cJSON_AddStringToObject(o, "state",
-				    af_state_name(t->v[i].state));
-			cJSON_AddNumberToObject(o, "try_number",
-			    t->v[i].try_number);
-			if (t->v[i].operator != NULL)
-				cJSON_AddStringToObject(o, "operator",
-				    t->v[i].operator);
+				cJSON_AddStringToObject(
+				    o, "state", af_state_name(t->v[i].state));
+			cJSON_AddNumberToObject(
+			    o, "try_number", t->v[i].try_number);
+			if (t->v[i].operator!= NULL)
+				cJSON_AddStringToObject(
+				    o, "operator", t->v[i].operator);
 			else
 				cJSON_AddNullToObject(o, "operator");
 			cli_time_json(o, "start_date", t->v[i].start_date);
 			cli_time_json(o, "end_date", t->v[i].end_date);
 			if (t->v[i].duration >= 0)
-				cJSON_AddNumberToObject(o, "duration",
-				    t->v[i].duration);
+				cJSON_AddNumberToObject(
+				    o, "duration", t->v[i].duration);
 			else
 				cJSON_AddNullToObject(o, "duration");
 			cJSON_AddItemToArray(arr, o);
@@ -354,7 +364,8 @@ cli_print_xcoms(struct cli *c)
 		for (i = 0; i < x->n; i++) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "key", x->v[i].key);
-			cJSON_AddNumberToObject(o, "map_index", x->v[i].map_index);
+			cJSON_AddNumberToObject(
+			    o, "map_index", x->v[i].map_index);
 			cli_time_json(o, "timestamp", x->v[i].timestamp);
 			cJSON_AddItemToArray(arr, o);
 		}
@@ -378,8 +389,8 @@ cli_print_xcoms(struct cli *c)
 /* ---- command steps ----------------------------------------------------- */
 
 static int
-cli_dags_page(const char *b, size_t l, struct af_page *p, void *arg,
-    char **cause)
+cli_dags_page(
+    const char *b, size_t l, struct af_page *p, void *arg, char **cause)
 {
 	struct cli *c = arg;
 
@@ -387,8 +398,8 @@ cli_dags_page(const char *b, size_t l, struct af_page *p, void *arg,
 }
 
 static int
-cli_runs_page(const char *b, size_t l, struct af_page *p, void *arg,
-    char **cause)
+cli_runs_page(
+    const char *b, size_t l, struct af_page *p, void *arg, char **cause)
 {
 	struct cli *c = arg;
 
@@ -396,8 +407,8 @@ cli_runs_page(const char *b, size_t l, struct af_page *p, void *arg,
 }
 
 static int
-cli_tis_page(const char *b, size_t l, struct af_page *p, void *arg,
-    char **cause)
+cli_tis_page(
+    const char *b, size_t l, struct af_page *p, void *arg, char **cause)
 {
 	struct cli *c = arg;
 
@@ -405,8 +416,8 @@ cli_tis_page(const char *b, size_t l, struct af_page *p, void *arg,
 }
 
 static int
-cli_xcoms_page(const char *b, size_t l, struct af_page *p, void *arg,
-    char **cause)
+cli_xcoms_page(
+    const char *b, size_t l, struct af_page *p, void *arg, char **cause)
 {
 	struct cli *c = arg;
 
@@ -454,9 +465,9 @@ cli_value_done(const struct af_result *r, void *arg)
 	}
 	if (c->opts->json) {
 		root = cJSON_ParseWithLength(r->body, r->len);
-		v = root != NULL ? cJSON_DetachItemFromObjectCaseSensitive(root,
-					 "value")
-				 : NULL;
+		v = root != NULL
+			? cJSON_DetachItemFromObjectCaseSensitive(root, "value")
+			: NULL;
 		if (v == NULL) {
 			cJSON_Delete(root);
 			cli_fail(c, "the XCom entry has no value");
@@ -497,7 +508,7 @@ cli_log_done(const struct af_result *r, void *arg)
 		return;
 	}
 	text = r->content_type != NULL &&
-	    strncmp(r->content_type, "text/", 5) == 0;
+	       strncmp(r->content_type, "text/", 5) == 0;
 	if (json_af_log_parse(r->body, r->len, airflow_api(c->af), text,
 		&c->text, &token, &cause) != 0) {
 		cli_fail(c, cause);
@@ -518,8 +529,8 @@ cli_log_done(const struct af_result *r, void *arg)
 		cJSON_AddStringToObject(doc, "dag_run_id", c->args[1]);
 		cJSON_AddStringToObject(doc, "task_id", c->args[2]);
 		cJSON_AddNumberToObject(doc, "try_number", c->log_try);
-		cJSON_AddStringToObject(doc, "content",
-		    c->text.data != NULL ? c->text.data : "");
+		cJSON_AddStringToObject(
+		    doc, "content", c->text.data != NULL ? c->text.data : "");
 		cli_print_json(doc);
 	} else if (c->text.len > 0)
 		fwrite(c->text.data, 1, c->text.len, stdout);
@@ -568,8 +579,8 @@ cli_tis_for_log_done(const struct af_result *r, void *arg)
 }
 
 static void
-cli_action_done(int error, const char *message, const char *body,
-    size_t len, void *arg)
+cli_action_done(
+    int error, const char *message, const char *body, size_t len, void *arg)
 {
 	struct cli *c = arg;
 	char *target;
@@ -625,8 +636,8 @@ cli_ready(const struct af_result *r, void *arg)
 		    cli_dags_page, cli_list_done, c);
 		break;
 	case CLI_GET_RUNS:
-		path = airflow_path("/dags", c->nargs > 0 ? c->args[0] : "~",
-		    "/dagRuns", NULL);
+		path = airflow_path(
+		    "/dags", c->nargs > 0 ? c->args[0] : "~", "/dagRuns", NULL);
 		airflow_list(c->af, path,
 		    airflow_api(c->af) == 1 ? "order_by=-execution_date"
 					    : "order_by=-run_after",
@@ -635,14 +646,14 @@ cli_ready(const struct af_result *r, void *arg)
 	case CLI_GET_TASKS:
 		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", NULL);
-		airflow_list(c->af, path, NULL, 0, cli_tis_page, cli_list_done,
-		    c);
+		airflow_list(
+		    c->af, path, NULL, 0, cli_tis_page, cli_list_done, c);
 		break;
 	case CLI_GET_XCOM:
 		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", c->args[2], "/xcomEntries", NULL);
-		airflow_list(c->af, path, NULL, 0, cli_xcoms_page,
-		    cli_list_done, c);
+		airflow_list(
+		    c->af, path, NULL, 0, cli_xcoms_page, cli_list_done, c);
 		break;
 	case CLI_GET_XCOM_VALUE:
 		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
@@ -650,8 +661,8 @@ cli_ready(const struct af_result *r, void *arg)
 		    NULL);
 		query = xstrdup(airflow_api(c->af) == 1 ? "stringify=false"
 							: "map_index=-1");
-		airflow_call(c->af, "GET", path, query, NULL, 0,
-		    cli_value_done, c);
+		airflow_call(
+		    c->af, "GET", path, query, NULL, 0, cli_value_done, c);
 		break;
 	case CLI_GET_LOG:
 		if (c->log_try > 0) {
@@ -667,8 +678,8 @@ cli_ready(const struct af_result *r, void *arg)
 		memset(&x, 0, sizeof x);
 		x.dag_id = c->args[0];
 		x.run_id = c->act == AF_ACT_TRIGGER ? c->opts->run_id
-		    : c->nargs > 1			? c->args[1]
-							: NULL;
+			   : c->nargs > 1           ? c->args[1]
+						    : NULL;
 		x.task_id = c->nargs > 2 ? c->args[2] : NULL;
 		x.map_index = -1;
 		x.conf = c->opts->conf;
@@ -708,7 +719,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	buf_init(&c.text);
 	if (strcmp(argv[0], "get") == 0) {
 		if (argc < 2)
-			return cli_usage("get what? dags, runs, tasks, xcom, log");
+			return cli_usage(
+			    "get what? dags, runs, tasks, xcom, log");
 		what = argv[1];
 		c.args = argv + 2;
 		c.nargs = n = argc - 2;
@@ -747,13 +759,14 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		else if (strcmp(argv[0], "mark-failed") == 0 && n == 3)
 			c.act = AF_ACT_MARK_FAILED;
 		else
-			return cli_usage("usage: trigger DAG [--conf JSON] "
-					 "[--run-id ID] | pause DAG | unpause "
-					 "DAG | clear DAG RUN TASK | "
-					 "mark-success|mark-failed DAG RUN TASK");
+			return cli_usage(
+			    "usage: trigger DAG [--conf JSON] "
+			    "[--run-id ID] | pause DAG | unpause "
+			    "DAG | clear DAG RUN TASK | "
+			    "mark-success|mark-failed DAG RUN TASK");
 		if (cfg->readonly > 0) {
-			fprintf(stderr, "snowdeck: read-only mode: %s refused\n",
-			    argv[0]);
+			fprintf(stderr,
+			    "snowdeck: read-only mode: %s refused\n", argv[0]);
 			models_free(&c.m);
 			return 3;
 		}

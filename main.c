@@ -131,8 +131,8 @@ main(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	/* "+" stops at the first non-option only for the console; commands
 	 * take options anywhere, so permute (the default). */
-	while ((ch = getopt_long(argc, argv, "o:Vh", main_options, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "o:Vh", main_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_AIRFLOW_URL:
 			free(cfg.airflow_url);
@@ -154,8 +154,8 @@ main(int argc, char **argv)
 			opts.run_id = optarg;
 			break;
 		case OPT_LIMIT:
-			opts.limit = (unsigned long)main_number(optarg,
-			    "--limit");
+			opts.limit =
+			    (unsigned long)main_number(optarg, "--limit");
 			break;
 		case OPT_READONLY:
 			cfg.readonly = 1;
@@ -186,7 +186,8 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("snowdeck %s (libcurl %s, libuv %s)\n",
-			    SNOWDECK_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+			    SNOWDECK_VERSION,
+			    curl_version_info(CURLVERSION_NOW)->version,
 			    uv_version_string());
 			config_free(&cfg);
 			return 0;
@@ -217,8 +218,9 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_ALL);
 	if (argc > 0) {
 		if (!cli_is_command(argv[0])) {
-			fprintf(stderr, "snowdeck: unknown command \"%s\" (see "
-					"snowdeck --help)\n",
+			fprintf(stderr,
+			    "snowdeck: unknown command \"%s\" (see "
+			    "snowdeck --help)\n",
 			    argv[0]);
 			status = 2;
 		} else

@@ -49,8 +49,8 @@ af_action_target(enum af_action a, const struct af_action_args *x)
 		if (x->map_index >= 0)
 			return xasprintf("dag %s run %s task %s[%d]", x->dag_id,
 			    x->run_id, x->task_id, x->map_index);
-		return xasprintf("dag %s run %s task %s", x->dag_id, x->run_id,
-		    x->task_id);
+		return xasprintf(
+		    "dag %s run %s task %s", x->dag_id, x->run_id, x->task_id);
 	}
 }
 
@@ -104,8 +104,8 @@ actions_done(const struct af_result *r, void *arg)
 	else if (c->act == AF_ACT_TRIGGER)
 		msg = xasprintf("triggered %s: run %s", c->target, c->run_id);
 	else
-		msg = xasprintf("%s %s: done", af_action_name(c->act),
-		    c->target);
+		msg =
+		    xasprintf("%s %s: done", af_action_name(c->act), c->target);
 	if (c->cb != NULL)
 		c->cb(err, msg, r->body, r->len, c->arg);
 	free(msg);
@@ -132,7 +132,8 @@ af_action_start(struct airflow *af, enum af_action act,
 	}
 	if (act >= AF_ACT_CLEAR && (x->run_id == NULL || x->task_id == NULL)) {
 		if (cause != NULL)
-			*cause = xstrdup("a task action needs a run and a task");
+			*cause =
+			    xstrdup("a task action needs a run and a task");
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -152,9 +153,10 @@ af_action_start(struct airflow *af, enum af_action act,
 		/* Airflow 3 requires the key, even when null. */
 		if (api != 1)
 			cJSON_AddNullToObject(body, "logical_date");
-		if (x->conf != NULL && strspn(x->conf, " \t\r\n") <
-		    strlen(x->conf))
-			cJSON_AddItemToObject(body, "conf", cJSON_Parse(x->conf));
+		if (x->conf != NULL &&
+		    strspn(x->conf, " \t\r\n") < strlen(x->conf))
+			cJSON_AddItemToObject(
+			    body, "conf", cJSON_Parse(x->conf));
 		break;
 	case AF_ACT_PAUSE:
 	case AF_ACT_UNPAUSE:
@@ -164,21 +166,21 @@ af_action_start(struct airflow *af, enum af_action act,
 		cJSON_AddBoolToObject(body, "is_paused", act == AF_ACT_PAUSE);
 		break;
 	case AF_ACT_CLEAR:
-		path = airflow_path("/dags", x->dag_id, "/clearTaskInstances",
-		    NULL);
+		path = airflow_path(
+		    "/dags", x->dag_id, "/clearTaskInstances", NULL);
 		cJSON_AddFalseToObject(body, "dry_run");
 		cJSON_AddStringToObject(body, "dag_run_id", x->run_id);
 		ids = cJSON_AddArrayToObject(body, "task_ids");
 		if (x->map_index >= 0 && api == 2) {
 			pair = cJSON_CreateArray();
-			cJSON_AddItemToArray(pair,
-			    cJSON_CreateString(x->task_id));
-			cJSON_AddItemToArray(pair,
-			    cJSON_CreateNumber(x->map_index));
+			cJSON_AddItemToArray(
+			    pair, cJSON_CreateString(x->task_id));
+			cJSON_AddItemToArray(
+			    pair, cJSON_CreateNumber(x->map_index));
 			cJSON_AddItemToArray(ids, pair);
 		} else
-			cJSON_AddItemToArray(ids,
-			    cJSON_CreateString(x->task_id));
+			cJSON_AddItemToArray(
+			    ids, cJSON_CreateString(x->task_id));
 		cJSON_AddFalseToObject(body, "only_failed");
 		cJSON_AddTrueToObject(body, "reset_dag_runs");
 		break;
@@ -203,8 +205,8 @@ af_action_start(struct airflow *af, enum af_action act,
 	cJSON_Delete(body);
 	/* Every action here is safe to resend: a trigger carries our run
 	 * id, the rest set absolute states. */
-	op = airflow_call(af, method, path, query, txt, AF_IDEMPOTENT,
-	    actions_done, c);
+	op = airflow_call(
+	    af, method, path, query, txt, AF_IDEMPOTENT, actions_done, c);
 	cJSON_free(txt);
 	free(path);
 	free(query);

@@ -26,7 +26,7 @@
 #define AIRFLOW_PAGE 100
 
 enum airflow_state {
-	AIRFLOW_UNKNOWN,	/* nothing tried yet, or reset */
+	AIRFLOW_UNKNOWN, /* nothing tried yet, or reset */
 	AIRFLOW_DETECTING,
 	AIRFLOW_READY,
 };
@@ -39,28 +39,28 @@ struct af_op {
 	char *body;
 	int flags;
 	af_done_cb done;
-	af_page_cb page;	/* list ops only */
+	af_page_cb page; /* list ops only */
 	void *arg;
 	struct http_req *req;
-	int waiting;		/* queued until the API is known */
-	int relogin;		/* already retried after a 401 */
-	size_t offset;		/* list: items fetched so far */
+	int waiting;   /* queued until the API is known */
+	int relogin;   /* already retried after a 401 */
+	size_t offset; /* list: items fetched so far */
 	size_t max_items;
-	struct af_op *next;	/* in airflow.ops */
+	struct af_op *next; /* in airflow.ops */
 };
 
 struct airflow {
 	struct http *http;
-	char *url;		/* without a trailing '/' */
+	char *url; /* without a trailing '/' */
 	char *username;
 	char *password;
-	char *token;		/* bearer (configured or from /auth/token) */
+	char *token; /* bearer (configured or from /auth/token) */
 	int token_configured;
-	int api;		/* 0, 1 or 2 */
+	int api; /* 0, 1 or 2 */
 	char *version;
 	enum airflow_state state;
 	struct http_req *detect_req;
-	int detect_step;	/* 0 v2 version, 1 v1 version, 2 token */
+	int detect_step; /* 0 v2 version, 1 v1 version, 2 token */
 	struct af_op *ops;
 };
 
@@ -76,9 +76,10 @@ airflow_create(struct airflow **out, struct http *http,
 
 	if (cfg->url == NULL || strncmp(cfg->url, "http", 4) != 0) {
 		if (cause != NULL)
-			*cause = xasprintf("Airflow URL \"%s\" is not an http(s) "
-					   "URL: set --airflow-url",
-			    cfg->url != NULL ? cfg->url : "");
+			*cause =
+			    xasprintf("Airflow URL \"%s\" is not an http(s) "
+				      "URL: set --airflow-url",
+				cfg->url != NULL ? cfg->url : "");
 		return -1;
 	}
 	af = xcalloc(1, sizeof *af);
@@ -233,9 +234,10 @@ airflow_detect_cause(struct airflow *af, const struct http_response *r)
 		    r->cause != NULL ? r->cause : "no response");
 	if (r->status == 401 || r->status == 403) {
 		msg = json_af_error_message(r->body, r->body_len);
-		s = xasprintf("Airflow at %s rejected the credentials (%ld %s): "
-			      "check SNOWDECK_AIRFLOW_USERNAME/PASSWORD or "
-			      "SNOWDECK_AIRFLOW_TOKEN",
+		s = xasprintf(
+		    "Airflow at %s rejected the credentials (%ld %s): "
+		    "check SNOWDECK_AIRFLOW_USERNAME/PASSWORD or "
+		    "SNOWDECK_AIRFLOW_TOKEN",
 		    af->url, r->status, msg);
 		free(msg);
 		return s;
@@ -252,7 +254,7 @@ static int
 airflow_is_json(const struct http_response *r)
 {
 	return r->content_type != NULL &&
-	    strstr(r->content_type, "json") != NULL;
+	       strstr(r->content_type, "json") != NULL;
 }
 
 static void
@@ -263,11 +265,11 @@ airflow_detect_done(const struct http_response *r, void *arg)
 
 	af->detect_req = NULL;
 	switch (af->detect_step) {
-	case 0:	/* GET /api/v2/version */
-	case 1:	/* GET /api/v1/version */
+	case 0: /* GET /api/v2/version */
+	case 1: /* GET /api/v1/version */
 		if (!r->error && r->status == 200 && airflow_is_json(r) &&
-		    json_af_version_parse(r->body, r->body_len, &version,
-			NULL) == 0) {
+		    json_af_version_parse(
+			r->body, r->body_len, &version, NULL) == 0) {
 			free(af->version);
 			af->version = version;
 			af->api = af->detect_step == 0 ? 2 : 1;
@@ -288,10 +290,10 @@ airflow_detect_done(const struct http_response *r, void *arg)
 		}
 		cause = airflow_detect_cause(af, r);
 		break;
-	case 2:	/* POST /auth/token */
+	case 2: /* POST /auth/token */
 		if (!r->error && (r->status == 200 || r->status == 201) &&
-		    json_af_token_parse(r->body, r->body_len, &token,
-			NULL) == 0) {
+		    json_af_token_parse(r->body, r->body_len, &token, NULL) ==
+			0) {
 			free(af->token);
 			af->token = token;
 			af->state = AIRFLOW_READY;
@@ -336,8 +338,8 @@ airflow_detect(struct airflow *af)
 		char *txt;
 
 		cJSON_AddStringToObject(o, "username", af->username);
-		cJSON_AddStringToObject(o, "password",
-		    af->password != NULL ? af->password : "");
+		cJSON_AddStringToObject(
+		    o, "password", af->password != NULL ? af->password : "");
 		txt = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);
 		if (txt != NULL) {
@@ -437,8 +439,8 @@ airflow_call_done(const struct http_response *r, void *arg)
 			if (cause == NULL)
 				cause = xstrdup("the page could not be read");
 			msg = cause;
-			cause = xasprintf("%s %s: %s", op->method, op->path,
-			    msg);
+			cause =
+			    xasprintf("%s %s: %s", op->method, op->path, msg);
 			free(msg);
 		} else {
 			op->offset += page.count;
@@ -479,8 +481,8 @@ airflow_send(struct af_op *op)
 		limit = AIRFLOW_PAGE;
 		if (op->max_items != 0 && op->max_items - op->offset < limit)
 			limit = op->max_items - op->offset;
-		buf_printf(&url, "?limit=%zu&offset=%zu%s%s", limit,
-		    op->offset, op->query != NULL ? "&" : "",
+		buf_printf(&url, "?limit=%zu&offset=%zu%s%s", limit, op->offset,
+		    op->query != NULL ? "&" : "",
 		    op->query != NULL ? op->query : "");
 	} else if (op->query != NULL)
 		buf_printf(&url, "?%s", op->query);
@@ -518,8 +520,7 @@ airflow_send(struct af_op *op)
 
 static struct af_op *
 airflow_op_new(struct airflow *af, const char *method, const char *path,
-    const char *query, const char *body, int flags, af_done_cb done,
-    void *arg)
+    const char *query, const char *body, int flags, af_done_cb done, void *arg)
 {
 	struct af_op *op;
 
@@ -539,8 +540,7 @@ airflow_op_new(struct airflow *af, const char *method, const char *path,
 
 struct af_op *
 airflow_call(struct airflow *af, const char *method, const char *path,
-    const char *query, const char *body, int flags, af_done_cb done,
-    void *arg)
+    const char *query, const char *body, int flags, af_done_cb done, void *arg)
 {
 	struct af_op *op;
 

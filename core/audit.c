@@ -28,7 +28,7 @@ struct audit {
 	uv_file fd;
 	char *user;
 	char *host;
-	struct audit_line *head, *tail;	/* queued, head in flight if busy */
+	struct audit_line *head, *tail; /* queued, head in flight if busy */
 	int busy;
 	uv_fs_t req;
 	uv_buf_t buf;
@@ -50,8 +50,7 @@ audit_mkdirs(const char *path)
 }
 
 int
-audit_open(struct audit **out, uv_loop_t *loop, const char *path,
-    char **cause)
+audit_open(struct audit **out, uv_loop_t *loop, const char *path, char **cause)
 {
 	struct audit *a;
 	struct passwd *pw;
@@ -62,8 +61,8 @@ audit_open(struct audit **out, uv_loop_t *loop, const char *path,
 	a->fd = -1;
 	if (path != NULL) {
 		audit_mkdirs(path);
-		a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		    0600);
+		a->fd =
+		    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (a->fd == -1) {
 			if (cause != NULL)
 				*cause = xasprintf("cannot open the audit file "
@@ -141,8 +140,8 @@ audit_kick(struct audit *a)
 	a->busy = 1;
 	a->buf = uv_buf_init(a->head->text, (unsigned)strlen(a->head->text));
 	a->req.data = a;
-	if (uv_fs_write(a->loop, &a->req, a->fd, &a->buf, 1, -1,
-		audit_write_cb) != 0) {
+	if (uv_fs_write(
+		a->loop, &a->req, a->fd, &a->buf, 1, -1, audit_write_cb) != 0) {
 		a->busy = 0;
 	}
 }
@@ -156,8 +155,8 @@ audit_record(struct audit *a, const char *action, const char *target,
 	if (a == NULL || a->fd == -1)
 		return;
 	l = xcalloc(1, sizeof *l);
-	l->text = audit_format(util_wall(), a->user, a->host, action, target,
-	    request, result);
+	l->text = audit_format(
+	    util_wall(), a->user, a->host, action, target, request, result);
 	if (a->tail != NULL)
 		a->tail->next = l;
 	else

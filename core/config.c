@@ -79,8 +79,8 @@ static const struct config_key config_keys[] = {
 	{ "airflow", "insecure", CONFIG_BOOL, CONFIG_OFF(insecure), 0 },
 	{ "ui", "theme", CONFIG_STR, CONFIG_OFF(theme), 0 },
 	{ "ui", "refresh_ms", CONFIG_INT, CONFIG_OFF(refresh_ms), 0 },
-	{ "ui", "refresh_hidden_ms", CONFIG_INT,
-	    CONFIG_OFF(refresh_hidden_ms), 0 },
+	{ "ui", "refresh_hidden_ms", CONFIG_INT, CONFIG_OFF(refresh_hidden_ms),
+	    0 },
 	{ "ui", "readonly", CONFIG_BOOL, CONFIG_OFF(readonly), 0 },
 	{ "http", "timeout_ms", CONFIG_INT, CONFIG_OFF(timeout_ms), 0 },
 	{ "audit", "path", CONFIG_STR, CONFIG_OFF(audit_path), 0 },
@@ -88,8 +88,8 @@ static const struct config_key config_keys[] = {
 
 /* Parses a quoted string at *p (after the opening quote) into out. */
 static int
-config_parse_string(const char **p, const char *end, char quote,
-    struct buf *out)
+config_parse_string(
+    const char **p, const char *end, char quote, struct buf *out)
 {
 	const char *s = *p;
 
@@ -170,8 +170,8 @@ config_parse_toml(struct config *c, const char *text, size_t len,
 			continue;
 		}
 		k0 = p;
-		while (p < eol && (isalnum((unsigned char)*p) || *p == '_' ||
-				      *p == '-'))
+		while (p < eol &&
+		       (isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
 			p++;
 		n = (size_t)(p - k0);
 		if (n == 0 || n >= sizeof key)
@@ -194,7 +194,8 @@ config_parse_toml(struct config *c, const char *text, size_t len,
 			isstr = 1;
 		} else {
 			k0 = p;
-			while (p < eol && !isspace((unsigned char)*p) && *p != '#')
+			while (
+			    p < eol && !isspace((unsigned char)*p) && *p != '#')
 				p++;
 			if (p == k0)
 				goto bad;
@@ -224,8 +225,9 @@ config_parse_toml(struct config *c, const char *text, size_t len,
 			} else if (ck->kind == CONFIG_BOOL) {
 				int *ip = (int *)(void *)base;
 
-				if (isstr || (strcmp(val.data, "true") != 0 &&
-						 strcmp(val.data, "false") != 0))
+				if (isstr ||
+				    (strcmp(val.data, "true") != 0 &&
+					strcmp(val.data, "false") != 0))
 					goto bad;
 				if (!only_unset || *ip == -1)
 					*ip = strcmp(val.data, "true") == 0;
@@ -245,7 +247,8 @@ config_parse_toml(struct config *c, const char *text, size_t len,
 
 					if (!only_unset || *lp == -1)
 						*lp = v;
-				} else if (!only_unset || *(int *)(void *)base == -1)
+				} else if (!only_unset ||
+					   *(int *)(void *)base == -1)
 					*(int *)(void *)base = (int)v;
 			}
 			break;
@@ -278,7 +281,7 @@ config_env_bool(const char *name)
 	if (v == NULL || *v == '\0')
 		return -1;
 	return strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0 &&
-	    strcasecmp(v, "no") != 0;
+	       strcasecmp(v, "no") != 0;
 }
 
 void
@@ -293,7 +296,8 @@ config_from_env(struct config *c)
 	config_env_str(&c->theme, "SNOWDECK_THEME");
 	config_env_str(&c->audit_path, "SNOWDECK_AUDIT");
 	config_env_str(&c->cacert, "SNOWDECK_CACERT");
-	if (c->readonly == -1 && (b = config_env_bool("SNOWDECK_READONLY")) != -1)
+	if (c->readonly == -1 &&
+	    (b = config_env_bool("SNOWDECK_READONLY")) != -1)
 		c->readonly = b;
 }
 
@@ -311,7 +315,8 @@ config_load_file(struct config *c, const char *path, char **cause)
 		if ((home = getenv("XDG_CONFIG_HOME")) != NULL && *home != '\0')
 			def = xasprintf("%s/snowdeck/config.toml", home);
 		else if ((home = getenv("HOME")) != NULL)
-			def = xasprintf("%s/.config/snowdeck/config.toml", home);
+			def =
+			    xasprintf("%s/.config/snowdeck/config.toml", home);
 		else
 			return 0;
 		path = def;
@@ -322,21 +327,21 @@ config_load_file(struct config *c, const char *path, char **cause)
 			return 0;
 		}
 		if (cause != NULL)
-			*cause = xasprintf("cannot read %s: %s", path,
-			    strerror(errno));
+			*cause = xasprintf(
+			    "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > CONFIG_MAX_FILE) {
 		if (cause != NULL)
-			*cause = xasprintf("%s is not a regular file under 1 MiB",
-			    path);
+			*cause = xasprintf(
+			    "%s is not a regular file under 1 MiB", path);
 		close(fd);
 		goto out;
 	}
 	data = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size &&
-	    (n = read(fd, data + got, (size_t)st.st_size - got)) > 0)
+	       (n = read(fd, data + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
 	close(fd);
 	data[got] = '\0';
@@ -351,7 +356,8 @@ config_load_file(struct config *c, const char *path, char **cause)
 	free(c->config_path);
 	c->config_path = xstrdup(path);
 	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 &&
-	    (strstr(data, "password") != NULL || strstr(data, "token") != NULL)) {
+	    (strstr(data, "password") != NULL ||
+		strstr(data, "token") != NULL)) {
 		free(c->warning);
 		c->warning = xasprintf("%s holds a secret and others can read "
 				       "it: chmod 600 %s",
@@ -386,9 +392,10 @@ config_finish(struct config *c)
 	if (c->timeout_ms <= 0)
 		c->timeout_ms = 30000;
 	if (c->audit_path == NULL) {
-		if ((state = getenv("XDG_STATE_HOME")) != NULL && *state != '\0')
-			c->audit_path = xasprintf("%s/snowdeck/audit.jsonl",
-			    state);
+		if ((state = getenv("XDG_STATE_HOME")) != NULL &&
+		    *state != '\0')
+			c->audit_path =
+			    xasprintf("%s/snowdeck/audit.jsonl", state);
 		else if ((home = getenv("HOME")) != NULL)
 			c->audit_path = xasprintf(
 			    "%s/.local/state/snowdeck/audit.jsonl", home);

@@ -45,7 +45,7 @@
 #include "util.h"
 
 #define container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 #ifndef CURL_WRITEFUNC_ERROR
 #define CURL_WRITEFUNC_ERROR 0 /* before libcurl 7.87 */
@@ -57,14 +57,14 @@
 #define HTTP_HEADER_MAX 512
 
 enum http_state {
-	HTTP_REQ_STARTING,	/* waiting for a zero timer to start */
-	HTTP_REQ_RUNNING,	/* easy handle in the multi */
-	HTTP_REQ_WAITING,	/* retry timer running */
-	HTTP_REQ_FAILING,	/* could not start; error delivered by timer */
-	HTTP_REQ_TRACING,	/* trace callback running; easy detached */
-	HTTP_REQ_DELIVERING,	/* done callback running */
-	HTTP_REQ_CANCELLED,	/* no callback will run; easy may linger */
-	HTTP_REQ_CLOSED,	/* timer closing; freed in its close cb */
+	HTTP_REQ_STARTING,   /* waiting for a zero timer to start */
+	HTTP_REQ_RUNNING,    /* easy handle in the multi */
+	HTTP_REQ_WAITING,    /* retry timer running */
+	HTTP_REQ_FAILING,    /* could not start; error delivered by timer */
+	HTTP_REQ_TRACING,    /* trace callback running; easy detached */
+	HTTP_REQ_DELIVERING, /* done callback running */
+	HTTP_REQ_CANCELLED,  /* no callback will run; easy may linger */
+	HTTP_REQ_CLOSED,     /* timer closing; freed in its close cb */
 };
 
 /* One curl socket watched by libuv. */
@@ -80,20 +80,20 @@ struct http_req {
 	struct http *http;
 	TAILQ_ENTRY(http_req) entry;
 	enum http_state state;
-	uv_timer_t timer;	/* start, retry and deferred failure */
-	CURL *easy;		/* while RUNNING (or CANCELLED inside curl) */
+	uv_timer_t timer; /* start, retry and deferred failure */
+	CURL *easy;       /* while RUNNING (or CANCELLED inside curl) */
 
 	char *method;
 	char *url;
-	char *url_safe;		/* without user info and query, for causes */
-	char *origin;		/* scheme://host[:port], for causes */
+	char *url_safe; /* without user info and query, for causes */
+	char *origin;   /* scheme://host[:port], for causes */
 	struct curl_slist *headers;
 	char *body;
 	size_t body_len;
 	char *userpwd;
 	char *unix_socket;
 	int flags;
-	long timeout_ms;	/* 0 = none */
+	long timeout_ms; /* 0 = none */
 	int (*chunk_cb)(const char *, size_t, void *);
 	http_done_cb done;
 	void *arg;
@@ -105,11 +105,11 @@ struct http_req {
 	struct buf resp;
 	char *content_type;
 	char *retry_after;
-	char *cause;		/* FAILING: the error to deliver */
+	char *cause; /* FAILING: the error to deliver */
 	int too_large;
 	int chunk_abort;
-	int chunks;		/* chunks delivered to chunk_cb */
-	int doomed;		/* failed by a multi error */
+	int chunks; /* chunks delivered to chunk_cb */
+	int doomed; /* failed by a multi error */
 	char errbuf[CURL_ERROR_SIZE];
 };
 TAILQ_HEAD(http_reqs, http_req);
@@ -117,7 +117,7 @@ TAILQ_HEAD(http_reqs, http_req);
 struct http {
 	uv_loop_t *loop;
 	CURLM *multi;
-	uv_timer_t timer;	/* CURLMOPT_TIMERFUNCTION */
+	uv_timer_t timer; /* CURLMOPT_TIMERFUNCTION */
 	struct http_socks socks;
 	struct http_reqs reqs;
 
@@ -137,12 +137,12 @@ struct http {
 	uint64_t bytes_total;
 	uint64_t requests_total;
 	uint64_t rng;
-	int poll_error;		/* last uv error from the socket callback */
+	int poll_error; /* last uv error from the socket callback */
 
-	int in_curl;		/* inside curl_multi_socket_action() */
-	int depth;		/* inside one of our libuv callbacks */
-	int reap;		/* cancelled requests still hold easy handles */
-	int dying;		/* http_free() called; destroy on leave */
+	int in_curl; /* inside curl_multi_socket_action() */
+	int depth;   /* inside one of our libuv callbacks */
+	int reap;    /* cancelled requests still hold easy handles */
+	int dying;   /* http_free() called; destroy on leave */
 };
 
 static void http_destroy(struct http *);
@@ -250,7 +250,7 @@ http_random(struct http *http)
 	x ^= x >> 27;
 	http->rng = x;
 	return (double)((x * 2685821657736338717ULL) >> 11) /
-	    9007199254740992.0;
+	       9007199254740992.0;
 }
 
 /* Formats a duration as "30 s" or "0.3 s" into b. */
@@ -335,7 +335,7 @@ http_req_is_idempotent(const struct http_req *req)
 	if (req->flags & HTTP_IDEMPOTENT)
 		return 1;
 	return strcmp(req->method, "GET") == 0 ||
-	    strcmp(req->method, "HEAD") == 0;
+	       strcmp(req->method, "HEAD") == 0;
 }
 
 static int
@@ -358,8 +358,7 @@ http_result_is_transient(CURLcode rc)
 static int
 http_status_is_transient(long status)
 {
-	return status == 429 || status == 502 || status == 503 ||
-	    status == 504;
+	return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
 /* ---- curl callbacks for one transfer ------------------------------------ */
@@ -535,8 +534,7 @@ http_req_deliver(struct http_req *req, long status, const char *cause)
 
 /* Explains a failed transfer in a sentence. Owned by the caller. */
 static char *
-http_req_cause(struct http_req *req, CURLcode rc, long os_errno,
-    int connected)
+http_req_cause(struct http_req *req, CURLcode rc, long os_errno, int connected)
 {
 	struct http *http = req->http;
 	const char *detail, *u = req->url_safe, *o = req->origin;
@@ -644,10 +642,10 @@ http_req_setup(struct http_req *req, CURL *e, char **cause)
 	CURLcode rc = CURLE_OK;
 	const char *m = req->method;
 
-#define HTTP_SETOPT(opt, val)                                   \
-	do {                                                    \
-		if (rc == CURLE_OK)                             \
-			rc = curl_easy_setopt(e, opt, val);     \
+#define HTTP_SETOPT(opt, val)                               \
+	do {                                                \
+		if (rc == CURLE_OK)                         \
+			rc = curl_easy_setopt(e, opt, val); \
 	} while (0)
 	HTTP_SETOPT(CURLOPT_PRIVATE, req);
 	HTTP_SETOPT(CURLOPT_URL, req->url);
@@ -668,8 +666,8 @@ http_req_setup(struct http_req *req, CURL *e, char **cause)
 	if (http->cacert != NULL)
 		HTTP_SETOPT(CURLOPT_CAINFO, http->cacert);
 	if (!(req->flags & HTTP_STREAM) && http->max_response != 0)
-		HTTP_SETOPT(CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)http->max_response);
+		HTTP_SETOPT(
+		    CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)http->max_response);
 	if (req->headers != NULL)
 		HTTP_SETOPT(CURLOPT_HTTPHEADER, req->headers);
 	if (req->userpwd != NULL) {
@@ -701,8 +699,7 @@ http_req_setup(struct http_req *req, CURL *e, char **cause)
 		return -1;
 	}
 	/* Best effort: fails only when libcurl has no HTTP/2. */
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-	    (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	return 0;
 }
 
@@ -815,8 +812,8 @@ http_req_attempt_done(struct http_req *req, CURLcode rc)
 	}
 	if ((delay = http_req_retry_delay(req, rc, status)) >= 0) {
 		req->state = HTTP_REQ_WAITING;
-		uv_timer_start(&req->timer, http_req_timer_cb, (uint64_t)delay,
-		    0);
+		uv_timer_start(
+		    &req->timer, http_req_timer_cb, (uint64_t)delay, 0);
 		return;
 	}
 	if (rc != CURLE_OK) {
@@ -887,12 +884,14 @@ http_fail_running(struct http *http, CURLMcode mc)
 	struct http_req *req;
 	char *cause;
 
-	TAILQ_FOREACH(req, &http->reqs, entry) {
+	TAILQ_FOREACH(req, &http->reqs, entry)
+	{
 		if (req->state == HTTP_REQ_RUNNING)
 			req->doomed = 1;
 	}
 	for (;;) {
-		TAILQ_FOREACH(req, &http->reqs, entry) {
+		TAILQ_FOREACH(req, &http->reqs, entry)
+		{
 			if (req->doomed && req->state == HTTP_REQ_RUNNING)
 				break;
 		}
@@ -987,16 +986,16 @@ http_multi_timer_cb(CURLM *multi, long timeout_ms, void *arg)
 	/* 0 would rerun inside the same libuv timer pass: starve the loop. */
 	if (timeout_ms == 0)
 		timeout_ms = 1;
-	if (uv_timer_start(&http->timer, http_timer_cb, (uint64_t)timeout_ms,
-		0) != 0)
+	if (uv_timer_start(
+		&http->timer, http_timer_cb, (uint64_t)timeout_ms, 0) != 0)
 		return -1;
 	return 0;
 }
 
 /* CURLMOPT_SOCKETFUNCTION: -1 makes curl fail every transfer on it. */
 static int
-http_multi_socket_cb(CURL *easy, curl_socket_t fd, int action, void *arg,
-    void *socketp)
+http_multi_socket_cb(
+    CURL *easy, curl_socket_t fd, int action, void *arg, void *socketp)
 {
 	struct http *http = arg;
 	struct http_sock *s = socketp;
@@ -1011,8 +1010,8 @@ http_multi_socket_cb(CURL *easy, curl_socket_t fd, int action, void *arg,
 			s = xcalloc(1, sizeof *s);
 			s->fd = fd;
 			s->http = http;
-			if ((r = uv_poll_init_socket(http->loop, &s->poll,
-				 fd)) != 0) {
+			if ((r = uv_poll_init_socket(
+				 http->loop, &s->poll, fd)) != 0) {
 				free(s);
 				http->poll_error = r;
 				return -1;
@@ -1102,26 +1101,24 @@ http_create(struct http **out, struct uv_loop_s *loop,
 	http->loop = loop;
 	TAILQ_INIT(&http->socks);
 	TAILQ_INIT(&http->reqs);
-	http->connect_timeout_ms = config->connect_timeout_ms > 0
-	    ? config->connect_timeout_ms
-	    : 5000;
-	http->total_timeout_ms = config->total_timeout_ms > 0
-	    ? config->total_timeout_ms
-	    : 0;
+	http->connect_timeout_ms =
+	    config->connect_timeout_ms > 0 ? config->connect_timeout_ms : 5000;
+	http->total_timeout_ms =
+	    config->total_timeout_ms > 0 ? config->total_timeout_ms : 0;
 	http->max_response = config->max_response != 0
-	    ? config->max_response
-	    : (size_t)64 * 1024 * 1024;
+				 ? config->max_response
+				 : (size_t)64 * 1024 * 1024;
 	http->max_retries = config->max_retries > 0 ? config->max_retries : 0;
-	http->retry_base_ms = config->retry_base_ms > 0 ? config->retry_base_ms
-							 : 200;
-	http->retry_max_ms = config->retry_max_ms > 0 ? config->retry_max_ms
-						       : 5000;
+	http->retry_base_ms =
+	    config->retry_base_ms > 0 ? config->retry_base_ms : 200;
+	http->retry_max_ms =
+	    config->retry_max_ms > 0 ? config->retry_max_ms : 5000;
 	if (config->cacert != NULL)
 		http->cacert = xstrdup(config->cacert);
 	http->insecure = config->insecure != 0;
-	http->user_agent = xstrdup(config->user_agent != NULL
-		? config->user_agent
-		: "snowdeck/" SNOWDECK_VERSION);
+	http->user_agent =
+	    xstrdup(config->user_agent != NULL ? config->user_agent
+					       : "snowdeck/" SNOWDECK_VERSION);
 	http->rng = uv_hrtime() ^ (uint64_t)(uintptr_t)http;
 	if (http->rng == 0)
 		http->rng = 0x9e3779b97f4a7c15ULL;
@@ -1133,13 +1130,13 @@ http_create(struct http **out, struct uv_loop_s *loop,
 		goto fail;
 	}
 	if (mc == CURLM_OK)
-		mc = curl_multi_setopt(http->multi, CURLMOPT_SOCKETFUNCTION,
-		    http_multi_socket_cb);
+		mc = curl_multi_setopt(
+		    http->multi, CURLMOPT_SOCKETFUNCTION, http_multi_socket_cb);
 	if (mc == CURLM_OK)
 		mc = curl_multi_setopt(http->multi, CURLMOPT_SOCKETDATA, http);
 	if (mc == CURLM_OK)
-		mc = curl_multi_setopt(http->multi, CURLMOPT_TIMERFUNCTION,
-		    http_multi_timer_cb);
+		mc = curl_multi_setopt(
+		    http->multi, CURLMOPT_TIMERFUNCTION, http_multi_timer_cb);
 	if (mc == CURLM_OK)
 		mc = curl_multi_setopt(http->multi, CURLMOPT_TIMERDATA, http);
 	if (mc != CURLM_OK) {
@@ -1151,8 +1148,8 @@ http_create(struct http **out, struct uv_loop_s *loop,
 	/* Last: a handle cannot be undone without running the loop. */
 	if ((r = uv_timer_init(loop, &http->timer)) != 0) {
 		if (cause != NULL)
-			*cause = xasprintf("cannot create the HTTP timer: %s",
-			    uv_strerror(r));
+			*cause = xasprintf(
+			    "cannot create the HTTP timer: %s", uv_strerror(r));
 		goto fail;
 	}
 	*out = http;
@@ -1225,8 +1222,8 @@ http_set_trace(struct http *http, http_trace_cb cb, void *arg)
 }
 
 struct http_req *
-http_start(struct http *http, const struct http_request *r,
-    http_done_cb done, void *arg)
+http_start(struct http *http, const struct http_request *r, http_done_cb done,
+    void *arg)
 {
 	struct http_req *req;
 	struct curl_slist *l;
@@ -1352,7 +1349,8 @@ http_pending(const struct http *http)
 	const struct http_req *req;
 	int n = 0;
 
-	TAILQ_FOREACH(req, &http->reqs, entry) {
+	TAILQ_FOREACH(req, &http->reqs, entry)
+	{
 		switch (req->state) {
 		case HTTP_REQ_STARTING:
 		case HTTP_REQ_RUNNING:

@@ -90,8 +90,8 @@ json_af_page_open(const char *buf, size_t len, const char *member,
 	*items = cJSON_GetObjectItemCaseSensitive(root, member);
 	if (!cJSON_IsArray(*items)) {
 		if (cause != NULL)
-			*cause = xasprintf("the response has no \"%s\" list",
-			    member);
+			*cause = xasprintf(
+			    "the response has no \"%s\" list", member);
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -114,8 +114,9 @@ json_af_join(const cJSON *arr, const char *member)
 	buf_adds(&b, "");
 	cJSON_ArrayForEach(it, arr)
 	{
-		v = member != NULL ? cJSON_GetObjectItemCaseSensitive(it, member)
-				   : it;
+		v = member != NULL
+			? cJSON_GetObjectItemCaseSensitive(it, member)
+			: it;
 		if (!cJSON_IsString(v))
 			continue;
 		if (b.len > 0)
@@ -134,8 +135,8 @@ json_af_dags_parse(const char *buf, size_t len, struct af_dags *out,
 	struct af_dag d;
 	const cJSON *sched;
 
-	if ((root = json_af_page_open(buf, len, "dags", &items, page,
-		 cause)) == NULL)
+	if ((root = json_af_page_open(buf, len, "dags", &items, page, cause)) ==
+	    NULL)
 		return -1;
 	cJSON_ArrayForEach(it, items)
 	{
@@ -158,8 +159,8 @@ json_af_dags_parse(const char *buf, size_t len, struct af_dags *out,
 		/* v2 timetable_summary; v1 schedule_interval object. */
 		d.schedule = json_af_str(it, "timetable_summary");
 		if (d.schedule == NULL) {
-			sched = cJSON_GetObjectItemCaseSensitive(it,
-			    "schedule_interval");
+			sched = cJSON_GetObjectItemCaseSensitive(
+			    it, "schedule_interval");
 			if (cJSON_IsObject(sched))
 				d.schedule = json_af_str(sched, "value");
 		}
@@ -229,8 +230,8 @@ json_af_runs_parse(const char *buf, size_t len, struct af_runs *out,
 	const cJSON *items, *it;
 	struct af_run r;
 
-	if ((root = json_af_page_open(buf, len, "dag_runs", &items, page,
-		 cause)) == NULL)
+	if ((root = json_af_page_open(
+		 buf, len, "dag_runs", &items, page, cause)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, items)
 	{
@@ -247,8 +248,7 @@ json_af_runs_parse(const char *buf, size_t len, struct af_runs *out,
 }
 
 int
-json_af_run_parse(const char *buf, size_t len, struct af_run *r,
-    char **cause)
+json_af_run_parse(const char *buf, size_t len, struct af_run *r, char **cause)
 {
 	cJSON *root;
 	int rc = 0;
@@ -277,8 +277,8 @@ json_af_tis_parse(const char *buf, size_t len, struct af_tis *out,
 	const cJSON *items, *it;
 	struct af_ti t;
 
-	if ((root = json_af_page_open(buf, len, "task_instances", &items, page,
-		 cause)) == NULL)
+	if ((root = json_af_page_open(
+		 buf, len, "task_instances", &items, page, cause)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, items)
 	{
@@ -293,9 +293,9 @@ json_af_tis_parse(const char *buf, size_t len, struct af_tis *out,
 		t.state = json_af_state(it, "state");
 		t.try_number = json_af_int(it, "try_number", 0);
 		t.max_tries = json_af_int(it, "max_tries", 0);
-		t.operator = json_af_str(it, "operator");
-		if (t.operator == NULL)
-			t.operator = json_af_str(it, "operator_name");
+		t.operator= json_af_str(it, "operator");
+		if (t.operator== NULL)
+			t.operator= json_af_str(it, "operator_name");
 		t.start_date = json_af_time(it, "start_date");
 		t.end_date = json_af_time(it, "end_date");
 		t.duration = json_af_double(it, "duration", -1);
@@ -316,8 +316,8 @@ json_af_xcoms_parse(const char *buf, size_t len, struct af_xcoms *out,
 	const cJSON *items, *it;
 	struct af_xcom x;
 
-	if ((root = json_af_page_open(buf, len, "xcom_entries", &items, page,
-		 cause)) == NULL)
+	if ((root = json_af_page_open(
+		 buf, len, "xcom_entries", &items, page, cause)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, items)
 	{
@@ -361,8 +361,8 @@ json_af_render(const cJSON *v, int depth, struct buf *out, size_t cap)
 				buf_adds(out, "  ");
 			if (obj) {
 				buf_addc(out, '"');
-				sanitize_append(out, c->string,
-				    strlen(c->string), 0);
+				sanitize_append(
+				    out, c->string, strlen(c->string), 0);
 				buf_adds(out, "\": ");
 			}
 			json_af_render(c, depth + 1, out, cap);
@@ -395,7 +395,7 @@ json_af_render(const cJSON *v, int depth, struct buf *out, size_t cap)
 
 				/* Sanitize a run up to the next special. */
 				while (k < n && s[k] != '\n' && s[k] != '\t' &&
-				    s[k] != '"' && s[k] != '\\')
+				       s[k] != '"' && s[k] != '\\')
 					k++;
 				sanitize_append(out, s, k, 0);
 				s += k - 1;
@@ -406,8 +406,8 @@ json_af_render(const cJSON *v, int depth, struct buf *out, size_t cap)
 	} else if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == (double)(long long)v->valuedouble &&
 		    v->valuedouble < 9e15 && v->valuedouble > -9e15)
-			snprintf(num, sizeof num, "%lld",
-			    (long long)v->valuedouble);
+			snprintf(
+			    num, sizeof num, "%lld", (long long)v->valuedouble);
 		else
 			snprintf(num, sizeof num, "%.17g", v->valuedouble);
 		buf_adds(out, num);
@@ -499,7 +499,7 @@ json_af_log_message(struct buf *out, const cJSON *m)
 	lvl = cJSON_GetObjectItemCaseSensitive(m, "level");
 	if (cJSON_IsString(ev) && strncmp(ev->valuestring, "::", 2) == 0 &&
 	    cJSON_GetObjectItemCaseSensitive(m, "sources") == NULL)
-		return;	/* UI grouping markers */
+		return; /* UI grouping markers */
 	if (cJSON_IsString(ts))
 		buf_printf(&line, "[%s] ", ts->valuestring);
 	if (cJSON_IsString(lvl)) {
@@ -575,9 +575,12 @@ json_af_pystr(const char **p, const char *end, struct buf *out)
 			for (i = 0; i < n; i++, s++) {
 				if (s >= end || !isxdigit((unsigned char)*s))
 					return -1;
-				v = v * 16 + (unsigned)(isdigit((unsigned char)*s)
-					? *s - '0'
-					: (tolower((unsigned char)*s) - 'a' + 10));
+				v = v * 16 +
+				    (unsigned)(isdigit((unsigned char)*s)
+						   ? *s - '0'
+						   : (tolower(
+							  (unsigned char)*s) -
+							 'a' + 10));
 			}
 			/* Encode as UTF-8; the sanitizer vets it later. */
 			if (v < 0x80)
@@ -630,7 +633,8 @@ json_af_log_v1_content(struct buf *out, const char *s)
 		p++;
 		ok = 1;
 		for (;;) {
-			while (p < end && (isspace((unsigned char)*p) || *p == ','))
+			while (p < end &&
+			       (isspace((unsigned char)*p) || *p == ','))
 				p++;
 			if (p < end && *p == ']')
 				break;
@@ -644,7 +648,8 @@ json_af_log_v1_content(struct buf *out, const char *s)
 				ok = 0;
 				break;
 			}
-			while (p < end && (isspace((unsigned char)*p) || *p == ','))
+			while (p < end &&
+			       (isspace((unsigned char)*p) || *p == ','))
 				p++;
 			if (json_af_pystr(&p, end, &text) != 0) {
 				ok = 0;
@@ -660,8 +665,8 @@ json_af_log_v1_content(struct buf *out, const char *s)
 		}
 	}
 	if (ok)
-		json_af_log_lines(out, text.data != NULL ? text.data : "",
-		    text.len);
+		json_af_log_lines(
+		    out, text.data != NULL ? text.data : "", text.len);
 	else
 		json_af_log_lines(out, s, strlen(s));
 	buf_free(&host);
@@ -687,8 +692,7 @@ json_af_log_parse(const char *buf, size_t len, int api, int is_text,
 	}
 	content = cJSON_GetObjectItemCaseSensitive(root, "content");
 	if (cJSON_IsArray(content)) {
-		cJSON_ArrayForEach(m, content)
-		json_af_log_message(out, m);
+		cJSON_ArrayForEach(m, content) json_af_log_message(out, m);
 	} else if (cJSON_IsString(content)) {
 		if (api == 1)
 			json_af_log_v1_content(out, content->valuestring);
@@ -709,8 +713,7 @@ json_af_log_parse(const char *buf, size_t len, int api, int is_text,
 }
 
 int
-json_af_version_parse(const char *buf, size_t len, char **version,
-    char **cause)
+json_af_version_parse(const char *buf, size_t len, char **version, char **cause)
 {
 	cJSON *root;
 	const cJSON *v;
@@ -723,7 +726,8 @@ json_af_version_parse(const char *buf, size_t len, char **version,
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "version");
 	if (cJSON_IsString(v))
-		*version = sanitize_dup(v->valuestring, strlen(v->valuestring), 0);
+		*version =
+		    sanitize_dup(v->valuestring, strlen(v->valuestring), 0);
 	cJSON_Delete(root);
 	if (*version == NULL) {
 		if (cause != NULL)
@@ -753,7 +757,8 @@ json_af_token_parse(const char *buf, size_t len, char **token, char **cause)
 	cJSON_Delete(root);
 	if (*token == NULL) {
 		if (cause != NULL)
-			*cause = xstrdup("the token response has no access_token");
+			*cause =
+			    xstrdup("the token response has no access_token");
 		return -1;
 	}
 	return 0;
@@ -794,10 +799,10 @@ json_af_error_message(const char *buf, size_t len)
 				cJSON_free(txt);
 			}
 		} else if (cJSON_IsObject(d)) {
-			const cJSON *r = cJSON_GetObjectItemCaseSensitive(d,
-			    "reason");
-			const cJSON *m = cJSON_GetObjectItemCaseSensitive(d,
-			    "message");
+			const cJSON *r =
+			    cJSON_GetObjectItemCaseSensitive(d, "reason");
+			const cJSON *m =
+			    cJSON_GetObjectItemCaseSensitive(d, "message");
 
 			if (cJSON_IsString(r))
 				buf_adds(&b, r->valuestring);
@@ -838,9 +843,9 @@ json_af_params_defaults(const char *buf, size_t len)
 		if (p->string == NULL)
 			continue;
 		/* {"name": {"value": x, "schema": {...}}} or a bare value. */
-		v = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p,
-					    "value")
-				      : p;
+		v = cJSON_IsObject(p)
+			? cJSON_GetObjectItemCaseSensitive(p, "value")
+			: p;
 		cJSON_AddItemToObject(out, p->string,
 		    v != NULL ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
 	}

@@ -252,8 +252,8 @@ af_value_reset(struct af_value *v)
 }
 
 void
-af_value_set(struct af_value *v, const char *key, char *text,
-    size_t raw_bytes, int too_large)
+af_value_set(struct af_value *v, const char *key, char *text, size_t raw_bytes,
+    int too_large)
 {
 	size_t cap = 0;
 
@@ -299,15 +299,15 @@ af_log_append(struct af_log *l, const char *text, size_t len)
 	from = l->len;
 	/* A line that ended the previous chunk starts a new line now. */
 	if (from > 0 && l->text[from - 1] == '\n') {
-		l->lines = model_grow(l->lines, &l->lines_cap, l->nlines,
-		    sizeof *l->lines);
+		l->lines = model_grow(
+		    l->lines, &l->lines_cap, l->nlines, sizeof *l->lines);
 		l->lines[l->nlines++] = from;
 	}
 	memcpy(l->text + l->len, text, len);
 	l->len += len;
 	l->text[l->len] = '\0';
-	model_index_lines(l->text, from, l->len, &l->lines, &l->nlines,
-	    &l->lines_cap);
+	model_index_lines(
+	    l->text, from, l->len, &l->lines, &l->nlines, &l->lines_cap);
 	l->gen++;
 }
 
@@ -333,8 +333,7 @@ af_grid_reset(struct af_grid *g)
 }
 
 void
-source_set(struct source_status *s, enum source_state state,
-    const char *detail)
+source_set(struct source_status *s, enum source_state state, const char *detail)
 {
 	free(s->detail);
 	s->detail = xstrdup(detail != NULL ? detail : "");

@@ -138,21 +138,21 @@ sanitize_skip_escape(const unsigned char *s, size_t len, size_t i)
 	}
 	if (s[i] >= 0x30 && s[i] <= 0x7e)
 		return i + 1; /* two-byte escape */
-	return i;	      /* a lone ESC */
+	return i;             /* a lone ESC */
 }
 
 /* Returns 1 for the invisible format characters that are dropped. */
 static int
 sanitize_is_invisible(long cp)
 {
-	return cp == 0x061c ||			  /* arabic letter mark */
-	    (cp >= 0x200b && cp <= 0x200f) ||	  /* zero width, LRM, RLM */
-	    (cp >= 0x202a && cp <= 0x202e) ||	  /* embeddings, overrides */
-	    (cp >= 0x2060 && cp <= 0x2064) ||	  /* word joiner, invisibles */
-	    (cp >= 0x2066 && cp <= 0x206f) ||	  /* isolates, deprecated */
-	    cp == 0xfeff ||			  /* BOM, ZWNBSP */
-	    (cp >= 0xfff9 && cp <= 0xfffb) ||	  /* interlinear annotation */
-	    (cp >= 0xe0000 && cp <= 0xe007f);	  /* tag characters */
+	return cp == 0x061c ||                   /* arabic letter mark */
+	       (cp >= 0x200b && cp <= 0x200f) || /* zero width, LRM, RLM */
+	       (cp >= 0x202a && cp <= 0x202e) || /* embeddings, overrides */
+	       (cp >= 0x2060 && cp <= 0x2064) || /* word joiner, invisibles */
+	       (cp >= 0x2066 && cp <= 0x206f) || /* isolates, deprecated */
+	       cp == 0xfeff ||                   /* BOM, ZWNBSP */
+	       (cp >= 0xfff9 && cp <= 0xfffb) || /* interlinear annotation */
+	       (cp >= 0xe0000 && cp <= 0xe007f); /* tag characters */
 }
 
 size_t
@@ -190,7 +190,7 @@ sanitize_append(struct buf *out, const char *s, size_t len, int flags)
 				if (c == '\n' || c == '\t')
 					buf_addc(out, ' ');
 				else if (c != '\r' || i + 1 >= len ||
-				    p[i + 1] != '\n')
+					 p[i + 1] != '\n')
 					buf_adds(out, SANITIZE_FFFD);
 				/* else CR before LF: dropped */
 			}
@@ -208,7 +208,7 @@ sanitize_append(struct buf *out, const char *s, size_t len, int flags)
 			if (cp == 0x9b)
 				i = sanitize_skip_csi(p, len, i);
 			else if (cp == 0x90 || cp == 0x98 || cp == 0x9d ||
-			    cp == 0x9e || cp == 0x9f)
+				 cp == 0x9e || cp == 0x9f)
 				i = sanitize_skip_string(p, len, i);
 		} else if (cp == 0x2028 || cp == 0x2029) {
 			buf_addc(out, ' ');
@@ -236,11 +236,11 @@ sanitize_dup(const char *s, size_t len, int flags)
 int
 redact_key_is_secret(const char *name)
 {
-	static const char *const parts[] = { "password", "passwd",
-		"passphrase", "secret", "token", "apikey", "accesskey",
-		"privatekey", "credential", "authorization", "cookie",
-		"session", "signature", "bearer", "jwt", "clientkey",
-		"signingkey", "encryptionkey", "masterkey" };
+	static const char *const parts[] = { "password", "passwd", "passphrase",
+		"secret", "token", "apikey", "accesskey", "privatekey",
+		"credential", "authorization", "cookie", "session", "signature",
+		"bearer", "jwt", "clientkey", "signingkey", "encryptionkey",
+		"masterkey" };
 	static const char *const whole[] = { "pwd", "pass", "auth", "sig" };
 	char norm[128];
 	size_t n = 0, i;
@@ -279,21 +279,21 @@ struct redact {
 	const char *s;
 	size_t len;
 	size_t masks;
-	size_t jwt_skip;	/* no JWT can start before this offset */
+	size_t jwt_skip; /* no JWT can start before this offset */
 };
 
 static int
 redact_is_ident(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 static int
 redact_is_b64url(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-';
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 /* RFC 7235 token68 characters, the alphabet of Bearer and Basic values. */
@@ -301,7 +301,7 @@ static int
 redact_is_token68(unsigned char c)
 {
 	return redact_is_b64url(c) || c == '.' || c == '~' || c == '+' ||
-	    c == '/';
+	       c == '/';
 }
 
 static int
@@ -436,7 +436,7 @@ redact_quoted_end(const struct redact *r, size_t i, char q, int escaped)
 			    r->s[i + 1] == q)
 				return i;
 		} else if (r->s[i] == '\\' && i + 1 < r->len &&
-		    r->s[i + 1] != '\n')
+			   r->s[i + 1] != '\n')
 			i++;
 		else if (r->s[i] == q)
 			return i;
@@ -477,12 +477,12 @@ static int
 redact_is_scheme(const struct redact *r, size_t i, size_t j)
 {
 	return redact_has_word(r, i, j, "Bearer") ||
-	    redact_has_word(r, i, j, "Basic") ||
-	    redact_has_word(r, i, j, "Digest") ||
-	    redact_has_word(r, i, j, "Token") ||
-	    redact_has_word(r, i, j, "Snowflake") ||
-	    redact_has_word(r, i, j, "Negotiate") ||
-	    redact_has_word(r, i, j, "AWS4-HMAC-SHA256");
+	       redact_has_word(r, i, j, "Basic") ||
+	       redact_has_word(r, i, j, "Digest") ||
+	       redact_has_word(r, i, j, "Token") ||
+	       redact_has_word(r, i, j, "Snowflake") ||
+	       redact_has_word(r, i, j, "Negotiate") ||
+	       redact_has_word(r, i, j, "AWS4-HMAC-SHA256");
 }
 
 /*
@@ -528,7 +528,7 @@ redact_pair(struct redact *r, size_t i, size_t j)
 
 	/* A quoted value: mask between the quotes. */
 	esc = r->s[v] == '\\' && v + 1 < r->len &&
-	    (r->s[v + 1] == '"' || r->s[v + 1] == '\'');
+	      (r->s[v + 1] == '"' || r->s[v + 1] == '\'');
 	if (r->s[v] == '"' || r->s[v] == '\'' || esc) {
 		q = r->s[v + (esc ? 1 : 0)];
 		v += esc ? 2 : 1;
@@ -546,8 +546,8 @@ redact_pair(struct redact *r, size_t i, size_t j)
 			for (e = v; e < r->len && !strchr(",}]\r\n", r->s[e]);
 			     e++)
 				;
-			while (e > v && (r->s[e - 1] == ' ' ||
-					    r->s[e - 1] == '\t'))
+			while (e > v &&
+			       (r->s[e - 1] == ' ' || r->s[e - 1] == '\t'))
 				e--;
 			if (e - v == 4 && memcmp(r->s + v, "null", 4) == 0)
 				return 0;
@@ -647,7 +647,8 @@ redact_text_append(struct buf *out, const char *s, size_t len)
 			i = k;
 			continue;
 		}
-		if (c == 'e' && i >= r.jwt_skip && (k = redact_jwt(&r, i)) != 0) {
+		if (c == 'e' && i >= r.jwt_skip &&
+		    (k = redact_jwt(&r, i)) != 0) {
 			redact_mask(&r);
 			i += k;
 			continue;
@@ -656,14 +657,16 @@ redact_text_append(struct buf *out, const char *s, size_t len)
 		 * Words start after what was written, not what was read: a
 		 * second pass over the output then sees the same words.
 		 */
-		boundary = out->len == base ||
+		boundary =
+		    out->len == base ||
 		    !redact_is_ident((unsigned char)out->data[out->len - 1]);
 		if (!boundary || !redact_is_ident(c)) {
 			buf_addc(out, (char)c);
 			i++;
 			continue;
 		}
-		for (j = i; j < len && redact_is_ident((unsigned char)s[j]); j++)
+		for (j = i; j < len && redact_is_ident((unsigned char)s[j]);
+		     j++)
 			;
 		if (redact_has_prefix(&r, j, "://")) {
 			i = redact_userinfo(&r, i, j);

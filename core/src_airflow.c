@@ -29,17 +29,17 @@ struct src_airflow {
 	int freed;
 
 	struct af_op *op_dags;
-	struct af_op *op_runs;		/* full paged load of the scope */
-	struct af_op *op_poll;		/* newest page of the scope */
-	struct af_op *op_recent;	/* newest runs of all DAGs */
+	struct af_op *op_runs;   /* full paged load of the scope */
+	struct af_op *op_poll;   /* newest page of the scope */
+	struct af_op *op_recent; /* newest runs of all DAGs */
 	struct af_op *op_tis;
 	struct af_op *op_xcoms;
 	struct af_op *op_value;
 	struct af_op *op_log;
 	struct af_op *op_grid;
-	struct af_op *op_ready;		/* the first call: detects the API */
+	struct af_op *op_ready; /* the first call: detects the API */
 	int ready;
-	struct src_airflow_value *value_arg;	/* owned while op_value runs */
+	struct src_airflow_value *value_arg; /* owned while op_value runs */
 
 	struct af_dags dags_tmp;
 	struct af_runs poll_tmp;
@@ -49,8 +49,8 @@ struct src_airflow {
 	struct af_tis grid_tmp;
 	struct buf log_buf;
 	char *log_token;
-	int runs_loaded;		/* the full load of the scope finished */
-	enum af_state sel_ti_state;	/* last seen state of the selected TI */
+	int runs_loaded;            /* the full load of the scope finished */
+	enum af_state sel_ti_state; /* last seen state of the selected TI */
 	int sel_ti_try;
 };
 
@@ -82,7 +82,8 @@ src_airflow_status(struct src_airflow *s, const struct af_result *r)
 	}
 	if (r->status == 0)
 		source_set(st, SOURCE_DOWN, r->cause);
-	else if (r->status == 401 || (r->status == 403 && airflow_api(s->af) == 0))
+	else if (r->status == 401 ||
+		 (r->status == 403 && airflow_api(s->af) == 0))
 		source_set(st, SOURCE_AUTH, r->cause);
 	else
 		source_set(st, SOURCE_DEGRADED, r->cause);
@@ -98,8 +99,8 @@ src_airflow_wants(const struct src_airflow *s, int pane)
 /* ---- DAG list ---------------------------------------------------------- */
 
 static int
-src_airflow_dags_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_dags_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -183,8 +184,8 @@ src_airflow_load_dags(struct src_airflow *s)
 static char *
 src_airflow_runs_path(const char *dag_id)
 {
-	return airflow_path("/dags", dag_id != NULL ? dag_id : "~",
-	    "/dagRuns", NULL);
+	return airflow_path(
+	    "/dags", dag_id != NULL ? dag_id : "~", "/dagRuns", NULL);
 }
 
 static const char *
@@ -195,8 +196,8 @@ src_airflow_runs_order(struct src_airflow *s)
 }
 
 static int
-src_airflow_runs_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_runs_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 	int rc;
@@ -234,8 +235,8 @@ src_airflow_load_runs(struct src_airflow *s)
 	s->op_poll = NULL;
 	af_runs_reset(&s->m->runs);
 	free(s->m->runs.dag_id);
-	s->m->runs.dag_id = s->m->sel_dag != NULL ? xstrdup(s->m->sel_dag)
-						  : NULL;
+	s->m->runs.dag_id =
+	    s->m->sel_dag != NULL ? xstrdup(s->m->sel_dag) : NULL;
 	s->runs_loaded = 0;
 	path = src_airflow_runs_path(s->m->sel_dag);
 	/* The order parameter depends on the API; before detection assume
@@ -246,8 +247,8 @@ src_airflow_load_runs(struct src_airflow *s)
 }
 
 static int
-src_airflow_poll_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_poll_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -273,7 +274,7 @@ static int
 src_airflow_run_differs(const struct af_run *a, const struct af_run *b)
 {
 	return a->state != b->state || a->end_date != b->end_date ||
-	    a->start_date != b->start_date;
+	       a->start_date != b->start_date;
 }
 
 /*
@@ -294,8 +295,8 @@ src_airflow_merge_runs(struct src_airflow *s)
 	if (pg->n == 0)
 		return 0;
 	for (i = 0; i < pg->n; i++) {
-		old = src_airflow_find_run(cur, pg->n + 16, pg->v[i].dag_id,
-		    pg->v[i].run_id);
+		old = src_airflow_find_run(
+		    cur, pg->n + 16, pg->v[i].dag_id, pg->v[i].run_id);
 		if (old != NULL && !src_airflow_run_differs(old, &pg->v[i]))
 			continue;
 		changed = 1;
@@ -311,8 +312,8 @@ src_airflow_merge_runs(struct src_airflow *s)
 	/* Runs that vanished from the top (deleted) also count as change. */
 	oldest = pg->v[pg->n - 1].run_after;
 	for (k = 0; k < cur->n && cur->v[k].run_after >= oldest; k++) {
-		if (src_airflow_find_run(pg, pg->n, cur->v[k].dag_id,
-			cur->v[k].run_id) == NULL)
+		if (src_airflow_find_run(
+			pg, pg->n, cur->v[k].dag_id, cur->v[k].run_id) == NULL)
 			changed = 1;
 	}
 	if (!changed)
@@ -372,8 +373,8 @@ src_airflow_poll(struct src_airflow *s)
 }
 
 static int
-src_airflow_recent_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_recent_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -400,16 +401,16 @@ src_airflow_recent(struct src_airflow *s)
 	if (s->op_recent != NULL || s->m->runs.dag_id == NULL)
 		return;
 	af_runs_reset(&s->recent_tmp);
-	s->op_recent = airflow_list(s->af, "/dags/~/dagRuns",
-	    src_airflow_runs_order(s), 1000, src_airflow_recent_page,
-	    src_airflow_recent_done, s);
+	s->op_recent =
+	    airflow_list(s->af, "/dags/~/dagRuns", src_airflow_runs_order(s),
+		1000, src_airflow_recent_page, src_airflow_recent_done, s);
 }
 
 /* ---- task instances ---------------------------------------------------- */
 
 static int
-src_airflow_tis_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_tis_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -450,7 +451,8 @@ src_airflow_tis_done(const struct af_result *r, void *arg)
 	}
 	same = cur->n == s->tis_tmp.n;
 	for (i = 0; same && i < cur->n; i++) {
-		same = strcmp(cur->v[i].task_id, s->tis_tmp.v[i].task_id) == 0 &&
+		same =
+		    strcmp(cur->v[i].task_id, s->tis_tmp.v[i].task_id) == 0 &&
 		    cur->v[i].state == s->tis_tmp.v[i].state &&
 		    cur->v[i].try_number == s->tis_tmp.v[i].try_number &&
 		    cur->v[i].end_date == s->tis_tmp.v[i].end_date &&
@@ -497,8 +499,8 @@ src_airflow_load_tis(struct src_airflow *s)
 /* ---- XCom -------------------------------------------------------------- */
 
 static int
-src_airflow_xcoms_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_xcoms_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -575,8 +577,8 @@ src_airflow_value_done(const struct af_result *r, void *arg)
 		buf_printf(&text, "! %s\n", cause);
 		free(cause);
 	}
-	af_value_set(&s->m->value, v->key, buf_detach(&text), r->len,
-	    truncated);
+	af_value_set(
+	    &s->m->value, v->key, buf_detach(&text), r->len, truncated);
 	free(v->key);
 	free(v);
 }
@@ -601,15 +603,15 @@ src_airflow_select_xcom(struct src_airflow *s, const char *key, int map_index)
 	v = xcalloc(1, sizeof *v);
 	v->s = s;
 	v->key = xstrdup(key);
-	path = airflow_path("/dags", s->m->sel_run_dag, "/dagRuns",
-	    s->m->sel_run, "/taskInstances", s->m->sel_task, "/xcomEntries",
-	    key, NULL);
+	path =
+	    airflow_path("/dags", s->m->sel_run_dag, "/dagRuns", s->m->sel_run,
+		"/taskInstances", s->m->sel_task, "/xcomEntries", key, NULL);
 	/* v1 (2.10+) stringifies by default: ask for native JSON. */
 	query = xasprintf("map_index=%d%s", map_index,
 	    airflow_api(s->af) == 1 ? "&stringify=false" : "");
 	s->value_arg = v;
-	s->op_value = airflow_call(s->af, "GET", path, query, NULL, 0,
-	    src_airflow_value_done, v);
+	s->op_value = airflow_call(
+	    s->af, "GET", path, query, NULL, 0, src_airflow_value_done, v);
 	free(query);
 	free(path);
 }
@@ -632,7 +634,7 @@ src_airflow_log_done(const struct af_result *r, void *arg)
 			buf_printf(&out, "! %s\n", r->cause);
 	} else {
 		text = r->content_type != NULL &&
-		    strncmp(r->content_type, "text/", 5) == 0;
+		       strncmp(r->content_type, "text/", 5) == 0;
 		if (json_af_log_parse(r->body, r->len, airflow_api(s->af), text,
 			&out, &token, &cause) != 0) {
 			buf_printf(&out, "! %s\n", cause);
@@ -663,8 +665,8 @@ src_airflow_log_done(const struct af_result *r, void *arg)
 	if (!r->error) {
 		const struct af_ti *t = src_airflow_sel_ti(s);
 
-		s->m->log.finished = token == NULL && t != NULL &&
-		    af_state_finished(t->state);
+		s->m->log.finished =
+		    token == NULL && t != NULL && af_state_finished(t->state);
 		s->m->log.gen++;
 	}
 }
@@ -681,9 +683,9 @@ src_airflow_load_log(struct src_airflow *s, int from_start)
 	    s->op_log != NULL)
 		return;
 	t = src_airflow_sel_ti(s);
-	try_number = s->m->sel_try > 0 ? s->m->sel_try
-		   : t != NULL && t->try_number > 0 ? t->try_number
-						    : 1;
+	try_number = s->m->sel_try > 0                ? s->m->sel_try
+		     : t != NULL && t->try_number > 0 ? t->try_number
+						      : 1;
 	if (from_start || s->m->log.task_id == NULL ||
 	    s->m->log.try_number != try_number) {
 		af_log_reset(&s->m->log);
@@ -709,9 +711,8 @@ src_airflow_load_log(struct src_airflow *s, int from_start)
 		url_encode(&q, s->log_token);
 	} else
 		buf_adds(&q, "&full_content=true");
-	s->op_log = airflow_call(s->af, "GET", path, q.data,
-	    NULL, airflow_api(s->af) == 1 ? AF_TEXT : 0, src_airflow_log_done,
-	    s);
+	s->op_log = airflow_call(s->af, "GET", path, q.data, NULL,
+	    airflow_api(s->af) == 1 ? AF_TEXT : 0, src_airflow_log_done, s);
 	buf_free(&q);
 	free(path);
 }
@@ -719,8 +720,8 @@ src_airflow_load_log(struct src_airflow *s, int from_start)
 /* ---- grid -------------------------------------------------------------- */
 
 static int
-src_airflow_grid_page(const char *body, size_t len, struct af_page *page,
-    void *arg, char **cause)
+src_airflow_grid_page(
+    const char *body, size_t len, struct af_page *page, void *arg, char **cause)
 {
 	struct src_airflow *s = arg;
 
@@ -729,7 +730,7 @@ src_airflow_grid_page(const char *body, size_t len, struct af_page *page,
 
 struct src_airflow_rowkey {
 	const char *task_id;
-	double first;	/* earliest start, for a topological-ish order */
+	double first; /* earliest start, for a topological-ish order */
 };
 
 static int
@@ -800,7 +801,7 @@ src_airflow_grid_done(const struct af_result *r, void *arg)
 			keys[nkeys].task_id = tis->v[i].task_id;
 			keys[nkeys++].first = start;
 		} else if (start != 0 &&
-		    (keys[j].first == 0 || start < keys[j].first))
+			   (keys[j].first == 0 || start < keys[j].first))
 			keys[j].first = start;
 	}
 	if (nkeys > 0)
@@ -841,8 +842,9 @@ src_airflow_load_grid(struct src_airflow *s)
 		return;
 	for (i = 0; i < runs->n && n < (size_t)s->cfg.grid_runs; i++) {
 		if (strcmp(runs->v[i].dag_id, s->m->sel_dag) == 0) {
-			oldest = airflow_api(s->af) == 1 ? runs->v[i].logical_date
-							 : runs->v[i].run_after;
+			oldest = airflow_api(s->af) == 1
+				     ? runs->v[i].logical_date
+				     : runs->v[i].run_after;
 			n++;
 		}
 	}
@@ -855,8 +857,8 @@ src_airflow_load_grid(struct src_airflow *s)
 	query = xasprintf("%s=%s",
 	    airflow_api(s->af) == 1 ? "execution_date_gte" : "run_after_gte",
 	    ts);
-	path = airflow_path("/dags", s->m->sel_dag, "/dagRuns/~/taskInstances",
-	    NULL);
+	path = airflow_path(
+	    "/dags", s->m->sel_dag, "/dagRuns/~/taskInstances", NULL);
 	s->op_grid = airflow_list(s->af, path, query, 5000,
 	    src_airflow_grid_page, src_airflow_grid_done, s);
 	free(path);
@@ -868,14 +870,15 @@ src_airflow_load_grid(struct src_airflow *s)
 static void
 src_airflow_arm(struct src_airflow *s)
 {
-	int ms = (s->focused & (APP_PANE_RUNS | APP_PANE_TASKS | APP_PANE_GRID |
-				   APP_PANE_LOG | APP_PANE_DAGS | APP_PANE_XCOM))
-	    ? s->cfg.refresh_ms
-	    : s->cfg.refresh_hidden_ms;
+	int ms =
+	    (s->focused & (APP_PANE_RUNS | APP_PANE_TASKS | APP_PANE_GRID |
+			      APP_PANE_LOG | APP_PANE_DAGS | APP_PANE_XCOM))
+		? s->cfg.refresh_ms
+		: s->cfg.refresh_hidden_ms;
 
 	if (!s->freed)
-		uv_timer_start(&s->tick, src_airflow_tick_cb, (uint64_t)ms,
-		    (uint64_t)ms);
+		uv_timer_start(
+		    &s->tick, src_airflow_tick_cb, (uint64_t)ms, (uint64_t)ms);
 }
 
 static void src_airflow_start(struct src_airflow *);
@@ -900,8 +903,8 @@ src_airflow_start(struct src_airflow *s)
 {
 	if (s->op_ready != NULL)
 		return;
-	s->op_ready = airflow_call(s->af, "GET", "/version", NULL, NULL, 0,
-	    src_airflow_ready_done, s);
+	s->op_ready = airflow_call(
+	    s->af, "GET", "/version", NULL, NULL, 0, src_airflow_ready_done, s);
 }
 
 static void
@@ -922,7 +925,8 @@ src_airflow_tick_cb(uv_timer_t *t)
 	else
 		src_airflow_poll(s);
 	if (s->m->sel_run != NULL && s->m->sel_run_dag != NULL &&
-	    src_airflow_wants(s, APP_PANE_TASKS | APP_PANE_XCOM | APP_PANE_LOG)) {
+	    src_airflow_wants(
+		s, APP_PANE_TASKS | APP_PANE_XCOM | APP_PANE_LOG)) {
 		run = src_airflow_find_run(&s->m->runs, s->m->runs.n,
 		    s->m->sel_run_dag, s->m->sel_run);
 		if ((run == NULL || !af_state_finished(run->state) ||
@@ -1066,8 +1070,8 @@ src_airflow_select_dag(struct src_airflow *s, const char *dag_id)
 }
 
 void
-src_airflow_select_run(struct src_airflow *s, const char *dag_id,
-    const char *run_id)
+src_airflow_select_run(
+    struct src_airflow *s, const char *dag_id, const char *run_id)
 {
 	if (src_airflow_streq(dag_id, s->m->sel_run_dag) &&
 	    src_airflow_streq(run_id, s->m->sel_run))
@@ -1085,8 +1089,8 @@ src_airflow_select_run(struct src_airflow *s, const char *dag_id,
 }
 
 void
-src_airflow_select_task(struct src_airflow *s, const char *task_id,
-    int map_index, int try_number)
+src_airflow_select_task(
+    struct src_airflow *s, const char *task_id, int map_index, int try_number)
 {
 	const struct af_ti *t;
 

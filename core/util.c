@@ -39,7 +39,8 @@ xmalloc(size_t size)
 	if (size == 0)
 		fatalx("xmalloc: zero size");
 	if ((p = malloc(size)) == NULL)
-		fatalx("xmalloc: allocating %zu bytes: %s", size, strerror(errno));
+		fatalx(
+		    "xmalloc: allocating %zu bytes: %s", size, strerror(errno));
 	return p;
 }
 

@@ -25,18 +25,18 @@ enum af_action {
 
 struct af_action_args {
 	const char *dag_id;
-	const char *run_id;	/* trigger: the new run's id (NULL = generated) */
+	const char *run_id; /* trigger: the new run's id (NULL = generated) */
 	const char *task_id;
-	int map_index;		/* -1 when not mapped */
-	const char *conf;	/* trigger: JSON object text or NULL */
+	int map_index;    /* -1 when not mapped */
+	const char *conf; /* trigger: JSON object text or NULL */
 };
 
 /*
  * Called once with the outcome: error 0 or 1, a one-line message for the
  * status bar or stderr (borrowed), and the response body (borrowed).
  */
-typedef void (*af_action_cb)(int error, const char *message,
-    const char *body, size_t len, void *arg);
+typedef void (*af_action_cb)(
+    int error, const char *message, const char *body, size_t len, void *arg);
 
 /* The verb for messages and the audit file ("trigger", "clear", ...). */
 const char *af_action_name(enum af_action);

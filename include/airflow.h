@@ -22,17 +22,17 @@ struct af_op;
 struct af_page;
 
 struct airflow_config {
-	const char *url;	/* base, e.g. http://localhost:8080; copied */
-	const char *username;	/* copied; may be NULL */
-	const char *password;	/* copied; may be NULL */
-	const char *token;	/* a ready bearer token; copied; may be NULL */
+	const char *url;      /* base, e.g. http://localhost:8080; copied */
+	const char *username; /* copied; may be NULL */
+	const char *password; /* copied; may be NULL */
+	const char *token;    /* a ready bearer token; copied; may be NULL */
 };
 
 /* The outcome of one call (all pointers borrowed for the callback). */
 struct af_result {
-	int error;		/* 0 when status is 2xx */
-	const char *cause;	/* a sentence naming what failed; NULL if ok */
-	long status;		/* HTTP status, 0 when no response */
+	int error;         /* 0 when status is 2xx */
+	const char *cause; /* a sentence naming what failed; NULL if ok */
+	long status;       /* HTTP status, 0 when no response */
 	const char *body;
 	size_t len;
 	const char *content_type;
@@ -70,7 +70,7 @@ void airflow_reset(struct airflow *);
  * flags: AF_IDEMPOTENT lets a POST/PATCH be retried.
  */
 #define AF_IDEMPOTENT 0x1
-#define AF_TEXT       0x2	/* Accept: text/plain (v1 logs) */
+#define AF_TEXT       0x2 /* Accept: text/plain (v1 logs) */
 struct af_op *airflow_call(struct airflow *, const char *method,
     const char *path, const char *query, const char *body, int flags,
     af_done_cb done, void *arg);

@@ -44,8 +44,8 @@ const struct config *app_config(struct app *);
  */
 void app_select_dag(struct app *, const char *dag_id);
 void app_select_run(struct app *, const char *dag_id, const char *run_id);
-void app_select_task(struct app *, const char *task_id, int map_index,
-    int try_number);
+void app_select_task(
+    struct app *, const char *task_id, int map_index, int try_number);
 /* Loads the value of one XCom entry of the selected task into models.value. */
 void app_select_xcom(struct app *, const char *key, int map_index);
 
@@ -54,12 +54,12 @@ void app_log_follow(struct app *, int on);
 int app_log_following(struct app *);
 
 /* Tells the app which panes are visible/focused (affects refresh rates). */
-#define APP_PANE_DAGS	0x01
-#define APP_PANE_RUNS	0x02
-#define APP_PANE_GRID	0x04
-#define APP_PANE_TASKS	0x08
-#define APP_PANE_XCOM	0x10
-#define APP_PANE_LOG	0x20
+#define APP_PANE_DAGS  0x01
+#define APP_PANE_RUNS  0x02
+#define APP_PANE_GRID  0x04
+#define APP_PANE_TASKS 0x08
+#define APP_PANE_XCOM  0x10
+#define APP_PANE_LOG   0x20
 void app_set_visible(struct app *, int visible_mask, int focused_mask);
 
 /* Asks for an immediate refresh of everything visible. */
@@ -72,19 +72,19 @@ void app_refresh_now(struct app *);
  * (return -1 with a message). Returns 0 when the action was started.
  */
 enum app_action {
-	APP_ACT_TRIGGER,	/* dag_id, conf (JSON text or NULL) */
-	APP_ACT_PAUSE,		/* dag_id */
-	APP_ACT_UNPAUSE,	/* dag_id */
-	APP_ACT_CLEAR,		/* dag_id, run_id, task_id, map_index */
-	APP_ACT_MARK_SUCCESS,	/* dag_id, run_id, task_id, map_index */
-	APP_ACT_MARK_FAILED,	/* dag_id, run_id, task_id, map_index */
+	APP_ACT_TRIGGER,      /* dag_id, conf (JSON text or NULL) */
+	APP_ACT_PAUSE,        /* dag_id */
+	APP_ACT_UNPAUSE,      /* dag_id */
+	APP_ACT_CLEAR,        /* dag_id, run_id, task_id, map_index */
+	APP_ACT_MARK_SUCCESS, /* dag_id, run_id, task_id, map_index */
+	APP_ACT_MARK_FAILED,  /* dag_id, run_id, task_id, map_index */
 };
 struct app_action_args {
 	const char *dag_id;
 	const char *run_id;
 	const char *task_id;
 	int map_index;
-	const char *conf;	/* trigger only: JSON object text or NULL */
+	const char *conf; /* trigger only: JSON object text or NULL */
 };
 int app_action(struct app *, enum app_action, const struct app_action_args *);
 

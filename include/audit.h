@@ -16,8 +16,8 @@ struct audit;
  * Returns 0, or -1 with *cause. A NULL path gives an audit that writes
  * nothing.
  */
-int audit_open(struct audit **out, struct uv_loop_s *loop, const char *path,
-    char **cause);
+int audit_open(
+    struct audit **out, struct uv_loop_s *loop, const char *path, char **cause);
 
 /*
  * Queues one record. action: "http", "trigger", "pause", ...; target: what

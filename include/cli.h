@@ -12,11 +12,11 @@
 struct config;
 
 struct cli_options {
-	int json;		/* -o json */
-	const char *conf;	/* trigger --conf */
-	const char *run_id;	/* trigger --run-id */
-	unsigned long limit;	/* get runs --limit (0 = all) */
-	int yes;		/* skip confirmation prompts (none yet) */
+	int json;            /* -o json */
+	const char *conf;    /* trigger --conf */
+	const char *run_id;  /* trigger --run-id */
+	unsigned long limit; /* get runs --limit (0 = all) */
+	int yes;             /* skip confirmation prompts (none yet) */
 };
 
 /* Whether argv[0] names a headless command. */
@@ -24,7 +24,7 @@ int cli_is_command(const char *word);
 
 /* Runs the command in argv (argv[0] is the command word). Returns the
  * process exit status. */
-int cli_run(const struct config *cfg, const struct cli_options *opts,
-    int argc, char **argv);
+int cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
+    char **argv);
 
 #endif

@@ -11,21 +11,21 @@
 #include <stddef.h>
 
 struct config {
-	char *airflow_url;		/* default http://localhost:8080 */
+	char *airflow_url; /* default http://localhost:8080 */
 	char *airflow_username;
-	char *airflow_password;		/* secret */
-	char *airflow_token;		/* secret: a ready bearer token */
+	char *airflow_password; /* secret */
+	char *airflow_token;    /* secret: a ready bearer token */
 	char *cacert;
 	int insecure;
 	int readonly;
-	char *theme;			/* name or path; default "default" */
-	int refresh_ms;			/* focused pane; default 2000 */
-	int refresh_hidden_ms;		/* hidden panes; default 10000 */
-	long timeout_ms;		/* total per request; default 30000 */
-	char *audit_path;		/* default ~/.local/state/snowdeck/audit.jsonl */
-	char *log_path;			/* -v debug log; NULL = none */
-	char *config_path;		/* the file read, if any */
-	char *warning;			/* e.g. readable secret file; or NULL */
+	char *theme;           /* name or path; default "default" */
+	int refresh_ms;        /* focused pane; default 2000 */
+	int refresh_hidden_ms; /* hidden panes; default 10000 */
+	long timeout_ms;       /* total per request; default 30000 */
+	char *audit_path;      /* default ~/.local/state/snowdeck/audit.jsonl */
+	char *log_path;        /* -v debug log; NULL = none */
+	char *config_path;     /* the file read, if any */
+	char *warning;         /* e.g. readable secret file; or NULL */
 };
 
 /* Fills defaults. */

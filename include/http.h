@@ -25,15 +25,15 @@ struct http;
 struct http_req;
 
 struct http_config {
-	long connect_timeout_ms;	/* default 5000 */
-	long total_timeout_ms;		/* default 30000; 0 = none (streams) */
-	size_t max_response;		/* bytes; default 64 MiB */
-	int max_retries;		/* default 3 */
-	long retry_base_ms;		/* first backoff; default 200 */
-	long retry_max_ms;		/* cap on one backoff; default 5000 */
-	const char *cacert;		/* borrowed; NULL = system store */
-	int insecure;			/* skip TLS verification */
-	const char *user_agent;		/* borrowed; NULL = snowdeck/VERSION */
+	long connect_timeout_ms; /* default 5000 */
+	long total_timeout_ms;   /* default 30000; 0 = none (streams) */
+	size_t max_response;     /* bytes; default 64 MiB */
+	int max_retries;         /* default 3 */
+	long retry_base_ms;      /* first backoff; default 200 */
+	long retry_max_ms;       /* cap on one backoff; default 5000 */
+	const char *cacert;      /* borrowed; NULL = system store */
+	int insecure;            /* skip TLS verification */
+	const char *user_agent;  /* borrowed; NULL = snowdeck/VERSION */
 };
 
 /* Fills c with the defaults above. */
@@ -41,16 +41,16 @@ void http_config_default(struct http_config *c);
 
 /* One completed exchange, handed to the done callback. */
 struct http_response {
-	long status;		/* HTTP status; 0 if no response arrived */
-	int error;		/* 0, or -1 with cause set (transport error) */
-	const char *cause;	/* borrowed: valid only during the callback */
-	const char *body;	/* borrowed, NUL-terminated; valid in callback */
+	long status;       /* HTTP status; 0 if no response arrived */
+	int error;         /* 0, or -1 with cause set (transport error) */
+	const char *cause; /* borrowed: valid only during the callback */
+	const char *body;  /* borrowed, NUL-terminated; valid in callback */
 	size_t body_len;
-	const char *content_type;	/* borrowed; may be NULL */
-	const char *retry_after;	/* borrowed header value; may be NULL */
-	double elapsed_ms;	/* wall time of the last attempt */
-	int attempts;		/* how many attempts were made */
-	uint64_t bytes_in;	/* body bytes received, all attempts */
+	const char *content_type; /* borrowed; may be NULL */
+	const char *retry_after;  /* borrowed header value; may be NULL */
+	double elapsed_ms;        /* wall time of the last attempt */
+	int attempts;             /* how many attempts were made */
+	uint64_t bytes_in;        /* body bytes received, all attempts */
 };
 
 /*
@@ -64,22 +64,22 @@ typedef void (*http_done_cb)(const struct http_response *, void *arg);
  * command log and audit): method, URL (with the query), status (0 on a
  * transport error), elapsed ms. URL and method are borrowed.
  */
-typedef void (*http_trace_cb)(const char *method, const char *url,
-    long status, double elapsed_ms, int attempt, void *arg);
+typedef void (*http_trace_cb)(const char *method, const char *url, long status,
+    double elapsed_ms, int attempt, void *arg);
 
 struct http_request {
-	const char *method;		/* "GET", "POST", "PATCH", "DELETE" */
-	const char *url;		/* absolute; copied */
-	const char *const *headers;	/* NULL-terminated "Name: value"; copied */
-	const char *body;		/* copied; may be NULL */
+	const char *method;         /* "GET", "POST", "PATCH", "DELETE" */
+	const char *url;            /* absolute; copied */
+	const char *const *headers; /* NULL-terminated "Name: value"; copied */
+	const char *body;           /* copied; may be NULL */
 	size_t body_len;
-	const char *userpwd;		/* "user:password" basic auth; copied */
-	const char *unix_socket;	/* path: talk HTTP over a unix socket */
+	const char *userpwd;     /* "user:password" basic auth; copied */
+	const char *unix_socket; /* path: talk HTTP over a unix socket */
 	int flags;
-#define HTTP_IDEMPOTENT 0x1	/* may be retried (GET sets it implicitly) */
-#define HTTP_NO_RETRY	0x2	/* never retry, even a GET */
-#define HTTP_STREAM	0x4	/* deliver chunks as they arrive (chunk_cb) */
-	long total_timeout_ms;		/* overrides the config when non-zero */
+#define HTTP_IDEMPOTENT 0x1    /* may be retried (GET sets it implicitly) */
+#define HTTP_NO_RETRY   0x2    /* never retry, even a GET */
+#define HTTP_STREAM     0x4    /* deliver chunks as they arrive (chunk_cb) */
+	long total_timeout_ms; /* overrides the config when non-zero */
 	/*
 	 * With HTTP_STREAM: each chunk of a 2xx body as it arrives (other
 	 * statuses are collected into the response body instead); return 0 to

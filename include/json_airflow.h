@@ -21,8 +21,8 @@ struct af_run;
 struct buf;
 
 struct af_page {
-	size_t count;		/* items in this page */
-	size_t total;		/* total_entries, when has_total */
+	size_t count; /* items in this page */
+	size_t total; /* total_entries, when has_total */
 	int has_total;
 };
 
@@ -37,8 +37,8 @@ int json_af_xcoms_parse(const char *buf, size_t len, struct af_xcoms *out,
 
 /* Parses one DAG run object (the trigger response) into r (zeroed first;
  * the caller clears it with af_run_clear). */
-int json_af_run_parse(const char *buf, size_t len, struct af_run *r,
-    char **cause);
+int json_af_run_parse(
+    const char *buf, size_t len, struct af_run *r, char **cause);
 
 /*
  * Parses a single XCom entry response and renders its "value" as indented
@@ -62,12 +62,12 @@ int json_af_log_parse(const char *buf, size_t len, int api, int is_text,
     struct buf *out, char **token, char **cause);
 
 /* {"version": "3.2.2", ...} → *version (owned by the caller). */
-int json_af_version_parse(const char *buf, size_t len, char **version,
-    char **cause);
+int json_af_version_parse(
+    const char *buf, size_t len, char **version, char **cause);
 
 /* {"access_token": "..."} (or the older "jwt_token") → *token (owned). */
-int json_af_token_parse(const char *buf, size_t len, char **token,
-    char **cause);
+int json_af_token_parse(
+    const char *buf, size_t len, char **token, char **cause);
 
 /*
  * Extracts a readable error sentence from an error body: v1 problem+json

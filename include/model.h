@@ -19,7 +19,7 @@
 
 /* Airflow run and task-instance states, in one enum. */
 enum af_state {
-	AF_NONE = 0,	/* no status yet (null) */
+	AF_NONE = 0, /* no status yet (null) */
 	AF_QUEUED,
 	AF_SCHEDULED,
 	AF_RUNNING,
@@ -32,7 +32,7 @@ enum af_state {
 	AF_DEFERRED,
 	AF_REMOVED,
 	AF_RESTARTING,
-	AF_UNKNOWN,	/* a state this client does not know */
+	AF_UNKNOWN, /* a state this client does not know */
 };
 #define AF_NSTATES (AF_UNKNOWN + 1)
 
@@ -47,49 +47,49 @@ int af_state_finished(enum af_state);
 
 struct af_dag {
 	char *dag_id;
-	char *display_name;	/* may equal dag_id */
-	char *description;	/* may be NULL */
-	char *owners;		/* comma-joined */
-	char *tags;		/* comma-joined, may be "" */
-	char *schedule;		/* timetable summary or "None" */
+	char *display_name; /* may equal dag_id */
+	char *description;  /* may be NULL */
+	char *owners;       /* comma-joined */
+	char *tags;         /* comma-joined, may be "" */
+	char *schedule;     /* timetable summary or "None" */
 	char *fileloc;
-	double next_run;	/* next logical date, 0 = none */
+	double next_run; /* next logical date, 0 = none */
 	int paused;
 	int import_errors;
 	/* Filled by the latest-run poll. */
 	enum af_state last_state;
-	char *last_run_id;	/* may be NULL */
+	char *last_run_id; /* may be NULL */
 	double last_run_start;
 };
 
 struct af_run {
 	char *dag_id;
 	char *run_id;
-	char *run_type;		/* manual, scheduled, backfill, asset_triggered... */
+	char *run_type; /* manual, scheduled, backfill, asset_triggered... */
 	enum af_state state;
 	double logical_date;
 	double run_after;
 	double start_date;
 	double end_date;
 	double queued_at;
-	char *conf;		/* compact JSON, redacted; may be NULL */
-	char *note;		/* may be NULL */
+	char *conf; /* compact JSON, redacted; may be NULL */
+	char *note; /* may be NULL */
 };
 
 struct af_ti {
 	char *dag_id;
 	char *run_id;
 	char *task_id;
-	int map_index;		/* -1 when not mapped */
+	int map_index; /* -1 when not mapped */
 	enum af_state state;
 	int try_number;
 	int max_tries;
-	char *operator;		/* may be NULL */
+	char *operator; /* may be NULL */
 	double start_date;
 	double end_date;
-	double duration;	/* seconds; < 0 when unknown */
-	char *hostname;		/* may be NULL */
-	char *pool;		/* may be NULL */
+	double duration; /* seconds; < 0 when unknown */
+	char *hostname;  /* may be NULL */
+	char *pool;      /* may be NULL */
 };
 
 struct af_xcom {
@@ -103,8 +103,8 @@ struct af_dags {
 	struct af_dag *v;
 	size_t n, cap;
 	uint64_t gen;
-	size_t total;		/* total_entries the server announced */
-	int complete;		/* every page arrived */
+	size_t total; /* total_entries the server announced */
+	int complete; /* every page arrived */
 };
 
 struct af_runs {
@@ -113,7 +113,7 @@ struct af_runs {
 	uint64_t gen;
 	size_t total;
 	int complete;
-	char *dag_id;		/* whose runs these are; NULL = all DAGs */
+	char *dag_id; /* whose runs these are; NULL = all DAGs */
 };
 
 struct af_tis {
@@ -139,13 +139,13 @@ struct af_xcoms {
  * head is shown.
  */
 struct af_value {
-	char *key;		/* which entry; NULL = none loaded */
-	char *text;		/* pretty JSON, '\n'-separated lines */
+	char *key;  /* which entry; NULL = none loaded */
+	char *text; /* pretty JSON, '\n'-separated lines */
 	size_t len;
-	size_t *lines;		/* offsets of each line start */
+	size_t *lines; /* offsets of each line start */
 	size_t nlines;
 	int too_large;
-	size_t raw_bytes;	/* size of the value on the wire */
+	size_t raw_bytes; /* size of the value on the wire */
 	uint64_t gen;
 };
 
@@ -161,7 +161,7 @@ struct af_log {
 	size_t len, cap;
 	size_t *lines;
 	size_t nlines, lines_cap;
-	int finished;		/* end of log reached (no continuation) */
+	int finished; /* end of log reached (no continuation) */
 	uint64_t gen;
 };
 
@@ -171,12 +171,12 @@ struct af_log {
  */
 struct af_grid {
 	char *dag_id;
-	char **task_ids;	/* rows */
+	char **task_ids; /* rows */
 	size_t ntasks;
-	char **run_ids;		/* columns, oldest first */
+	char **run_ids; /* columns, oldest first */
 	enum af_state *run_states;
 	size_t nruns;
-	enum af_state *cells;	/* ntasks * nruns, row-major; AF_NONE = absent */
+	enum af_state *cells; /* ntasks * nruns, row-major; AF_NONE = absent */
 	uint64_t gen;
 };
 
@@ -184,25 +184,25 @@ struct af_grid {
 enum source_state {
 	SOURCE_CONNECTING = 0,
 	SOURCE_OK,
-	SOURCE_DEGRADED,	/* answering, but the last refresh failed */
-	SOURCE_DOWN,		/* unreachable */
-	SOURCE_AUTH,		/* credentials rejected */
+	SOURCE_DEGRADED, /* answering, but the last refresh failed */
+	SOURCE_DOWN,     /* unreachable */
+	SOURCE_AUTH,     /* credentials rejected */
 };
 
 struct source_status {
-	const char *name;	/* "airflow" */
+	const char *name; /* "airflow" */
 	enum source_state state;
-	char *detail;		/* "Airflow 3.2.2 (/api/v2)" or the error */
-	double last_ok;		/* wall time of the last good refresh */
+	char *detail;   /* "Airflow 3.2.2 (/api/v2)" or the error */
+	double last_ok; /* wall time of the last good refresh */
 	uint64_t gen;
 };
 
 /* One entry of the command log: a REST call, SQL statement or action. */
 struct cmdlog_entry {
 	double when;
-	char *kind;		/* "GET", "POST", "SQL", "action" */
-	char *what;		/* redacted path or statement */
-	long status;		/* HTTP status, 0 = transport error, -1 = n/a */
+	char *kind;  /* "GET", "POST", "SQL", "action" */
+	char *what;  /* redacted path or statement */
+	long status; /* HTTP status, 0 = transport error, -1 = n/a */
 	double ms;
 };
 
@@ -210,7 +210,7 @@ struct cmdlog_entry {
 #define CMDLOG_MAX 2000
 struct cmdlog {
 	struct cmdlog_entry *v;
-	size_t n, cap, head;	/* ring storage */
+	size_t n, cap, head; /* ring storage */
 	uint64_t gen;
 };
 
@@ -234,8 +234,8 @@ struct models {
 	struct cmdlog cmdlog;
 
 	/* The selection that drives the dependent panes. */
-	char *sel_dag;		/* NULL = all DAGs */
-	char *sel_run;		/* run id of sel_run_dag */
+	char *sel_dag; /* NULL = all DAGs */
+	char *sel_run; /* run id of sel_run_dag */
 	char *sel_run_dag;
 	char *sel_task;
 	int sel_map_index;

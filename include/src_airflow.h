@@ -23,12 +23,12 @@ struct models;
 struct src_airflow;
 
 struct src_airflow_config {
-	int refresh_ms;		/* focused panes; default 2000 */
-	int refresh_hidden_ms;	/* hidden panes; default 10000 */
-	int dags_ms;		/* the DAG list; default 15000 */
-	size_t max_runs;	/* cap on runs paged in; default 100000 */
-	int grid_runs;		/* runs shown in the grid; default 25 */
-	size_t value_cap;	/* bytes of an XCom value shown; 4 MiB */
+	int refresh_ms;        /* focused panes; default 2000 */
+	int refresh_hidden_ms; /* hidden panes; default 10000 */
+	int dags_ms;           /* the DAG list; default 15000 */
+	size_t max_runs;       /* cap on runs paged in; default 100000 */
+	int grid_runs;         /* runs shown in the grid; default 25 */
+	size_t value_cap;      /* bytes of an XCom value shown; 4 MiB */
 };
 
 /*
@@ -42,12 +42,12 @@ int src_airflow_create(struct src_airflow **out, struct uv_loop_s *loop,
 void src_airflow_free(struct src_airflow *);
 
 void src_airflow_select_dag(struct src_airflow *, const char *dag_id);
-void src_airflow_select_run(struct src_airflow *, const char *dag_id,
-    const char *run_id);
-void src_airflow_select_task(struct src_airflow *, const char *task_id,
-    int map_index, int try_number);
-void src_airflow_select_xcom(struct src_airflow *, const char *key,
-    int map_index);
+void src_airflow_select_run(
+    struct src_airflow *, const char *dag_id, const char *run_id);
+void src_airflow_select_task(
+    struct src_airflow *, const char *task_id, int map_index, int try_number);
+void src_airflow_select_xcom(
+    struct src_airflow *, const char *key, int map_index);
 void src_airflow_log_follow(struct src_airflow *, int on);
 int src_airflow_log_following(const struct src_airflow *);
 /* Which APP_PANE_* bits are visible and focused. */

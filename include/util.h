@@ -58,7 +58,8 @@ char *buf_detach(struct buf *);
 /* Percent-encodes s for a URL path segment or query value into b. */
 void url_encode(struct buf *b, const char *s);
 
-/* Monotonic milliseconds (uv_hrtime based is in core; this is clock_gettime). */
+/* Monotonic milliseconds (uv_hrtime based is in core; this is clock_gettime).
+ */
 uint64_t util_now_ms(void);
 
 /* Wall-clock seconds since the epoch, as a double. */

@@ -14,23 +14,23 @@ struct app;
 struct view;
 
 /* Returned by view_ops.key, OR-able. */
-#define VIEW_IGNORED  0x0	/* not consumed: try the global keymap */
+#define VIEW_IGNORED  0x0 /* not consumed: try the global keymap */
 #define VIEW_HANDLED  0x1
-#define VIEW_REDRAW   0x2	/* this view is dirty */
-#define VIEW_RELAYOUT 0x4	/* geometry must be recomputed */
+#define VIEW_REDRAW   0x2 /* this view is dirty */
+#define VIEW_RELAYOUT 0x4 /* geometry must be recomputed */
 
 struct view_ops {
-	const char *name;	/* stable id: keymaps, ':' command, tests */
-	const char *alias;	/* short alias for ':' (may be NULL) */
-	const char *title;	/* pane title */
-	int pane;		/* APP_PANE_* bit this view stands for, or 0 */
+	const char *name;  /* stable id: keymaps, ':' command, tests */
+	const char *alias; /* short alias for ':' (may be NULL) */
+	const char *title; /* pane title */
+	int pane;          /* APP_PANE_* bit this view stands for, or 0 */
 
 	int (*init)(struct view *, struct app *, char **cause);
 	void (*free)(struct view *);
 	/* Optional: whether the models it shows changed since the last draw. */
 	int (*stale)(const struct view *);
 	void (*draw)(struct view *, WINDOW *);
-	int (*key)(struct view *, int key);	/* VIEW_* */
+	int (*key)(struct view *, int key); /* VIEW_* */
 	/* Optional: one line for the status bar while focused. */
 	const char *(*status)(const struct view *);
 	/* Optional: called when the view gains (1) or loses (0) focus. */
@@ -40,7 +40,7 @@ struct view_ops {
 struct view {
 	const struct view_ops *ops;
 	struct app *app;
-	void *data;		/* owned by the view, freed in ops->free */
+	void *data; /* owned by the view, freed in ops->free */
 	int flags;
 #define VIEW_DIRTY   0x1
 #define VIEW_FOCUSED 0x2
@@ -53,8 +53,8 @@ extern const struct view_ops *const view_registry[];
 const struct view_ops *view_lookup(const char *name);
 
 /* Thin dispatchers that assert the op exists. */
-int view_create(struct view *, const struct view_ops *, struct app *,
-    char **cause);
+int view_create(
+    struct view *, const struct view_ops *, struct app *, char **cause);
 void view_destroy(struct view *);
 void view_draw(struct view *, WINDOW *);
 int view_key(struct view *, int key);

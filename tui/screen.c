@@ -29,8 +29,8 @@
 
 enum tui_pane { PANE_DAGS, PANE_RUNS, PANE_TASKS, PANE_DETAIL, NPANES };
 
-static const char *const tui_titles[NPANES] = { "1 DAGs", "2 Runs",
-	"3 Tasks", "4 XCom / Log" };
+static const char *const tui_titles[NPANES] = { "1 DAGs", "2 Runs", "3 Tasks",
+	"4 XCom / Log" };
 
 struct tui {
 	uv_loop_t *loop;
@@ -47,8 +47,8 @@ struct tui {
 	size_t sel[NPANES];
 	size_t top[NPANES];
 	uint64_t seen[8];
-	int show_log;		/* detail pane: 0 XCom value, 1 log */
-	int confirm;		/* pending action awaiting y/n, or -1 */
+	int show_log; /* detail pane: 0 XCom value, 1 log */
+	int confirm;  /* pending action awaiting y/n, or -1 */
 	int colors;
 };
 
@@ -115,7 +115,8 @@ tui_count(struct tui *t, int pane)
 	case PANE_TASKS:
 		return m->tis.n;
 	default:
-		return t->show_log ? m->log.nlines : m->xcoms.n + m->value.nlines;
+		return t->show_log ? m->log.nlines
+				   : m->xcoms.n + m->value.nlines;
 	}
 }
 
@@ -145,10 +146,11 @@ tui_row(struct tui *t, WINDOW *w, int pane, size_t i, int y, int cols)
 		const struct af_run *r = &m->runs.v[i];
 
 		st = r->state;
-		time_format_short(r->start_date > 0 ? r->start_date
-						    : r->run_after,
-		    now, a, sizeof a);
-		time_format_duration(r->start_date > 0
+		time_format_short(
+		    r->start_date > 0 ? r->start_date : r->run_after, now, a,
+		    sizeof a);
+		time_format_duration(
+		    r->start_date > 0
 			? (r->end_date > 0 ? r->end_date : now) - r->start_date
 			: -1,
 		    b, sizeof b);
@@ -302,8 +304,8 @@ tui_select(struct tui *t)
 		break;
 	case PANE_RUNS:
 		if (i < m->runs.n)
-			app_select_run(t->app, m->runs.v[i].dag_id,
-			    m->runs.v[i].run_id);
+			app_select_run(
+			    t->app, m->runs.v[i].dag_id, m->runs.v[i].run_id);
 		t->sel[PANE_TASKS] = t->top[PANE_TASKS] = 0;
 		t->focus = PANE_TASKS;
 		break;
@@ -316,8 +318,8 @@ tui_select(struct tui *t)
 		break;
 	default:
 		if (!t->show_log && i < m->xcoms.n)
-			app_select_xcom(t->app, m->xcoms.v[i].key,
-			    m->xcoms.v[i].map_index);
+			app_select_xcom(
+			    t->app, m->xcoms.v[i].key, m->xcoms.v[i].map_index);
 		break;
 	}
 }
@@ -386,9 +388,8 @@ tui_key(struct tui *t, wint_t k, int is_key)
 			t->sel[t->focus] += 20;
 			return;
 		case KEY_PPAGE:
-			t->sel[t->focus] = t->sel[t->focus] > 20
-			    ? t->sel[t->focus] - 20
-			    : 0;
+			t->sel[t->focus] =
+			    t->sel[t->focus] > 20 ? t->sel[t->focus] - 20 : 0;
 			return;
 		case KEY_ENTER:
 			k = '\n';
@@ -399,10 +400,10 @@ tui_key(struct tui *t, wint_t k, int is_key)
 	}
 	switch (k) {
 	case 'q':
-	case 3:	/* Ctrl-C */
+	case 3: /* Ctrl-C */
 		app_quit(t->app);
 		break;
-	case 26:	/* Ctrl-Z */
+	case 26: /* Ctrl-Z */
 		app_suspend(t->app);
 		break;
 	case 'j':
@@ -532,15 +533,14 @@ tui_prepare_cb(uv_prepare_t *h)
 	t->dirty = 0;
 	if (COLS >= 160)
 		vis = APP_PANE_DAGS | APP_PANE_RUNS | APP_PANE_TASKS |
-		    APP_PANE_XCOM | APP_PANE_LOG;
+		      APP_PANE_XCOM | APP_PANE_LOG;
 	else
-		vis = t->focus == PANE_DAGS ? APP_PANE_DAGS
-		    : t->focus == PANE_RUNS ? APP_PANE_RUNS
-		    : t->focus == PANE_TASKS ? APP_PANE_TASKS
-					     : APP_PANE_XCOM | APP_PANE_LOG;
-	app_set_visible(t->app, vis | APP_PANE_TASKS | APP_PANE_XCOM |
-		APP_PANE_LOG,
-	    vis);
+		vis = t->focus == PANE_DAGS    ? APP_PANE_DAGS
+		      : t->focus == PANE_RUNS  ? APP_PANE_RUNS
+		      : t->focus == PANE_TASKS ? APP_PANE_TASKS
+					       : APP_PANE_XCOM | APP_PANE_LOG;
+	app_set_visible(
+	    t->app, vis | APP_PANE_TASKS | APP_PANE_XCOM | APP_PANE_LOG, vis);
 	tui_draw(t);
 }
 
@@ -578,7 +578,8 @@ tui_create(struct tui **out, uv_loop_t *loop, struct app *app,
 	if (t->in == NULL || t->out == NULL ||
 	    (t->scr = newterm(NULL, t->out, t->in)) == NULL) {
 		if (cause != NULL)
-			*cause = xstrdup("cannot start the terminal: check TERM");
+			*cause =
+			    xstrdup("cannot start the terminal: check TERM");
 		return -1;
 	}
 	tui_current = t;
@@ -669,9 +670,8 @@ tui_dump(struct tui *t, const char *path)
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
 	for (y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line, (int)sizeof line - 1 < COLS
-			? (int)sizeof line - 1
-			: COLS);
+		mvinnstr(y, 0, line,
+		    (int)sizeof line - 1 < COLS ? (int)sizeof line - 1 : COLS);
 		fprintf(f, "%s\n", line);
 	}
 	fclose(f);
