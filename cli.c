@@ -715,8 +715,6 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;
-	models_init(&c.m);
-	buf_init(&c.text);
 	if (strcmp(argv[0], "get") == 0) {
 		if (argc < 2)
 			return cli_usage(
@@ -767,18 +765,18 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		if (cfg->readonly > 0) {
 			fprintf(stderr,
 			    "snowdeck: read-only mode: %s refused\n", argv[0]);
-			models_free(&c.m);
 			return 3;
 		}
 		if (c.act == AF_ACT_TRIGGER &&
 		    af_conf_validate(opts->conf, &cause) != 0) {
 			fprintf(stderr, "snowdeck: %s\n", cause);
 			free(cause);
-			models_free(&c.m);
 			return 2;
 		}
 	}
 
+	models_init(&c.m);
+	buf_init(&c.text);
 	uv_loop_init(&c.loop);
 	http_config_default(&hc);
 	hc.cacert = cfg->cacert;

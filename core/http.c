@@ -461,11 +461,15 @@ static void
 http_req_close_cb(uv_handle_t *h)
 {
 	struct http_req *req = container_of(h, struct http_req, timer);
+	struct curl_slist *l;
 
 	free(req->method);
 	free(req->url);
 	free(req->url_safe);
 	free(req->origin);
+	/* Headers may carry tokens: wipe them like the body. */
+	for (l = req->headers; l != NULL; l = l->next)
+		memset(l->data, 0, strlen(l->data));
 	curl_slist_free_all(req->headers);
 	if (req->body != NULL)
 		memset(req->body, 0, req->body_len);
@@ -1232,8 +1236,6 @@ http_start(struct http *http, const struct http_request *r, http_done_cb done,
 	const char *m;
 	size_t i;
 
-	if (http->dying)
-		fatalx("http_start: client already freed");
 	req = xcalloc(1, sizeof *req);
 	req->http = http;
 	req->done = done;
@@ -1241,6 +1243,12 @@ http_start(struct http *http, const struct http_request *r, http_done_cb done,
 	buf_init(&req->resp);
 	uv_timer_init(http->loop, &req->timer);
 	TAILQ_INSERT_TAIL(&http->reqs, req, entry);
+	if (http->dying) {
+		/* Started from a callback after http_free(): never runs. */
+		req->state = HTTP_REQ_CANCELLED;
+		http_req_close(req);
+		return req;
+	}
 
 	m = r->method != NULL && *r->method != '\0' ? r->method : "GET";
 	req->method = xstrdup(m);

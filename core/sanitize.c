@@ -352,8 +352,10 @@ redact_pem(struct redact *r, size_t i)
 
 	if (!redact_has_prefix(r, i, "-----BEGIN "))
 		return i;
+	/* The label: capitals, digits and spaces ("RSA PRIVATE KEY"). */
 	for (j = i + 11; j < r->len && j - i < 80; j++) {
-		if (r->s[j] == '\n' || r->s[j] == '-')
+		if ((r->s[j] < 'A' || r->s[j] > 'Z') &&
+		    (r->s[j] < '0' || r->s[j] > '9') && r->s[j] != ' ')
 			break;
 	}
 	if (!redact_has_prefix(r, j, "-----") || j - i < 11 + 11 ||

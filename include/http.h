@@ -115,7 +115,8 @@ void http_set_trace(struct http *, http_trace_cb, void *arg);
  * Never returns NULL: a request that cannot start completes with an error on
  * the next loop turn. done never runs inside http_start(). A negative
  * total_timeout_ms means no total timeout. May be called from any callback;
- * must not be called after http_free().
+ * once http_free() ran (from inside a callback) the request is dropped
+ * unstarted, as if cancelled.
  */
 struct http_req *http_start(struct http *, const struct http_request *req,
     http_done_cb done, void *arg);

@@ -1,35 +1,105 @@
 #!/usr/bin/env bash
-# Builds every tests/fuzz/fuzz_*.c with clang's libFuzzer (+ASan/UBSan)
-# against core/ and runs each for SECONDS (default 60) on a copy of its seed
-# corpus (tests/fuzz/corpus/<name>/). Fails on any crash or sanitizer report.
+# Builds and runs every tests/fuzz/fuzz_*.c for SECONDS each (default 60).
+#
+#   tests/fuzz/run.sh [SECONDS] [NAME...]
+#
+# Each target is built with clang -fsanitize=fuzzer,address,undefined against
+# an archive of every core/*.c (compiled once with fuzzer-no-link and the
+# same sanitizers) plus the pkg-config libraries, so new targets and new core
+# files are picked up without edits here. A target fuzz_<name> starts from a
+# temporary copy of tests/fuzz/corpus/<name>/ when that exists (runs never
+# dirty the tree) and uses tests/fuzz/fuzz_<name>.dict and
+# fuzz_<name>.options (extra libFuzzer flags, one per line) when present.
+# Logs and crash inputs land in $FUZZ_BUILD (default build/fuzz). Exits
+# non-zero when any target fails to build or finds a crash, leak or timeout.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+
 secs=${1:-60}
-out=$root/build/fuzz
-mkdir -p "$out/obj"
-flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -I$root/include $(pkg-config --cflags libcurl libcjson libuv openssl)"
-libs="$(pkg-config --libs libcurl libcjson libuv openssl) -lm"
+[ $# -gt 0 ] && shift
+case "$secs" in
+'' | *[!0-9]*) echo "usage: $0 [SECONDS] [NAME...]" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/../.."
+
+CC=${FUZZ_CC:-clang}
+out=${FUZZ_BUILD:-build/fuzz}
+pkgs="libcurl libcjson libuv openssl"
+command -v "$CC" >/dev/null ||
+    { echo "fuzz: $CC not found (run tests/deps.sh --all)" >&2; exit 1; }
+pkg_cflags=$(pkg-config --cflags $pkgs)
+pkg_libs=$(pkg-config --libs $pkgs)
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1
+    -fno-omit-frame-pointer -Iinclude $pkg_cflags"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+# The core archive, rebuilt per file when the file or any header changed.
+mkdir -p "$out/core"
 objs=()
-for c in "$root"/core/*.c; do
-	o=$out/obj/$(basename "${c%.c}").o
-	clang $flags -fsanitize=fuzzer-no-link,address,undefined -c "$c" -o "$o"
-	objs+=("$o")
-done
-fail=0
-for f in "$root"/tests/fuzz/fuzz_*.c; do
-	name=$(basename "${f%.c}"); name=${name#fuzz_}
-	clang $flags -fsanitize=fuzzer,address,undefined "$f" "${objs[@]}" $libs -o "$out/fuzz_$name"
-	corpus=$(mktemp -d)
-	[ -d "$root/tests/fuzz/corpus/$name" ] && cp -r "$root/tests/fuzz/corpus/$name/." "$corpus/"
-	echo "fuzz: $name for ${secs}s" >&2
-	if ! "$out/fuzz_$name" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
-	    -artifact_prefix="$out/crash-$name-" "$corpus" >"$out/$name.log" 2>&1; then
-		echo "fuzz: $name FAILED; see $out/$name.log" >&2
-		tail -40 "$out/$name.log" >&2
-		fail=1
-	else
-		grep -E '^Done|#[0-9]+ *DONE' "$out/$name.log" | tail -1 >&2 || true
+for src in core/*.c; do
+	obj="$out/core/$(basename "${src%.c}").o"
+	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] ||
+	    [ -n "$(find include -name '*.h' -newer "$obj")" ]; then
+		# shellcheck disable=SC2086
+		$CC $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
 	fi
-	rm -rf "$corpus"
+	objs+=("$obj")
 done
-exit $fail
+rm -f "$out/libcore.a"
+ar rcs "$out/libcore.a" "${objs[@]}"
+
+targets=()
+if [ $# -gt 0 ]; then
+	for n in "$@"; do targets+=("tests/fuzz/fuzz_${n#fuzz_}.c"); done
+else
+	targets=(tests/fuzz/fuzz_*.c)
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=()
+for src in "${targets[@]}"; do
+	if [ ! -e "$src" ]; then
+		echo "fuzz: no such target $src" >&2
+		failed+=("$src")
+		continue
+	fi
+	name=$(basename "$src" .c)
+	short=${name#fuzz_}
+	bin="$out/$name"
+	# shellcheck disable=SC2086
+	if ! $CC $cflags $san -fsanitize=fuzzer "$src" "$out/libcore.a" \
+	    $pkg_libs -lm -o "$bin"; then
+		failed+=("$name (build)")
+		continue
+	fi
+	corpus="$tmp/$name"
+	mkdir -p "$corpus"
+	for seed in "tests/fuzz/corpus/$short" "tests/fuzz/corpus/$name"; do
+		if [ -d "$seed" ]; then cp -R "$seed/." "$corpus/"; fi
+	done
+	args=(-max_total_time="$secs" -timeout=25 -rss_limit_mb=4096
+	    -print_final_stats=1 -artifact_prefix="$out/$name-")
+	if [ -f "tests/fuzz/$name.dict" ]; then
+		args+=(-dict="tests/fuzz/$name.dict")
+	fi
+	if [ -f "tests/fuzz/$name.options" ]; then
+		while IFS= read -r opt; do
+			case "$opt" in '' | '#'*) ;; *) args+=("$opt") ;; esac
+		done <"tests/fuzz/$name.options"
+	fi
+	echo "fuzz: $name for ${secs}s" >&2
+	if ! "$bin" "${args[@]}" "$corpus" >"$out/$name.log" 2>&1; then
+		tail -n 60 "$out/$name.log" >&2
+		echo "fuzz: $name FAILED; log $out/$name.log" >&2
+		failed+=("$name")
+	else
+		grep -E '^stat::number_of_executed_units' "$out/$name.log" >&2 ||
+		    true
+	fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "fuzz: FAILED: ${failed[*]} (inputs: $out/fuzz_*-crash-*)" >&2
+	exit 1
+fi
+echo "fuzz: ok (${#targets[@]} targets, ${secs}s each)" >&2
