@@ -140,7 +140,8 @@ install: $(BIN)
 	    $(DESTDIR)$(PREFIX)/share/snowdeck/themes
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/snowdeck
 	install -m 644 docs/snowdeck.1 $(DESTDIR)$(PREFIX)/share/man/man1/snowdeck.1
-	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/snowdeck/themes/
+	for t in themes/*.theme; do [ -f "$$t" ] || continue; \
+	    install -m 644 "$$t" $(DESTDIR)$(PREFIX)/share/snowdeck/themes/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/snowdeck $(DESTDIR)$(PREFIX)/share/man/man1/snowdeck.1
