@@ -127,6 +127,8 @@ main(int argc, char **argv)
 	uv_loop_t loop;
 	int ch, status;
 
+	/* libuv writes to a closed pipe or socket must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
 	config_init(&cfg);
 	memset(&opts, 0, sizeof opts);
 	/* "+" stops at the first non-option only for the console; commands
@@ -237,7 +239,6 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	signal(SIGSEGV, main_crash);
 	signal(SIGBUS, main_crash);
 	signal(SIGFPE, main_crash);

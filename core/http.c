@@ -579,6 +579,12 @@ http_req_cause(struct http_req *req, CURLcode rc, long os_errno, int connected)
 			if (req->timeout_ms > 0 && req->timeout_ms < ms)
 				ms = req->timeout_ms;
 			http_fmt_secs(secs, sizeof secs, ms);
+			if (strstr(req->errbuf, "SSL") != NULL)
+				return xasprintf(
+				    "timed out after %s in the "
+				    "TLS handshake with %s (is it "
+				    "an https server? try http://)",
+				    secs, o);
 			return xasprintf("timed out after %s connecting to %s "
 					 "(is the host reachable? a firewall "
 					 "may be dropping packets)",

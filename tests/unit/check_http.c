@@ -66,20 +66,23 @@ on_done(const struct http_response *resp, void *arg)
 	memcpy(r->body, resp->body, resp->body_len + 1);
 	r->body_len = resp->body_len;
 	free(r->content_type);
-	r->content_type = resp->content_type != NULL
-	    ? xstrdup(resp->content_type)
-	    : NULL;
+	r->content_type =
+	    resp->content_type != NULL ? xstrdup(resp->content_type) : NULL;
 	free(r->retry_after);
-	r->retry_after = resp->retry_after != NULL ? xstrdup(resp->retry_after)
-						   : NULL;
+	r->retry_after =
+	    resp->retry_after != NULL ? xstrdup(resp->retry_after) : NULL;
 	r->attempts = resp->attempts;
 	r->bytes_in = resp->bytes_in;
 	r->at_ns = uv_hrtime();
 	if (r->other != NULL)
 		http_cancel(r->other);
 	if (r->free_client) {
-		http_free(r->f->http);
+		struct http *h = r->f->http;
+
+		http_free(h);
 		r->f->http = NULL;
+		/* Too late to start anything: dropped, never called. */
+		http_get(h, "http://127.0.0.1:9/", NULL, on_done, r);
 	}
 }
 
@@ -90,8 +93,7 @@ fixture_setup(struct fixture *f)
 
 	memset(f, 0, sizeof *f);
 	ck_assert_int_eq(uv_loop_init(&f->loop), 0);
-	ck_assert_int_eq(stub_server_start(&f->srv, &f->loop, NULL, &cause),
-	    0);
+	ck_assert_int_eq(stub_server_start(&f->srv, &f->loop, NULL, &cause), 0);
 	uv_timer_init(&f->loop, &f->guard);
 	f->guard.data = f;
 	http_config_default(&f->cfg);
@@ -185,8 +187,8 @@ START_TEST(test_backoff)
 	/* Capped, and no overflow for absurd attempt numbers. */
 	ck_assert_int_eq(http_backoff_ms(10, 200, 5000, 0.5), 2500);
 	ck_assert_int_eq(http_backoff_ms(1000, 200, 5000, 0.5), 2500);
-	ck_assert_int_eq(http_backoff_ms(64, 1, LONG_MAX, 0.5),
-	    LONG_MAX / 2 + 1);
+	ck_assert_int_eq(
+	    http_backoff_ms(64, 1, LONG_MAX, 0.5), LONG_MAX / 2 + 1);
 	/* Out-of-range inputs stay in range. */
 	ck_assert_int_eq(http_backoff_ms(0, 200, 5000, 0.5), 100);
 	ck_assert_int_eq(http_backoff_ms(1, 200, 5000, 1.0), 0);
@@ -211,22 +213,20 @@ START_TEST(test_retry_after)
 	ck_assert_int_eq(http_retry_after_ms(NULL, t), -1);
 	ck_assert_int_eq(http_retry_after_ms("99999999999999999999", t),
 	    LONG_MAX / 1000 * 1000);
-	ck_assert_int_eq(http_retry_after_ms("Wed, 21 Oct 2015 07:28:10 GMT",
-			     t),
-	    10000);
+	ck_assert_int_eq(
+	    http_retry_after_ms("Wed, 21 Oct 2015 07:28:10 GMT", t), 10000);
 	/* RFC 850 and asctime forms too. */
 	ck_assert_int_eq(http_retry_after_ms("Wednesday, 21-Oct-15 07:28:05 "
 					     "GMT",
 			     t),
 	    5000);
-	ck_assert_int_eq(http_retry_after_ms("Wed Oct 21 07:29:00 2015", t),
-	    60000);
+	ck_assert_int_eq(
+	    http_retry_after_ms("Wed Oct 21 07:29:00 2015", t), 60000);
 	/* A date in the past means now. */
-	ck_assert_int_eq(http_retry_after_ms("Wed, 21 Oct 2015 07:00:00 GMT",
-			     t),
-	    0);
-	ck_assert_int_eq(http_retry_after_ms("Wed, 99 Foo 2015 nonsense", t),
-	    -1);
+	ck_assert_int_eq(
+	    http_retry_after_ms("Wed, 21 Oct 2015 07:00:00 GMT", t), 0);
+	ck_assert_int_eq(
+	    http_retry_after_ms("Wed, 99 Foo 2015 nonsense", t), -1);
 }
 END_TEST
 
@@ -262,8 +262,8 @@ START_TEST(test_get_200)
 	ck_assert_uint_eq(http_requests_total(f.http), 1);
 	ck_assert_str_eq(stub_server_last_method(f.srv, "/ok"), "GET");
 	ck_assert_str_eq(stub_server_last_target(f.srv, "/ok"), "/ok?x=1");
-	ck_assert_ptr_nonnull(strstr(stub_server_last_headers(f.srv, "/ok"),
-	    "User-Agent: snowdeck/"));
+	ck_assert_ptr_nonnull(strstr(
+	    stub_server_last_headers(f.srv, "/ok"), "User-Agent: snowdeck/"));
 
 	/* A second request reuses the connection. */
 	get(&f, "/ok", &r);
@@ -390,8 +390,8 @@ START_TEST(test_post_not_retried)
 	struct stub_response busy = { .status = 503 };
 	struct stub_response ok = { .status = 201, .body = "made" };
 	struct http_request req;
-	const char *hdrs[] = { "Content-Type: application/json",
-		"X-Test: yes", NULL };
+	const char *hdrs[] = { "Content-Type: application/json", "X-Test: yes",
+		NULL };
 	char *u;
 
 	fixture_setup(&f);
@@ -500,8 +500,8 @@ free_port(uv_loop_t *loop)
 	uv_tcp_init(loop, &t);
 	uv_ip4_addr("127.0.0.1", 0, &sin);
 	ck_assert_int_eq(uv_tcp_bind(&t, (const struct sockaddr *)&sin, 0), 0);
-	ck_assert_int_eq(uv_tcp_getsockname(&t, (struct sockaddr *)&ss, &len),
-	    0);
+	ck_assert_int_eq(
+	    uv_tcp_getsockname(&t, (struct sockaddr *)&ss, &len), 0);
 	port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	uv_close((uv_handle_t *)&t, NULL);
 	uv_run(loop, UV_RUN_NOWAIT);
@@ -546,6 +546,32 @@ START_TEST(test_connection_refused)
 	run_until(&f, &r.calls, 1, 5000);
 	ck_assert_int_eq(r.attempts, 3);
 	ck_assert_ptr_nonnull(strstr(r.cause, "gave up after 3 attempts"));
+	free(u);
+	result_clear(&r);
+	fixture_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_https_to_plain_server)
+{
+	struct fixture f;
+	struct result r = { 0 };
+	struct stub_response ok = { .body = "plain" };
+	char *u;
+
+	fixture_setup(&f);
+	f.cfg.max_retries = 0;
+	f.cfg.connect_timeout_ms = 300;
+	fixture_client(&f);
+	stub_server_add(f.srv, "/x", &ok);
+	/* TLS is on: a plain http server never completes the handshake. */
+	u = xasprintf("https://127.0.0.1:%d/x", stub_server_port(f.srv));
+	http_get(f.http, u, NULL, on_done, &r);
+	run_until(&f, &r.calls, 1, 5000);
+	ck_assert_int_eq(r.error, -1);
+	ck_assert_msg(
+	    strstr(r.cause, "TLS handshake with https://127.0.0.1:") != NULL,
+	    "cause: %s", r.cause);
 	free(u);
 	result_clear(&r);
 	fixture_teardown(&f);
@@ -611,16 +637,16 @@ START_TEST(test_response_cap)
 	run_until(&f, &r.calls, 1, 10000);
 	ck_assert_int_eq(r.calls, 1);
 	ck_assert_int_eq(r.error, -1);
-	ck_assert_msg(strstr(r.cause, "response larger than 1048576 bytes") !=
-		NULL,
+	ck_assert_msg(
+	    strstr(r.cause, "response larger than 1048576 bytes") != NULL,
 	    "cause: %s", r.cause);
 	ck_assert_int_eq(r.attempts, 1);
 	get(&f, "/bigchunked", &r);
 	run_until(&f, &r.calls, 2, 10000);
 	ck_assert_int_eq(r.calls, 2);
 	ck_assert_int_eq(r.error, -1);
-	ck_assert_msg(strstr(r.cause, "response larger than 1048576 bytes") !=
-		NULL,
+	ck_assert_msg(
+	    strstr(r.cause, "response larger than 1048576 bytes") != NULL,
 	    "cause: %s", r.cause);
 	ck_assert_int_eq(r.attempts, 1);
 	ck_assert_uint_le(r.bytes_in, 1024 * 1024 + 64 * 1024);
@@ -647,8 +673,8 @@ START_TEST(test_cancel_before_completion)
 
 	/* Cancelled once it is on the wire, too. */
 	req = get(&f, "/slow", &r);
-	run_until(&f, NULL, 0, 50);
-	ck_assert_int_eq(stub_server_hits(f.srv, "/slow"), 1);
+	while (stub_server_hits(f.srv, "/slow") < 1)
+		uv_run(&f.loop, UV_RUN_ONCE);
 	http_cancel(req);
 	get(&f, "/ok", &other);
 	run_until(&f, &other.calls, 1, 5000);
@@ -682,9 +708,10 @@ START_TEST(test_cancel_from_callback)
 	struct fixture f;
 	struct result a = { 0 }, b = { 0 }, c = { 0 };
 	struct stub_response fast = { .body = "fast" };
-	struct stub_response slow = { .body = "slow", .delay_ms = 300 };
+	struct stub_response slow = { .body = "slow", .delay_ms = 1000 };
 	struct stub_response busy = { .status = 503,
 		.headers = "Retry-After: 1\r\n" };
+	uint64_t start;
 
 	fixture_setup(&f);
 	fixture_client(&f);
@@ -693,11 +720,14 @@ START_TEST(test_cancel_from_callback)
 	stub_server_add(f.srv, "/busy", &busy);
 
 	/* A's done callback cancels B, which is on the wire. */
+	start = uv_hrtime();
 	a.other = get(&f, "/slow", &b);
 	get(&f, "/fast", &a);
 	run_until(&f, &a.calls, 1, 5000);
 	ck_assert_int_eq(a.calls, 1);
-	run_until(&f, NULL, 0, 500);
+	/* The slow one did not hold the fast one up. */
+	ck_assert_uint_lt((a.at_ns - start) / 1000000, 900);
+	run_until(&f, NULL, 0, 1100);
 	ck_assert_int_eq(b.calls, 0);
 	ck_assert_int_eq(stub_server_hits(f.srv, "/slow"), 1);
 
@@ -809,9 +839,9 @@ struct stream {
 	struct buf data;
 	int chunks;
 	uint64_t first_ns;
-	int abort_after;	/* return -1 on this chunk */
-	int cancel_after;	/* http_cancel(self) on this chunk */
-	int start_after;	/* start another request on this chunk */
+	int abort_after;  /* return -1 on this chunk */
+	int cancel_after; /* http_cancel(self) on this chunk */
+	int start_after;  /* start another request on this chunk */
 	struct http_req *self;
 	struct fixture *f;
 	struct result started;
@@ -955,7 +985,8 @@ START_TEST(test_unix_socket)
 	struct http_request req;
 	char path[64], *cause = NULL;
 
-	snprintf(path, sizeof path, "/tmp/snowdeck-test-%d.sock", (int)getpid());
+	snprintf(
+	    path, sizeof path, "/tmp/snowdeck-test-%d.sock", (int)getpid());
 	fixture_setup(&f);
 	fixture_client(&f);
 	ck_assert_int_eq(stub_server_start(&usrv, &f.loop, path, &cause), 0);
@@ -979,8 +1010,8 @@ START_TEST(test_unix_socket)
 	http_start(f.http, &req, on_done, &r);
 	run_until(&f, &r.calls, 1, 5000);
 	ck_assert_int_eq(r.error, -1);
-	ck_assert_msg(strstr(r.cause, "unix socket /nonexistent/snowdeck.sock")
-		!= NULL,
+	ck_assert_msg(
+	    strstr(r.cause, "unix socket /nonexistent/snowdeck.sock") != NULL,
 	    "cause: %s", r.cause);
 	result_clear(&r);
 	fixture_teardown(&f);
@@ -995,8 +1026,8 @@ struct trace {
 };
 
 static void
-on_trace(const char *method, const char *u, long status, double ms,
-    int attempt, void *arg)
+on_trace(const char *method, const char *u, long status, double ms, int attempt,
+    void *arg)
 {
 	struct trace *t = arg;
 
@@ -1093,9 +1124,9 @@ START_TEST(test_gzip)
 	    "\x48\xaf\xca\x2c\xe0\x02\x00\x39\x7c\x63\x56\x0b\x00\x00\x00";
 	struct fixture f;
 	struct result r = { 0 };
-	struct stub_response s = { .body = gz,
-		.body_len = sizeof gz - 1,
-		.gzip = 1 };
+	struct stub_response s = {
+		.body = gz, .body_len = sizeof gz - 1, .gzip = 1
+	};
 
 	fixture_setup(&f);
 	fixture_client(&f);
@@ -1104,8 +1135,8 @@ START_TEST(test_gzip)
 	run_until(&f, &r.calls, 1, 5000);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(r.body, "hello gzip\n");
-	ck_assert_ptr_nonnull(strstr(stub_server_last_headers(f.srv, "/gz"),
-	    "Accept-Encoding: "));
+	ck_assert_ptr_nonnull(strstr(
+	    stub_server_last_headers(f.srv, "/gz"), "Accept-Encoding: "));
 	result_clear(&r);
 	fixture_teardown(&f);
 }
@@ -1134,6 +1165,7 @@ http_suite(void)
 	tcase_add_test(tc, test_post_not_retried);
 	tcase_add_test(tc, test_methods_and_auth);
 	tcase_add_test(tc, test_connection_refused);
+	tcase_add_test(tc, test_https_to_plain_server);
 	tcase_add_test(tc, test_total_timeout);
 	tcase_add_test(tc, test_response_cap);
 	tcase_add_test(tc, test_cancel_before_completion);

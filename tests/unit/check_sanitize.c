@@ -13,8 +13,8 @@
 
 /* Sanitizes the len bytes at s; checks the output and the count. */
 static void
-check_san(const char *s, size_t len, int flags, const char *want,
-    size_t changes)
+check_san(
+    const char *s, size_t len, int flags, const char *want, size_t changes)
 {
 	struct buf b;
 	size_t n;
@@ -30,7 +30,7 @@ check_san(const char *s, size_t len, int flags, const char *want,
 }
 
 #define SAN(s, flags, want, n) check_san(s, sizeof(s) - 1, flags, want, n)
-#define ANY ((size_t)-1)
+#define ANY                    ((size_t)-1)
 
 START_TEST(test_sgr_and_csi)
 {
@@ -55,10 +55,14 @@ START_TEST(test_osc)
 	    ANY);
 	SAN("\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07", 0, "link", 2);
 	/* OSC 52 would write the clipboard. */
-	SAN("a\x1b]52;c;c2VjcmV0\x07" "b", 0, "ab", 1);
+	SAN("a\x1b]52;c;c2VjcmV0\x07"
+	    "b",
+	    0, "ab", 1);
 	SAN("a\x1b]52;c;c2VjcmV0\x1b\\b", 0, "ab", ANY);
 	/* C1 ST (U+009C) terminates too. */
-	SAN("a\x1b]0;t\xc2\x9c" "b", 0, "ab", 1);
+	SAN("a\x1b]0;t\xc2\x9c"
+	    "b",
+	    0, "ab", 1);
 	/* Unterminated: the rest is dropped entirely. */
 	SAN("ok\x1b]0;never ends\nsecond line", SANITIZE_KEEP_NL, "ok", 1);
 	SAN("ok\x1b]", 0, "ok", 1);
@@ -69,7 +73,9 @@ START_TEST(test_dcs_apc_pm_sos)
 {
 	SAN("\x1bP1$r0m\x1b\\after", 0, "after", ANY);
 	SAN("a\x1b_apc payload\x1b\\b", 0, "ab", ANY);
-	SAN("a\x1b^pm\x07" "b", 0, "ab", 1);
+	SAN("a\x1b^pm\x07"
+	    "b",
+	    0, "ab", 1);
 	SAN("a\x1bXsos\x1b\\b", 0, "ab", ANY);
 	SAN("a\x1bPunterminated", 0, "a", 1);
 }
@@ -77,11 +83,16 @@ END_TEST
 
 START_TEST(test_two_byte_escapes)
 {
-	SAN("\x1b" "7save\x1b" "8", 0, "save", 2);
-	SAN("\x1b" "cx", 0, "x", 1);     /* RIS */
+	SAN("\x1b"
+	    "7save\x1b"
+	    "8",
+	    0, "save", 2);
+	SAN("\x1b"
+	    "cx",
+	    0, "x", 1);                    /* RIS */
 	SAN("\x1b(Bx\x1b)0y", 0, "xy", 2); /* charset designation (nF) */
-	SAN("\x1b#8x", 0, "x", 1);	   /* DECALN */
-	SAN("x\x1b", 0, "x", 1);	   /* lone ESC at the end */
+	SAN("\x1b#8x", 0, "x", 1);         /* DECALN */
+	SAN("x\x1b", 0, "x", 1);           /* lone ESC at the end */
 	SAN("x\x1b\ny", SANITIZE_KEEP_NL, "x\ny", 1);
 	SAN("x\x1b\x1b[1my", 0, "xy", 2);
 }
@@ -90,18 +101,41 @@ END_TEST
 START_TEST(test_c1)
 {
 	/* U+009B CSI takes its parameters with it. */
-	SAN("\xc2\x9b" "31mred", 0, "red", 1);
-	SAN("\xc2\x9b" "2J end", 0, " end", 1);
+	SAN("\xc2\x9b"
+	    "31mred",
+	    0, "red", 1);
+	SAN("\xc2\x9b"
+	    "2J end",
+	    0, " end", 1);
 	/* U+009D OSC, U+0090 DCS, U+009F APC, U+009E PM, U+0098 SOS. */
-	SAN("\xc2\x9d" "0;title\x07x", 0, "x", 1);
-	SAN("a\xc2\x90q\xc2\x9c" "b", 0, "ab", 1);
-	SAN("a\xc2\x9f" "apc\x07" "b", 0, "ab", 1);
-	SAN("a\xc2\x9e" "pm\x07" "b", 0, "ab", 1);
-	SAN("a\xc2\x98" "sos\x07" "b", 0, "ab", 1);
+	SAN("\xc2\x9d"
+	    "0;title\x07x",
+	    0, "x", 1);
+	SAN("a\xc2\x90q\xc2\x9c"
+	    "b",
+	    0, "ab", 1);
+	SAN("a\xc2\x9f"
+	    "apc\x07"
+	    "b",
+	    0, "ab", 1);
+	SAN("a\xc2\x9e"
+	    "pm\x07"
+	    "b",
+	    0, "ab", 1);
+	SAN("a\xc2\x98"
+	    "sos\x07"
+	    "b",
+	    0, "ab", 1);
 	/* Other C1 controls are dropped alone. */
-	SAN("a\xc2\x85" "b\xc2\x80" "c\xc2\x9c" "d", 0, "abcd", 3);
+	SAN("a\xc2\x85"
+	    "b\xc2\x80"
+	    "c\xc2\x9c"
+	    "d",
+	    0, "abcd", 3);
 	/* A raw 0x9b byte is not UTF-8: a substitute, the rest is text. */
-	SAN("a\x9b" "2J", 0, "a" FFFD "2J", 1);
+	SAN("a\x9b"
+	    "2J",
+	    0, "a" FFFD "2J", 1);
 	/* Latin-1 supplement after C1 is ordinary text. */
 	SAN("\xc2\xa0\xc3\xa9", 0, "\xc2\xa0\xc3\xa9", 0);
 }
@@ -110,25 +144,53 @@ END_TEST
 START_TEST(test_invisible)
 {
 	/* Bidi embeddings, overrides, isolates and marks go. */
-	SAN("\xe2\x80\xae" "evil", 0, "evil", 1);  /* U+202E */
-	SAN("a\xe2\x80\xaa" "b\xe2\x80\xab" "c\xe2\x80\xac" "d\xe2\x80\xad" "e",
+	SAN("\xe2\x80\xae"
+	    "evil",
+	    0, "evil", 1); /* U+202E */
+	SAN("a\xe2\x80\xaa"
+	    "b\xe2\x80\xab"
+	    "c\xe2\x80\xac"
+	    "d\xe2\x80\xad"
+	    "e",
 	    0, "abcde", 4);
-	SAN("a\xe2\x81\xa6" "b\xe2\x81\xa7" "c\xe2\x81\xa8" "d\xe2\x81\xa9" "e",
-	    0, "abcde", 4);			    /* U+2066..2069 */
-	SAN("a\xe2\x80\x8e" "b\xe2\x80\x8f" "c", 0, "abc", 2); /* LRM, RLM */
-	SAN("a\xd8\x9c" "b", 0, "ab", 1);			/* U+061C */
+	SAN("a\xe2\x81\xa6"
+	    "b\xe2\x81\xa7"
+	    "c\xe2\x81\xa8"
+	    "d\xe2\x81\xa9"
+	    "e",
+	    0, "abcde", 4); /* U+2066..2069 */
+	SAN("a\xe2\x80\x8e"
+	    "b\xe2\x80\x8f"
+	    "c",
+	    0, "abc", 2); /* LRM, RLM */
+	SAN("a\xd8\x9c"
+	    "b",
+	    0, "ab", 1); /* U+061C */
 	/* Zero width characters and the BOM go. */
-	SAN("a\xe2\x80\x8b" "b\xe2\x80\x8c" "c\xe2\x80\x8d" "d", 0, "abcd", 3);
-	SAN("\xef\xbb\xbf" "text", 0, "text", 1);
+	SAN("a\xe2\x80\x8b"
+	    "b\xe2\x80\x8c"
+	    "c\xe2\x80\x8d"
+	    "d",
+	    0, "abcd", 3);
+	SAN("\xef\xbb\xbf"
+	    "text",
+	    0, "text", 1);
 	/* Tag characters (invisible ASCII smuggling) go. */
-	SAN("a\xf3\xa0\x81\x81\xf3\xa0\x81\xbf" "b", 0, "ab", 2);
+	SAN("a\xf3\xa0\x81\x81\xf3\xa0\x81\xbf"
+	    "b",
+	    0, "ab", 2);
 	/* Line and paragraph separators become spaces. */
-	SAN("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", 0, "a b c", 2);
+	SAN("a\xe2\x80\xa8"
+	    "b\xe2\x80\xa9"
+	    "c",
+	    0, "a b c", 2);
 	/* Visible text in any script stays. */
-	SAN("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 \xe6\x97\xa5\xe6\x9c\xac"
+	SAN("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 "
+	    "\xe6\x97\xa5\xe6\x9c\xac"
 	    " \xf0\x9f\x98\x80",
 	    0,
-	    "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 \xe6\x97\xa5\xe6\x9c\xac"
+	    "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 "
+	    "\xe6\x97\xa5\xe6\x9c\xac"
 	    " \xf0\x9f\x98\x80",
 	    0);
 }
@@ -138,18 +200,22 @@ START_TEST(test_invalid_utf8)
 {
 	/* Markus Kuhn's decoder stress test, section by section. */
 	SAN("\xf4\x8f\xbf\xbf", 0, "\xf4\x8f\xbf\xbf", 0); /* U+10FFFF */
-	SAN("\xef\xbf\xbd", 0, FFFD, 0);		   /* U+FFFD itself */
-	SAN("\x80", 0, FFFD, 1);			   /* 3.1 continuation */
+	SAN("\xef\xbf\xbd", 0, FFFD, 0);                   /* U+FFFD itself */
+	SAN("\x80", 0, FFFD, 1); /* 3.1 continuation */
 	SAN("\xbf", 0, FFFD, 1);
 	SAN("\x80\xbf\x80", 0, FFFD FFFD FFFD, 3);
 	SAN("\xc0 \xe0 \xf0 x", 0, FFFD " " FFFD " " FFFD " x", 3); /* 3.2 */
 	SAN("\xf8\x88\x80\x80\x80", 0, FFFD FFFD FFFD FFFD FFFD, 5);
-	SAN("\xfe\xff", 0, FFFD FFFD, 2);			   /* 3.5 */
+	SAN("\xfe\xff", 0, FFFD FFFD, 2); /* 3.5 */
 	/* 3.3 truncated sequences, one substitute each. */
 	SAN("\xe2\x82", 0, FFFD, 1);
 	SAN("\xf0\x9f\x98", 0, FFFD, 1);
-	SAN("\xe2\x82" "A", 0, FFFD "A", 1);
-	SAN("\xf0\x9f\x98" "\xe2\x82", 0, FFFD FFFD, 2);
+	SAN("\xe2\x82"
+	    "A",
+	    0, FFFD "A", 1);
+	SAN("\xf0\x9f\x98"
+	    "\xe2\x82",
+	    0, FFFD FFFD, 2);
 	/* 4 overlong forms of '/' and the largest overlongs. */
 	SAN("\xc0\xaf", 0, FFFD FFFD, 2);
 	SAN("\xe0\x80\xaf", 0, FFFD FFFD FFFD, 3);
@@ -183,8 +249,12 @@ START_TEST(test_controls_and_cr)
 	SAN("a\nb\tc", SANITIZE_KEEP_NL, "a\nb c", 1);
 	SAN("a\nb\tc", SANITIZE_KEEP_TAB, "a b\tc", 1);
 	SAN("a\nb\tc", SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB, "a\nb\tc", 0);
-	SAN("a\x07" "b\x08" "c\x7f" "d\x01" "e", 0,
-	    "a" FFFD "b" FFFD "c" FFFD "d" FFFD "e", 4);
+	SAN("a\x07"
+	    "b\x08"
+	    "c\x7f"
+	    "d\x01"
+	    "e",
+	    0, "a" FFFD "b" FFFD "c" FFFD "d" FFFD "e", 4);
 	check_san("a\0b", 3, 0, "a" FFFD "b", 1);
 	check_san("", 0, 0, "", 0);
 }
@@ -195,7 +265,9 @@ START_TEST(test_sanitize_dup)
 	/* The fault stub's string: every attack at once. */
 	static const char evil[] =
 	    "ok \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b]52;c;c2VjcmV0\x07 "
-	    "\xe2\x80\xae" "evil \xc2\x9b" "2J";
+	    "\xe2\x80\xae"
+	    "evil \xc2\x9b"
+	    "2J";
 	char *s;
 
 	s = sanitize_dup(evil, sizeof evil - 1, 0);
@@ -220,8 +292,9 @@ check_red(const char *s, const char *want, size_t masks)
 	buf_init(&b);
 	buf_init(&again);
 	n = redact_text_append(&b, s, strlen(s));
-	ck_assert_msg(strcmp(b.data, want) == 0, "redact(\"%s\") = \"%s\", "
-						  "want \"%s\"",
+	ck_assert_msg(strcmp(b.data, want) == 0,
+	    "redact(\"%s\") = \"%s\", "
+	    "want \"%s\"",
 	    s, b.data, want);
 	if (masks != ANY)
 		ck_assert_uint_eq(n, masks);
@@ -231,8 +304,8 @@ check_red(const char *s, const char *want, size_t masks)
 	buf_free(&again);
 }
 
-#define JWT                                                   \
-	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3" \
+#define JWT                                                            \
+	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3"    \
 	"ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36P" \
 	"Ok6yJV_adQssw5c"
 
@@ -244,8 +317,9 @@ START_TEST(test_redact_jwt)
 	/* Unsigned JWT (alg none) ends with a dot. */
 	check_red("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0. ok", "*** ok", 1);
 	/* Not JWTs. */
-	check_red("eyJ is how base64 JSON starts", "eyJ is how base64 JSON "
-						   "starts",
+	check_red("eyJ is how base64 JSON starts",
+	    "eyJ is how base64 JSON "
+	    "starts",
 	    0);
 	check_red("eyJhbGciOi without dots", "eyJhbGciOi without dots", 0);
 }
@@ -253,8 +327,9 @@ END_TEST
 
 START_TEST(test_redact_authorization)
 {
-	check_red("Authorization: Bearer abc.def-ghi_jkl", "Authorization: "
-							  "Bearer ***",
+	check_red("Authorization: Bearer abc.def-ghi_jkl",
+	    "Authorization: "
+	    "Bearer ***",
 	    1);
 	check_red("plain Bearer abc.def", "plain Bearer ***", 1);
 	check_red("authorization: bearer " JWT, "authorization: bearer ***", 1);
@@ -274,11 +349,12 @@ END_TEST
 
 START_TEST(test_redact_presigned)
 {
-	check_red("https://b.s3.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-"
-		  "SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20250101%2Fus-east-1%2F"
-		  "s3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires="
-		  "3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=FwoGZX&"
-		  "X-Amz-Signature=0123456789abcdef",
+	check_red(
+	    "https://b.s3.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-"
+	    "SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20250101%2Fus-east-1%2F"
+	    "s3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires="
+	    "3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=FwoGZX&"
+	    "X-Amz-Signature=0123456789abcdef",
 	    "https://b.s3.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-"
 	    "SHA256&X-Amz-Credential=***&X-Amz-Date=20250101T000000Z&"
 	    "X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token"
@@ -303,8 +379,8 @@ START_TEST(test_redact_pairs)
 	    "{\"conn\": {\"password\": \"***\", \"extra\": {\"api_key\": "
 	    "\"***\"}}, \"user\": \"bob\"}",
 	    2);
-	check_red("{\"token\":12345,\"n\":1}", "{\"token\":\"***\",\"n\":1}",
-	    1);
+	check_red(
+	    "{\"token\":12345,\"n\":1}", "{\"token\":\"***\",\"n\":1}", 1);
 	check_red("{\"secret\": {\"a\": [1, \"}\"]}, \"n\": 1}",
 	    "{\"secret\": \"***\", \"n\": 1}", 1);
 	check_red("{\"password\": null}", "{\"password\": null}", 0);
@@ -314,8 +390,8 @@ START_TEST(test_redact_pairs)
 	    "{\\\"password\\\": \\\"***\\\", \\\"u\\\": 1}", 1);
 	check_red("password=hunter2 user=bob", "password=*** user=bob", 1);
 	check_red("DB_PASSWORD=hunter2;HOST=db", "DB_PASSWORD=***;HOST=db", 1);
-	check_red("SECRET_KEY = 'xyz' # comment", "SECRET_KEY = '***' # comment",
-	    1);
+	check_red(
+	    "SECRET_KEY = 'xyz' # comment", "SECRET_KEY = '***' # comment", 1);
 	check_red("api-key: abc123", "api-key: ***", 1);
 	check_red("  client_secret: s3cr3t\n  user: bob\n",
 	    "  client_secret: ***\n  user: bob\n", 1);
@@ -332,10 +408,11 @@ START_TEST(test_redact_pem)
 	check_red("x -----BEGIN ENCRYPTED PRIVATE KEY-----\\nMIIE\\n-----END "
 		  "ENCRYPTED PRIVATE KEY----- y",
 	    "x *** y", 1);
-	check_red("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk",
-	    "***", 1);
+	check_red(
+	    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk", "***", 1);
 	/* Certificates are public. */
-	check_red("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+	check_red(
+	    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
 	    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", 0);
 }
 END_TEST
@@ -362,7 +439,8 @@ START_TEST(test_redact_leaves_text)
 		"task as SUCCESS. dag_id=customer_analytics, task_id=enter",
 		"[2025-01-01] {auth.py:42} INFO - hello",
 		"the key is return_value and the author is bob",
-		"{\"key\": \"return_value\", \"dag_id\": \"d\", \"map_index\": -1}",
+		"{\"key\": \"return_value\", \"dag_id\": \"d\", \"map_index\": "
+		"-1}",
 		"GET /api/v2/dags?limit=100&offset=0 200",
 		"Tokens are checked at login.",
 		"",
@@ -418,32 +496,33 @@ START_TEST(test_redact_json_tree)
 	ck_assert_ptr_nonnull(root);
 	ck_assert_uint_eq(redact_json_tree(root), 7);
 	a = cJSON_GetObjectItemCaseSensitive(root, "a");
-	ck_assert_str_eq(cJSON_GetObjectItem(a, "password")->valuestring,
-	    "***");
-	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(
-						 cJSON_GetObjectItem(a, "list"),
-						 0),
-			     "secret_key")
-			     ->valuestring,
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(a, "password")->valuestring, "***");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(a, "list"), 0),
+		"secret_key")
+		->valuestring,
 	    "***");
 	ck_assert_str_eq(
 	    cJSON_GetArrayItem(cJSON_GetObjectItem(a, "list"), 1)->valuestring,
 	    "***");
 	ck_assert_int_eq(cJSON_GetObjectItem(a, "n")->valueint, 1);
 	ck_assert_str_eq(cJSON_GetObjectItem(a, "token")->valuestring, "***");
-	ck_assert_str_eq(cJSON_GetObjectItem(a, "credentials")->valuestring,
-	    "***");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(a, "credentials")->valuestring, "***");
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(a, "auth")));
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(a, "is_token_valid")));
 	ck_assert_str_eq(cJSON_GetObjectItem(a, "url")->valuestring,
 	    "https://u:***@h/x?X-Amz-Signature=***&n=1");
 	ck_assert_str_eq(cJSON_GetObjectItem(a, "conf")->valuestring,
 	    "{\"password\": \"***\"}");
-	ck_assert_str_eq(cJSON_GetObjectItem(a, "key")->valuestring,
-	    "return_value");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(a, "key")->valuestring, "return_value");
 	/* The order of members is kept. */
 	txt = cJSON_PrintUnformatted(root);
-	ck_assert_ptr_nonnull(strstr(txt, "{\"a\":{\"password\":\"***\",\"list\""));
+	ck_assert_ptr_nonnull(
+	    strstr(txt, "{\"a\":{\"password\":\"***\",\"list\""));
 	ck_assert_ptr_null(strstr(txt, "hunter2"));
 	cJSON_free(txt);
 	/* A second pass finds only masks. */

@@ -21,7 +21,7 @@
 #include "util.h"
 
 #define container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 struct stub_answer {
 	struct stub_response r;
@@ -52,8 +52,8 @@ struct stub_conn {
 	uv_timer_t timer;
 	struct stub_server *srv;
 	struct buf in;
-	const struct stub_answer *cur;	/* answer in progress */
-	size_t sent;			/* chunked: body bytes sent */
+	const struct stub_answer *cur; /* answer in progress */
+	size_t sent;                   /* chunked: body bytes sent */
 	int busy;
 	int closing;
 	int handles;
@@ -75,7 +75,7 @@ struct stub_server {
 	struct stub_route *routes;
 	struct stub_conn *conns;
 	int accepted;
-	int refs;	/* listener + connections not yet freed */
+	int refs; /* listener + connections not yet freed */
 };
 
 struct stub_write {
@@ -241,14 +241,14 @@ stub_conn_chunk(struct stub_conn *c)
 		return;
 	}
 	n = a->r.chunk_size == 0 || a->r.chunk_size > left ? left
-							     : a->r.chunk_size;
+							   : a->r.chunk_size;
 	snprintf(head, sizeof head, "%zx\r\n", n);
 	stub_conn_write(c, head, strlen(head));
 	stub_conn_write(c, a->body + c->sent, n);
 	stub_conn_write(c, "\r\n", 2);
 	c->sent += n;
-	uv_timer_start(&c->timer, stub_conn_timer_cb,
-	    (uint64_t)a->r.chunk_delay_ms, 0);
+	uv_timer_start(
+	    &c->timer, stub_conn_timer_cb, (uint64_t)a->r.chunk_delay_ms, 0);
 }
 
 /* Sends the current answer (after its delay). */
@@ -361,10 +361,9 @@ stub_conn_process(struct stub_conn *c)
 			free(rt->target);
 			free(rt->head);
 			free(rt->body);
-			rt->method = xstrndup(c->in.data,
-			    (size_t)(sp1 - c->in.data));
-			rt->target = xstrndup(sp1 + 1,
-			    (size_t)(sp2 - sp1 - 1));
+			rt->method =
+			    xstrndup(c->in.data, (size_t)(sp1 - c->in.data));
+			rt->target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
 			rt->head = xstrndup(c->in.data, head_len);
 			rt->body = xstrndup(c->in.data + head_len, body_len);
 			c->cur = &rt->v[rt->next];
@@ -477,15 +476,16 @@ stub_server_start(struct stub_server **out, uv_loop_t *loop,
 		uv_tcp_init(loop, &srv->listen.tcp);
 		srv->listen.handle.data = srv;
 		uv_ip4_addr("127.0.0.1", 0, &sin);
-		r = uv_tcp_bind(&srv->listen.tcp,
-		    (const struct sockaddr *)&sin, 0);
+		r = uv_tcp_bind(
+		    &srv->listen.tcp, (const struct sockaddr *)&sin, 0);
 		if (r == 0) {
 			len = (int)sizeof ss;
-			r = uv_tcp_getsockname(&srv->listen.tcp,
-			    (struct sockaddr *)&ss, &len);
+			r = uv_tcp_getsockname(
+			    &srv->listen.tcp, (struct sockaddr *)&ss, &len);
 		}
 		if (r == 0) {
-			srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+			srv->port =
+			    ntohs(((struct sockaddr_in *)&ss)->sin_port);
 			snprintf(srv->url, sizeof srv->url,
 			    "http://127.0.0.1:%d", srv->port);
 		}
@@ -515,8 +515,8 @@ stub_server_port(const struct stub_server *srv)
 }
 
 void
-stub_server_add(struct stub_server *srv, const char *path,
-    const struct stub_response *r)
+stub_server_add(
+    struct stub_server *srv, const char *path, const struct stub_response *r)
 {
 	struct stub_route *rt;
 	struct stub_answer *a;

@@ -16,19 +16,19 @@ struct stub_server;
 
 /* One scripted answer. Zeroed fields mean: 200, no extras, reply at once. */
 struct stub_response {
-	int status;		/* 0 = 200 */
-	const char *headers;	/* extra lines, each ending "\r\n"; copied */
-	const char *body;	/* copied; NULL = empty */
-	size_t body_len;	/* 0 with body set: strlen(body) */
-	long delay_ms;		/* wait this long before answering */
+	int status;          /* 0 = 200 */
+	const char *headers; /* extra lines, each ending "\r\n"; copied */
+	const char *body;    /* copied; NULL = empty */
+	size_t body_len;     /* 0 with body set: strlen(body) */
+	long delay_ms;       /* wait this long before answering */
 	int action;
-#define STUB_REPLY 0		/* answer normally */
-#define STUB_CLOSE 1		/* close the connection without a reply */
-#define STUB_HANG  2		/* never answer (until the server closes) */
-	int chunked;		/* Transfer-Encoding: chunked */
-	size_t chunk_size;	/* chunked: bytes per chunk; 0 = one chunk */
-	long chunk_delay_ms;	/* chunked: pause before each chunk */
-	int gzip;		/* body is gzip data: add Content-Encoding */
+#define STUB_REPLY 0         /* answer normally */
+#define STUB_CLOSE 1         /* close the connection without a reply */
+#define STUB_HANG  2         /* never answer (until the server closes) */
+	int chunked;         /* Transfer-Encoding: chunked */
+	size_t chunk_size;   /* chunked: bytes per chunk; 0 = one chunk */
+	long chunk_delay_ms; /* chunked: pause before each chunk */
+	int gzip;            /* body is gzip data: add Content-Encoding */
 };
 
 /*
@@ -53,8 +53,8 @@ int stub_server_port(const struct stub_server *);
  * its query). Each request takes the next answer; the last one repeats.
  * Paths without a script get 404.
  */
-void stub_server_add(struct stub_server *, const char *path,
-    const struct stub_response *r);
+void stub_server_add(
+    struct stub_server *, const char *path, const struct stub_response *r);
 
 /* Requests seen for path so far. */
 int stub_server_hits(const struct stub_server *, const char *path);
@@ -64,14 +64,13 @@ int stub_server_hits(const struct stub_server *, const char *path);
  * body; borrowed until the next request or stub_server_close(); NULL when
  * there was none.
  */
-const char *stub_server_last_method(const struct stub_server *,
-    const char *path);
-const char *stub_server_last_target(const struct stub_server *,
-    const char *path);
-const char *stub_server_last_headers(const struct stub_server *,
-    const char *path);
-const char *stub_server_last_body(const struct stub_server *,
-    const char *path);
+const char *stub_server_last_method(
+    const struct stub_server *, const char *path);
+const char *stub_server_last_target(
+    const struct stub_server *, const char *path);
+const char *stub_server_last_headers(
+    const struct stub_server *, const char *path);
+const char *stub_server_last_body(const struct stub_server *, const char *path);
 
 /* Connections accepted so far (to observe connection reuse). */
 int stub_server_connections(const struct stub_server *);
