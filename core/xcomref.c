@@ -246,7 +246,7 @@ xcomref_parse(const char *s, size_t len, struct xcomref *out, char **cause)
 	}
 	netloc_end = q;
 	if (memchr(p, '/', (size_t)(q - p)) != NULL) {
-		*cause = xstrdup("the reference has a path: the backend puts "
+		*cause = xstrdup("the reference has a path: the backend writes "
 				 "database and schema in table= or stage=, "
 				 "never in the path");
 		return -1;
