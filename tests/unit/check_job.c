@@ -140,6 +140,19 @@ run_init(struct run *r)
 	buf_init(&r->err);
 }
 
+/* Starts spec on a fresh loop in r; the job must start. */
+static void
+run_start(struct run *r, const struct job_spec *spec)
+{
+	char *cause = NULL;
+
+	run_init(r);
+	ck_assert_int_eq(
+	    job_start(&r->job, &r->loop, spec, run_line, run_done, r, &cause),
+	    0);
+	ck_assert_ptr_null(cause);
+}
+
 /* Runs the loop until the job is done or ms pass. */
 static void
 run_until_done(struct run *r, unsigned ms)
@@ -182,14 +195,10 @@ START_TEST(test_job_streams_and_exit_status)
 		NULL };
 	struct job_spec spec = { "shelljob", argv, NULL, 1 };
 	struct run r;
-	char *cause = NULL;
 	size_t i;
 	int nerr;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	ck_assert_int_eq(job_state(r.job), JOB_RUNNING);
 	ck_assert_int_gt(job_pid(r.job), 0);
 	run_until_done(&r, 5000);
@@ -221,12 +230,8 @@ START_TEST(test_job_argv_is_not_a_shell)
 		"$HOME", NULL };
 	struct job_spec spec = { NULL, argv, "/", 0 };
 	struct run r;
-	char *cause = NULL;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	run_until_done(&r, 5000);
 	ck_assert_int_eq(r.done, 1);
 	ck_assert_int_eq(r.status, 0);
@@ -297,13 +302,9 @@ START_TEST(test_job_cancel_kills_the_group)
 		NULL };
 	struct job_spec spec = { "stubborn", argv, NULL, 1 };
 	struct run r;
-	char *cause = NULL;
 	int child;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	while (r.nout == 0 && !r.done)
 		uv_run(&r.loop, UV_RUN_ONCE);
 	child = atoi(r.out.data);
@@ -328,13 +329,9 @@ START_TEST(test_job_cancel_polite)
 	static const char *const argv[] = { "sleep", "60", NULL };
 	struct job_spec spec = { "sleeper", argv, NULL, 0 };
 	struct run r;
-	char *cause = NULL;
 	uint64_t t0;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	t0 = uv_hrtime();
 	ck_assert_int_eq(job_cancel(r.job, 10000), 0);
 	run_until_done(&r, 5000);
@@ -352,12 +349,8 @@ START_TEST(test_job_ring_keeps_the_newest)
 	static const char *const argv[] = { "seq", "1", "2500", NULL };
 	struct job_spec spec = { "seq", argv, NULL, 0 };
 	struct run r;
-	char *cause = NULL;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	run_until_done(&r, 5000);
 	ck_assert_int_eq(r.done, 1);
 	ck_assert_int_eq(r.nout, 2500);
@@ -374,13 +367,9 @@ START_TEST(test_job_free_while_running)
 	static const char *const argv[] = { "sleep", "60", NULL };
 	struct job_spec spec = { "sleeper", argv, NULL, 0 };
 	struct run r;
-	char *cause = NULL;
 	int pid;
 
-	run_init(&r);
-	ck_assert_int_eq(
-	    job_start(&r.job, &r.loop, &spec, run_line, run_done, &r, &cause),
-	    0);
+	run_start(&r, &spec);
 	pid = job_pid(r.job);
 	run_fini(&r); /* frees a running job: killed, no callback */
 	ck_assert_int_eq(r.done, 0);
