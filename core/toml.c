@@ -271,7 +271,7 @@ static int
 toml_raw_nested(struct toml *t, struct buf *b, char **cause)
 {
 	const char *s = t->p;
-	int depth = 0;
+	int depth = 0, line0 = t->line;
 	struct buf tmp;
 
 	buf_init(&tmp);
@@ -309,6 +309,7 @@ toml_raw_nested(struct toml *t, struct buf *b, char **cause)
 		t->p++;
 	}
 	buf_free(&tmp);
+	t->line = line0;
 	return toml_err(t, cause, "unterminated array or inline table");
 }
 
@@ -332,11 +333,16 @@ toml_value(struct toml *t, struct buf *b, enum toml_type *type, char **cause)
 	}
 	s = t->p;
 	while (t->p < t->end && *t->p != '\n' && *t->p != '#' &&
-	       *t->p != '\r' && *t->p != ',')
+	       *t->p != '\r' && *t->p != ',' && *t->p != ' ' &&
+	       *t->p != '\t') {
 		t->p++;
+		/* A local date-time may use a space: "1979-05-27 07:32". */
+		if (t->p - s == 10 && s[4] == '-' && s[7] == '-' &&
+		    t->end - t->p >= 2 && *t->p == ' ' &&
+		    t->p[1] >= '0' && t->p[1] <= '9')
+			t->p++;
+	}
 	n = (size_t)(t->p - s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
 	buf_add(b, s, n);
 	if ((n == 4 && memcmp(s, "true", 4) == 0) ||
 	    (n == 5 && memcmp(s, "false", 5) == 0)) {
