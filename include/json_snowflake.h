@@ -1,0 +1,147 @@
+/*
+ * Pure parsers and helpers for Snowflake's SQL API v2 and REST resource
+ * APIs: result sets and their partitions (values streamed row by row),
+ * query status and error bodies, the error sentence, stage listings in
+ * both shapes (LIST rows and REST StageFile objects) and both date formats,
+ * SQL identifier quoting, stage path splitting and statement
+ * classification. No I/O; each parser has a fuzz target.
+ */
+
+#ifndef SNOWDECK_JSON_SNOWFLAKE_H
+#define SNOWDECK_JSON_SNOWFLAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sf_files;
+struct sf_stages;
+
+struct sf_column {
+	char *name;
+	char *type; /* lower case: "text", "fixed", "timestamp_ltz", ... */
+	int nullable;
+};
+
+/* What the first response of a statement says (owned strings). */
+struct sf_result_meta {
+	char *handle;     /* statementHandle */
+	char *code;       /* "090001", "333334", ... */
+	char *sql_state;  /* "00000", "42000", ... */
+	char *message;
+	char *status_url; /* statementStatusUrl */
+	struct sf_column *cols;
+	size_t ncols;
+	uint64_t num_rows;  /* over all partitions */
+	size_t npartitions; /* partitionInfo entries (>= 1 with a result) */
+	uint64_t *partition_rows;
+	int has_result; /* resultSetMetaData was present */
+};
+
+void sf_result_meta_free(struct sf_result_meta *);
+
+/*
+ * One row: ncols cells, NULL for SQL NULL; raw server text (not yet
+ * sanitized), borrowed for the call. Return 0 to go on, -1 (with *cause)
+ * to stop.
+ */
+typedef int (*sf_row_cb)(const char *const *cells, size_t ncols, void *arg,
+    char **cause);
+
+/*
+ * Parses a statement response body (ResultSet, QueryStatus or
+ * QueryFailureStatus) into meta, and hands each row of its data (partition
+ * 0) to row (may be NULL). Returns 0, or -1 with *cause when the body is
+ * not such JSON or row stopped.
+ */
+int json_sf_result_parse(const char *buf, size_t len,
+    struct sf_result_meta *meta, sf_row_cb row, void *arg, char **cause);
+
+/*
+ * Parses a further partition ({"data": [[...]]}, or a bare array of rows)
+ * handing each row of ncols cells to row. *nrows receives the row count.
+ */
+int json_sf_partition_parse(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause);
+
+/*
+ * A clear sentence for a failed call: what failed (e.g. "the SQL
+ * statement", "listing stage files"), the HTTP status, and Snowflake's
+ * code / sqlState / message from the body when it has them (any of the
+ * error shapes: SQL API, REST ErrorResponse), plus what to do. Owned.
+ */
+char *sf_error_sentence(const char *what, long status, const char *body,
+    size_t len);
+
+/*
+ * Parses a date in either form Snowflake emits: "Mon, 1 Jan 2024
+ * 00:00:00 GMT" (LIST, day of one or two digits), ISO-8601 (REST), "2024-
+ * 02-24 20:41:31.978 -0800" (SHOW) or epoch seconds ("1700000000.000000000",
+ * the SQL API's TIMESTAMP encoding). Returns 0 or -1.
+ */
+int sf_time_parse(const char *s, double *out);
+
+/*
+ * Appends files from a LIST @stage result row (name, size, md5,
+ * last_modified): strip_prefix (e.g. "xcom_stage/") is removed from names.
+ * Returns 0 or -1 when a cell is missing.
+ */
+int sf_file_from_list_row(struct sf_files *, const char *const *cells,
+    size_t ncols, const char *strip_prefix, char **cause);
+
+/* Pure: the REST listFiles body (array of StageFile) into files. */
+int json_sf_files_rest_parse(
+    const char *buf, size_t len, struct sf_files *, char **cause);
+
+/* Pure: the REST listStages body (array of Stage) into stages. */
+int json_sf_stages_rest_parse(const char *buf, size_t len,
+    const char *database, const char *schema, struct sf_stages *,
+    char **cause);
+
+/*
+ * Pure: a REST list of objects (compute pools, services, image
+ * repositories) as rows of the named fields (missing ones ""): each row is
+ * handed to row with nfields cells.
+ */
+int json_sf_objects_parse(const char *buf, size_t len,
+    const char *const *fields, size_t nfields, sf_row_cb row, void *arg,
+    char **cause);
+
+/*
+ * Splits a possibly qualified name ("db.schema.stage", "\"My Db\".s.t")
+ * into at most max parts, resolving case as Snowflake does (unquoted parts
+ * upper-cased, quoted parts verbatim with "" unescaped). Returns the part
+ * count, or -1 with *cause. Parts are owned by the caller.
+ */
+int sf_ident_split(const char *name, char **parts, int max, char **cause);
+
+/* Appends an identifier quoted for SQL ("a""b"). */
+struct buf;
+void sf_ident_quote(struct buf *, const char *ident);
+
+/*
+ * Splits "@DB.SCHEMA.STAGE[/prefix]" (the '@' optional) into its parts;
+ * missing database/schema are taken from defaults. Returns 0 or -1.
+ */
+int sf_stage_path_split(const char *path, const char *def_db,
+    const char *def_schema, char **db, char **schema, char **stage,
+    char **prefix, char **cause);
+
+enum sf_stmt_kind {
+	SF_STMT_READ = 0, /* SELECT, SHOW, DESCRIBE, LIST, EXPLAIN, ... */
+	SF_STMT_WRITE,    /* anything else, or unsure */
+	SF_STMT_MULTI,    /* more than one statement */
+	SF_STMT_EMPTY,
+};
+
+/*
+ * Classifies a statement for the read-only guard: comments and string
+ * literals are skipped; only statements that cannot change anything count
+ * as READ (a SELECT calling a SYSTEM$ function not known to be read-only
+ * is WRITE).
+ */
+enum sf_stmt_kind sf_sql_classify(const char *sql);
+
+/* Makes a random UUID v4 into out (37 bytes) with OpenSSL RAND. */
+void sf_uuid4(char out[37]);
+
+#endif

@@ -1,0 +1,628 @@
+/*
+ * Unit tests: the Snowflake SQL API client against the in-process stub
+ * server: auth headers, bindings and context, result partitions streamed
+ * in order (gzip), 202 polling, resubmission with the same requestId plus
+ * retry=true, 401 re-authentication, error mapping, cancel, REST calls,
+ * command log and audit.
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+#include "http.h"
+#include "model.h"
+#include "sf_conn.h"
+#include "sf_sql.h"
+#include "support_server.h"
+#include "util.h"
+
+#define STMTS "/api/v2/statements"
+
+struct fx {
+	uv_loop_t loop;
+	struct http *http;
+	struct stub_server *srv;
+	struct sf_client *sf;
+	struct sf_conn conn;
+	struct cmdlog cmdlog;
+	uv_timer_t guard;
+	int expired;
+	/* Every attempt's method and URL, as the HTTP client saw them. */
+	struct buf trace;
+	/* What the statement delivered. */
+	struct buf rows;
+	int nrows;
+	int metas;
+	int done;
+	int error;
+	char *cause;
+	long status;
+	int resubmits;
+	int polls;
+	size_t partitions;
+	struct sf_stmt *cancel_me; /* cancelled from the first row */
+};
+
+static void
+fx_trace(const char *method, const char *url, long status, double ms,
+    int attempt, void *arg)
+{
+	struct fx *f = arg;
+
+	(void)ms;
+	(void)attempt;
+	buf_printf(&f->trace, "%s %s %ld\n", method, url, status);
+}
+
+static void
+fx_guard_cb(uv_timer_t *t)
+{
+	struct fx *f = t->data;
+
+	f->expired = 1;
+}
+
+static void
+fx_setup(struct fx *f, int auth_jwt)
+{
+	struct http_config hc;
+	struct sf_client_config sc;
+	char *cause = NULL;
+
+	memset(f, 0, sizeof *f);
+	buf_init(&f->trace);
+	buf_init(&f->rows);
+	ck_assert_int_eq(uv_loop_init(&f->loop), 0);
+	ck_assert_int_eq(stub_server_start(&f->srv, &f->loop, NULL, &cause), 0);
+	uv_timer_init(&f->loop, &f->guard);
+	f->guard.data = f;
+	http_config_default(&hc);
+	hc.retry_base_ms = 5;
+	hc.retry_max_ms = 20;
+	ck_assert_int_eq(http_create(&f->http, &f->loop, &hc, &cause), 0);
+	http_set_trace(f->http, fx_trace, f);
+	sf_conn_init(&f->conn);
+	sf_conn_set(&f->conn, "account", "xy12345.us-east-1");
+	sf_conn_set(&f->conn, "user", "snowdeck");
+	sf_conn_set(&f->conn, "database", "DEMO");
+	sf_conn_set(&f->conn, "schema", "XCOM");
+	sf_conn_set(&f->conn, "warehouse", "WH");
+	sf_conn_set(&f->conn, "role", "R");
+	if (auth_jwt)
+		sf_conn_set(&f->conn, "private_key_file",
+		    "fixtures/snowflake/test_rsa_key.p8");
+	else
+		sf_conn_set(&f->conn, "token", "pat-secret-value");
+	ck_assert_int_eq(
+	    sf_conn_finish(&f->conn, stub_server_url(f->srv), &cause), 0);
+	memset(&sc, 0, sizeof sc);
+	sc.loop = &f->loop;
+	sc.conn = &f->conn;
+	sc.cmdlog = &f->cmdlog;
+	sc.poll_first_ms = 5;
+	sc.poll_max_ms = 20;
+	sc.retry_base_ms = 5;
+	ck_assert_int_eq(sf_client_create(&f->sf, f->http, &sc, &cause), 0);
+}
+
+static void
+fx_run(struct fx *f, long ms)
+{
+	f->expired = 0;
+	uv_timer_start(&f->guard, fx_guard_cb, (uint64_t)ms, 0);
+	while (!f->expired && !f->done)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	uv_timer_stop(&f->guard);
+}
+
+static void
+fx_walk_cb(uv_handle_t *h, void *arg)
+{
+	int *left = arg;
+
+	if (!uv_is_closing(h)) {
+		(*left)++;
+		uv_close(h, NULL);
+	}
+}
+
+static void
+fx_teardown(struct fx *f)
+{
+	int left = 0;
+
+	sf_client_free(f->sf);
+	http_free(f->http);
+	stub_server_close(f->srv);
+	uv_close((uv_handle_t *)&f->guard, NULL);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	uv_walk(&f->loop, fx_walk_cb, &left);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(left, 0);
+	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
+	sf_conn_free(&f->conn);
+	cmdlog_free(&f->cmdlog);
+	buf_free(&f->trace);
+	buf_free(&f->rows);
+	free(f->cause);
+}
+
+static void
+on_meta(const struct sf_result_meta *m, void *arg)
+{
+	struct fx *f = arg;
+
+	f->metas++;
+	ck_assert_int_eq(f->nrows, 0);
+	buf_printf(&f->rows, "[%s]", m->ncols > 0 ? m->cols[0].name : "");
+}
+
+static int
+on_row(const char *const *cells, size_t ncols, void *arg, char **cause)
+{
+	struct fx *f = arg;
+	size_t i;
+
+	(void)cause;
+	f->nrows++;
+	for (i = 0; i < ncols; i++)
+		buf_printf(&f->rows, "%s%s", i ? "," : "",
+		    cells[i] != NULL ? cells[i] : "NULL");
+	buf_addc(&f->rows, ';');
+	if (f->cancel_me != NULL) {
+		sf_stmt_cancel(f->cancel_me);
+		f->cancel_me = NULL;
+		f->done = 1;
+	}
+	return 0;
+}
+
+static void
+on_done(const struct sf_stmt_result *r, void *arg)
+{
+	struct fx *f = arg;
+
+	f->done++;
+	f->error = r->error;
+	f->cause = r->cause != NULL ? xstrdup(r->cause) : NULL;
+	f->status = r->status;
+	f->resubmits = r->resubmits;
+	f->polls = r->polls;
+	f->partitions = r->partitions;
+	ck_assert_uint_eq(r->rows, (uint64_t)f->nrows);
+}
+
+static const struct sf_stmt_cbs cbs = { on_meta, on_row, on_done };
+
+static const char result3[] =
+    "{\"resultSetMetaData\":{\"numRows\":5,\"format\":\"jsonv2\","
+    "\"rowType\":[{\"name\":\"K\",\"type\":\"text\"},{\"name\":\"V\","
+    "\"type\":\"fixed\"}],\"partitionInfo\":[{\"rowCount\":2},"
+    "{\"rowCount\":2},{\"rowCount\":1}]},\"data\":[[\"a\",\"1\"],"
+    "[\"b\",\"2\"]],\"code\":\"090001\",\"sqlState\":\"00000\","
+    "\"statementHandle\":\"h1\",\"message\":\"ok\"}";
+
+/* gzip of {"data":[["c","3"],["d",null]]} */
+static const char part1_gz[] =
+    "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x4a\x49\x2c\x49\x54"
+    "\xb2\x8a\x8e\x56\x4a\x56\xd2\x51\x32\x56\x8a\xd5\x89\x56\x4a\x51\xd2"
+    "\xc9\x2b\xcd\xc9\x89\x8d\xad\x05\x00\x02\x29\x22\x93\x1f\x00\x00\x00";
+
+static void
+add_partitions(struct fx *f)
+{
+	struct stub_response p1 = { .body = part1_gz,
+		.body_len = sizeof part1_gz - 1,
+		.gzip = 1 };
+	struct stub_response p2 = { .body = "{\"data\":[[\"e\",\"5\"]]}" };
+
+	stub_server_add(f->srv, STMTS "/h1", &p1);
+	stub_server_add(f->srv, STMTS "/h1", &p2);
+}
+
+START_TEST(test_partitions_in_order)
+{
+	struct fx f;
+	struct stub_response ok = { .body = result3 };
+	struct sf_bind b[2] = { { "TEXT", "snowpark_demo" }, { "FIXED", "7" } };
+	const char *hdr, *body;
+	cJSON *o;
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &ok);
+	add_partitions(&f);
+	sf_sql_run(f.sf, "select k, v from t where dag_id = ? and n > ?", b, 2,
+	    &cbs, &f);
+	ck_assert_int_eq(f.done, 0); /* never inside sf_sql_run */
+	fx_run(&f, 5000);
+	ck_assert_int_eq(f.done, 1);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(f.metas, 1);
+	ck_assert_str_eq(f.rows.data, "[K]a,1;b,2;c,3;d,NULL;e,5;");
+	ck_assert_uint_eq(f.partitions, 3);
+	/* Partitions asked by number, in order. */
+	ck_assert_ptr_nonnull(strstr(f.trace.data, "/h1?partition=1 200\n"));
+	ck_assert_ptr_nonnull(strstr(f.trace.data, "/h1?partition=2 200\n"));
+	ck_assert(strstr(f.trace.data, "partition=1") <
+	    strstr(f.trace.data, "partition=2"));
+	/* Headers: PAT auth, JSON, gzip accepted. */
+	hdr = stub_server_last_headers(f.srv, STMTS);
+	ck_assert_ptr_nonnull(
+	    strstr(hdr, "Authorization: Bearer pat-secret-value"));
+	ck_assert_ptr_nonnull(strstr(hdr,
+	    "X-Snowflake-Authorization-Token-Type: PROGRAMMATIC_ACCESS_TOKEN"));
+	ck_assert_ptr_nonnull(strstr(hdr, "Accept: application/json"));
+	ck_assert_ptr_nonnull(strstr(
+	    stub_server_last_headers(f.srv, STMTS "/h1"), "Accept-Encoding"));
+	/* The body: statement with placeholders, context, bindings. */
+	ck_assert_str_eq(stub_server_last_method(f.srv, STMTS), "POST");
+	ck_assert_ptr_nonnull(
+	    strstr(stub_server_last_target(f.srv, STMTS), "?requestId="));
+	ck_assert_ptr_null(
+	    strstr(stub_server_last_target(f.srv, STMTS), "retry=true"));
+	body = stub_server_last_body(f.srv, STMTS);
+	o = cJSON_Parse(body);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "statement")->valuestring,
+	    "select k, v from t where dag_id = ? and n > ?");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "database")->valuestring, "DEMO");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "schema")->valuestring, "XCOM");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "warehouse")->valuestring, "WH");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "role")->valuestring, "R");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o,
+						     "bindings"),
+						 "1"),
+			     "value")
+			     ->valuestring,
+	    "snowpark_demo");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o,
+						     "bindings"),
+						 "2"),
+			     "type")
+			     ->valuestring,
+	    "FIXED");
+	cJSON_Delete(o);
+	/* The command log has the statement, without the bound values. */
+	ck_assert_ptr_nonnull(cmdlog_get(&f.cmdlog, 0));
+	ck_assert_str_eq(cmdlog_get(&f.cmdlog, 0)->kind, "SQL");
+	ck_assert_ptr_nonnull(strstr(cmdlog_get(&f.cmdlog, 0)->what, "dag_id = ?"));
+	ck_assert_ptr_null(strstr(cmdlog_get(&f.cmdlog, 0)->what, "snowpark"));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_202_polling)
+{
+	struct fx f;
+	struct stub_response acc = { .status = 202,
+		.body = "{\"code\":\"333334\",\"message\":\"Asynchronous "
+			"execution in progress.\",\"statementHandle\":\"h1\","
+			"\"statementStatusUrl\":\"/api/v2/statements/h1\"}" };
+	struct stub_response ok = { .body = result3 };
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &acc);
+	/* Two more 202s on the status URL, then the result. */
+	stub_server_add(f.srv, STMTS "/h1", &acc);
+	stub_server_add(f.srv, STMTS "/h1", &acc);
+	stub_server_add(f.srv, STMTS "/h1", &ok);
+	add_partitions(&f);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_int_eq(f.done, 1);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(f.polls, 3);
+	ck_assert_str_eq(f.rows.data, "[K]a,1;b,2;c,3;d,NULL;e,5;");
+	/* One POST: polling never resubmits. */
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 1);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 5);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* Whether the line starting at p contains needle. */
+static int
+line_has(const char *p, const char *needle)
+{
+	const char *eol = strchr(p, '\n');
+	char *line = eol != NULL ? xstrndup(p, (size_t)(eol - p)) : xstrdup(p);
+	int r = strstr(line, needle) != NULL;
+
+	free(line);
+	return r;
+}
+
+START_TEST(test_resubmit_same_request_id)
+{
+	struct fx f;
+	struct stub_response busy = { .status = 503,
+		.body = "{\"code\":\"390503\",\"message\":\"busy\"}" };
+	struct stub_response limited = { .status = 429,
+		.headers = "Retry-After: 0\r\n",
+		.body = "{\"code\":\"390505\",\"message\":\"Too many "
+			"requests.\"}" };
+	struct stub_response drop = { .action = STUB_CLOSE };
+	struct stub_response ok = { .body = result3 };
+	char *first, *id, *p;
+	int n = 0;
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &busy);
+	stub_server_add(f.srv, STMTS, &limited);
+	stub_server_add(f.srv, STMTS, &drop);
+	stub_server_add(f.srv, STMTS, &ok);
+	add_partitions(&f);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 10000);
+	ck_assert_int_eq(f.done, 1);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	/* libcurl itself resends a request once on a reused connection
+	 * that died before answering, so the drop costs 0 or 1 of ours. */
+	ck_assert_int_ge(f.resubmits, 2);
+	ck_assert_int_le(f.resubmits, 3);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 4);
+	ck_assert_str_eq(f.rows.data, "[K]a,1;b,2;c,3;d,NULL;e,5;");
+	/* The first POST has no retry flag; every resubmission carries the
+	 * same requestId and retry=true. */
+	first = strstr(f.trace.data, "POST ");
+	ck_assert_ptr_nonnull(first);
+	id = strstr(first, "requestId=");
+	ck_assert_ptr_nonnull(id);
+	id = xstrndup(id, 10 + 36);
+	ck_assert(!line_has(first, "retry"));
+	for (p = f.trace.data; (p = strstr(p, "POST ")) != NULL; p++) {
+		ck_assert(line_has(p, id));
+		if (n++ > 0)
+			ck_assert(line_has(p, "&retry=true"));
+	}
+	ck_assert_int_eq(n, f.resubmits + 1);
+	free(id);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_resubmits_bounded)
+{
+	struct fx f;
+	struct stub_response busy = { .status = 500,
+		.body = "{\"code\":\"390500\",\"message\":\"internal\"}" };
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &busy);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 10000);
+	ck_assert_int_eq(f.done, 1);
+	ck_assert_int_eq(f.error, 1);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 5); /* 1 + 4 */
+	ck_assert_ptr_nonnull(strstr(f.cause, "HTTP 500, code 390500"));
+	ck_assert_ptr_nonnull(strstr(f.cause, "try again"));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_error_422)
+{
+	struct fx f;
+	struct stub_response bad = { .status = 422,
+		.body = "{\"code\":\"002003\",\"message\":\"SQL compilation "
+			"error:\\nTable 'NOPE' does not exist or not "
+			"authorized.\",\"sqlState\":\"42S02\","
+			"\"statementHandle\":\"h9\"}" };
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &bad);
+	sf_sql_run(f.sf, "select * from nope", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_int_eq(f.error, 1);
+	ck_assert_int_eq(f.status, 422);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 1); /* no retry */
+	ck_assert_str_eq(f.cause,
+	    "the SQL statement failed (HTTP 422, code 002003, SQL state "
+	    "42S02): SQL compilation error: Table 'NOPE' does not exist or "
+	    "not authorized.; check the object name and that the role has "
+	    "access to it");
+	ck_assert_int_eq(cmdlog_get(&f.cmdlog, 0)->status, 422);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_partition_short_fails)
+{
+	struct fx f;
+	struct stub_response ok = { .body = result3 };
+	struct stub_response p1 = { .body = "{\"data\":[[\"c\",\"3\"]]}" };
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.srv, STMTS "/h1", &p1);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_int_eq(f.error, 1);
+	ck_assert_ptr_nonnull(strstr(f.cause, "announced 2"));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_jwt_auth_and_reauth)
+{
+	struct fx f;
+	struct stub_response denied = { .status = 401,
+		.body = "{\"code\":\"390144\",\"message\":\"JWT token is "
+			"invalid.\"}" };
+	struct stub_response ok = { .body = result3 };
+	const char *hdr;
+
+	fx_setup(&f, 1);
+	stub_server_add(f.srv, STMTS, &denied);
+	stub_server_add(f.srv, STMTS, &ok);
+	add_partitions(&f);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 2);
+	hdr = stub_server_last_headers(f.srv, STMTS);
+	ck_assert_ptr_nonnull(strstr(hdr, "Authorization: Bearer eyJ"));
+	ck_assert_ptr_nonnull(strstr(
+	    hdr, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT"));
+	fx_teardown(&f);
+
+	/* A second 401 is final, with the key-pair advice. */
+	fx_setup(&f, 1);
+	stub_server_add(f.srv, STMTS, &denied);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_int_eq(f.error, 1);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 2);
+	ck_assert_ptr_nonnull(strstr(f.cause, "RSA_PUBLIC_KEY_FP"));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	struct fx f;
+	struct stub_response acc = { .status = 202,
+		.body = "{\"code\":\"333334\",\"statementHandle\":\"h1\"}" };
+	struct stub_response cancelled = {
+		.body = "{\"code\":\"000604\",\"sqlState\":\"57014\","
+			"\"message\":\"SQL execution canceled\","
+			"\"statementHandle\":\"h1\"}"
+	};
+	struct sf_stmt *s;
+	int hits = 0;
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &acc);
+	stub_server_add(f.srv, STMTS "/h1", &acc);
+	stub_server_add(f.srv, STMTS "/h1/cancel", &cancelled);
+	s = sf_sql_run(f.sf, "select system$wait(60)", NULL, 0, &cbs, &f);
+	/* Run until the statement is being polled. */
+	f.expired = 0;
+	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
+	while (!f.expired && stub_server_hits(f.srv, STMTS "/h1") < 1)
+		uv_run(&f.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.guard);
+	sf_stmt_cancel(s);
+	f.expired = 0;
+	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
+	while (!f.expired &&
+	       (hits = stub_server_hits(f.srv, STMTS "/h1/cancel")) < 1)
+		uv_run(&f.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.guard);
+	ck_assert_int_eq(hits, 1);
+	ck_assert_str_eq(stub_server_last_method(f.srv, STMTS "/h1/cancel"),
+	    "POST");
+	ck_assert_int_eq(f.done, 0); /* no callback after cancel */
+	ck_assert_int_eq(sf_client_pending(f.sf), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_cancel_from_row)
+{
+	struct fx f;
+	struct stub_response ok = { .body = result3 };
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &ok);
+	add_partitions(&f);
+	f.cancel_me = sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	/* Cancelled from inside the row callback: no crash, no more rows. */
+	uv_run(&f.loop, UV_RUN_NOWAIT);
+	ck_assert_int_le(f.nrows, 2);
+	ck_assert_ptr_null(f.cause);
+	fx_teardown(&f);
+}
+END_TEST
+
+struct call_res {
+	int calls;
+	int error;
+	long status;
+	char *cause;
+	char *body;
+};
+
+static void
+on_call(const struct sf_call_result *r, void *arg)
+{
+	struct call_res *c = arg;
+
+	c->calls++;
+	c->error = r->error;
+	c->status = r->status;
+	c->cause = r->cause != NULL ? xstrdup(r->cause) : NULL;
+	c->body = r->body != NULL ? xstrndup(r->body, r->len) : NULL;
+}
+
+START_TEST(test_rest_call)
+{
+	struct fx f;
+	struct stub_response list = { .body = "[{\"name\":\"XCOM_STAGE\"}]" };
+	struct stub_response nf = { .status = 404,
+		.body = "{\"message\":\"Not found\",\"code\":\"390404\"}" };
+	struct call_res r = { 0 }, r2 = { 0 };
+	char *path;
+
+	fx_setup(&f, 0);
+	path = sf_rest_path("DEMO", "XCOM", "stages", NULL);
+	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/XCOM/stages");
+	stub_server_add(f.srv, path, &list);
+	sf_rest_call(f.sf, "GET", path, NULL, NULL, "listing stages", on_call,
+	    &r);
+	free(path);
+	path = sf_rest_path("DEMO", "my schema", "compute-pools", "p");
+	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/%22my%20schema"
+			       "%22/compute-pools/%22p%22");
+	free(path);
+	stub_server_add(f.srv, "/api/v2/compute-pools", &nf);
+	sf_rest_call(f.sf, "GET", "/api/v2/compute-pools", NULL, NULL,
+	    "listing compute pools", on_call, &r2);
+	f.expired = 0;
+	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
+	while (!f.expired && (r.calls == 0 || r2.calls == 0))
+		uv_run(&f.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.guard);
+	ck_assert_int_eq(r.error, 0);
+	ck_assert_str_eq(r.body, "[{\"name\":\"XCOM_STAGE\"}]");
+	ck_assert_int_eq(r2.error, 1);
+	ck_assert_int_eq(r2.status, 404);
+	ck_assert_ptr_nonnull(strstr(r2.cause, "listing compute pools failed "
+					       "(HTTP 404, code 390404)"));
+	free(r.body);
+	free(r.cause);
+	free(r2.body);
+	free(r2.cause);
+	fx_teardown(&f);
+}
+END_TEST
+
+Suite *snowflake_sql_suite(void);
+
+Suite *
+snowflake_sql_suite(void)
+{
+	Suite *s = suite_create("snowflake_sql");
+	TCase *tc = tcase_create("client");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_partitions_in_order);
+	tcase_add_test(tc, test_202_polling);
+	tcase_add_test(tc, test_resubmit_same_request_id);
+	tcase_add_test(tc, test_resubmits_bounded);
+	tcase_add_test(tc, test_error_422);
+	tcase_add_test(tc, test_partition_short_fails);
+	tcase_add_test(tc, test_jwt_auth_and_reauth);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_cancel_from_row);
+	tcase_add_test(tc, test_rest_call);
+	suite_add_tcase(s, tc);
+	return s;
+}
