@@ -97,6 +97,12 @@ struct sf_stmt *sf_sql_run(struct sf_client *, const char *sql,
     const struct sf_bind *binds, size_t nbinds, const struct sf_stmt_cbs *cbs,
     void *arg);
 
+/* The same, run as role instead of the connection's role (NULL: the
+ * connection's). Setup runs some steps as an admin role. */
+struct sf_stmt *sf_sql_run_as(struct sf_client *, const char *role,
+    const char *sql, const struct sf_bind *binds, size_t nbinds,
+    const struct sf_stmt_cbs *cbs, void *arg);
+
 /*
  * Cancels a statement: its callbacks will not run; a statement Snowflake
  * already accepted is cancelled there too (POST .../cancel). After the
@@ -131,8 +137,8 @@ void sf_call_cancel(struct sf_call *);
  * each segment quoted for the REST API when needed and percent-encoded.
  * Owned result.
  */
-char *sf_rest_path(const char *db, const char *schema, const char *kind,
-    const char *name);
+char *sf_rest_path(
+    const char *db, const char *schema, const char *kind, const char *name);
 
 /* Statements and calls in flight. */
 int sf_client_pending(const struct sf_client *);
