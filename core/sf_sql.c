@@ -29,9 +29,9 @@ struct sf_client {
 	char *base_url;
 	char *database, *schema, *warehouse, *role;
 	enum sf_auth auth;
-	char *token;                /* PAT / OAuth; secret */
-	struct sf_jwt_cache *jwt;   /* key pair */
-	struct sf_stmt *stmts;      /* in flight */
+	char *token;              /* PAT / OAuth; secret */
+	struct sf_jwt_cache *jwt; /* key pair */
+	struct sf_stmt *stmts;    /* in flight */
 	struct sf_call *calls;
 	int freeing;
 };
@@ -98,12 +98,14 @@ sf_client_create(struct sf_client **out, struct http *http,
 	const char *pass;
 
 	*out = NULL;
-	if (cfg->loop == NULL || conn == NULL || conn->base_url == NULL || conn->auth == SF_AUTH_NONE) {
+	if (cfg->loop == NULL || conn == NULL || conn->base_url == NULL ||
+	    conn->auth == SF_AUTH_NONE) {
 		*cause = xstrdup("the Snowflake connection is not resolved");
 		return -1;
 	}
-	pass = conn->private_key_passphrase != NULL ? conn->private_key_passphrase
-						    : conn->password;
+	pass = conn->private_key_passphrase != NULL
+		   ? conn->private_key_passphrase
+		   : conn->password;
 	if (conn->auth == SF_AUTH_JWT) {
 		if (conn->private_key_content != NULL) {
 			struct buf pem;
@@ -117,8 +119,8 @@ sf_client_create(struct sf_client **out, struct http *http,
 			}
 			memset(pem.data, 0, pem.len);
 			buf_free(&pem);
-		} else if (sf_key_load_file(&key, conn->private_key_file, pass,
-			       cause) != 0)
+		} else if (sf_key_load_file(
+			       &key, conn->private_key_file, pass, cause) != 0)
 			return -1;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -210,8 +212,8 @@ sf_wipe_free(char *s)
 /* Starts one HTTP exchange with the auth headers. */
 static struct http_req *
 sf_http(struct sf_client *c, const char *method, const char *url,
-    const char *body, int flags, long timeout_ms, http_done_cb done,
-    void *arg, char **cause)
+    const char *body, int flags, long timeout_ms, http_done_cb done, void *arg,
+    char **cause)
 {
 	struct http_request r;
 	char *auth = NULL, *type = NULL;
@@ -253,8 +255,8 @@ sf_log(struct sf_client *c, const char *kind, const char *what, long status,
 			snprintf(st, sizeof st, "%ld", status);
 			result = st;
 		}
-		audit_record(c->cfg.audit, "snowflake", c->base_url, what,
-		    result);
+		audit_record(
+		    c->cfg.audit, "snowflake", c->base_url, what, result);
 	}
 }
 
@@ -319,7 +321,8 @@ sf_stmt_finish(struct sf_stmt *s, int error, const char *cause,
 	r.resubmits = s->resubmits;
 	r.polls = s->polls;
 	if (error)
-		snprintf(res, sizeof res, "%s", cause != NULL ? cause : "error");
+		snprintf(
+		    res, sizeof res, "%s", cause != NULL ? cause : "error");
 	else
 		snprintf(res, sizeof res, "ok: %llu rows, %zu partitions",
 		    (unsigned long long)s->rows, s->partitions);
@@ -330,13 +333,13 @@ sf_stmt_finish(struct sf_stmt *s, int error, const char *cause,
 }
 
 static void
-sf_stmt_fail(struct sf_stmt *s, const char *what, long status,
-    const char *body, size_t len)
+sf_stmt_fail(struct sf_stmt *s, const char *what, long status, const char *body,
+    size_t len)
 {
 	char *m = sf_error_sentence(what, status, body, len);
 	char *code = NULL, *state = NULL;
-	cJSON *root = body != NULL && len > 0 ? cJSON_ParseWithLength(body, len)
-					      : NULL;
+	cJSON *root =
+	    body != NULL && len > 0 ? cJSON_ParseWithLength(body, len) : NULL;
 	const cJSON *v;
 
 	if (cJSON_IsObject(root)) {
@@ -392,8 +395,8 @@ sf_stmt_result(struct sf_stmt *s, const struct http_response *r)
 	char *cause = NULL;
 
 	sf_result_meta_free(&s->meta);
-	if (json_sf_result_parse(r->body, r->body_len, &s->meta, NULL, NULL,
-		&cause) != 0) {
+	if (json_sf_result_parse(
+		r->body, r->body_len, &s->meta, NULL, NULL, &cause) != 0) {
 		char *m = xasprintf("reading the result of the SQL statement "
 				    "failed: %s",
 		    cause);
@@ -433,8 +436,8 @@ sf_stmt_result(struct sf_stmt *s, const struct http_response *r)
 static int
 sf_status_retryable(long status)
 {
-	return status == 0 || status == 429 || status == 500 ||
-	       status == 502 || status == 503 || status == 504;
+	return status == 0 || status == 429 || status == 500 || status == 502 ||
+	       status == 503 || status == 504;
 }
 
 static void
@@ -454,13 +457,14 @@ sf_stmt_submit_done(const struct http_response *r, void *arg)
 		return;
 	}
 	if (r->status == 202) {
-		if (json_sf_result_parse(r->body, r->body_len, &m, NULL, NULL,
-			&cause) != 0 ||
+		if (json_sf_result_parse(
+			r->body, r->body_len, &m, NULL, NULL, &cause) != 0 ||
 		    m.handle == NULL) {
 			sf_result_meta_free(&m);
 			free(cause);
-			sf_stmt_fail(s, "the SQL statement (202 without a "
-					"statementHandle)",
+			sf_stmt_fail(s,
+			    "the SQL statement (202 without a "
+			    "statementHandle)",
 			    r->status, NULL, 0);
 			return;
 		}
@@ -493,8 +497,8 @@ sf_stmt_submit_done(const struct http_response *r, void *arg)
 					   (uint32_t)b[2] << 8 | b[3]) %
 				       1000000) /
 			      1e6;
-			delay = http_backoff_ms(s->resubmits,
-			    s->c->cfg.retry_base_ms, 16000, rnd);
+			delay = http_backoff_ms(
+			    s->resubmits, s->c->cfg.retry_base_ms, 16000, rnd);
 		}
 		if (delay > 30000)
 			delay = 30000;
@@ -504,8 +508,8 @@ sf_stmt_submit_done(const struct http_response *r, void *arg)
 	if (r->status == 0)
 		sf_stmt_fail(s, "sending the SQL statement", 0, NULL, 0);
 	else
-		sf_stmt_fail(s, "the SQL statement", r->status, r->body,
-		    r->body_len);
+		sf_stmt_fail(
+		    s, "the SQL statement", r->status, r->body, r->body_len);
 }
 
 static void
@@ -576,8 +580,8 @@ sf_stmt_poll(struct sf_stmt *s)
 
 	s->polls++;
 	url = sf_handle_url(s->c, s->meta.handle, NULL, NULL);
-	s->req = sf_http(s->c, "GET", url, NULL, 0, 0, sf_stmt_poll_done, s,
-	    &cause);
+	s->req =
+	    sf_http(s->c, "GET", url, NULL, 0, 0, sf_stmt_poll_done, s, &cause);
 	free(url);
 	if (s->req == NULL) {
 		sf_stmt_finish(s, 1, cause, NULL, NULL);
@@ -625,7 +629,8 @@ sf_stmt_partition_done(const struct http_response *r, void *arg)
 			      "Snowflake announced %llu; run the statement "
 			      "again",
 		    s->next_partition + 1, n,
-		    (unsigned long long)s->meta.partition_rows[s->next_partition]);
+		    (unsigned long long)
+			s->meta.partition_rows[s->next_partition]);
 		sf_stmt_finish(s, 1, m, NULL, NULL);
 		free(m);
 		return;
@@ -647,8 +652,8 @@ sf_stmt_fetch(struct sf_stmt *s)
 	q = xasprintf("partition=%zu", s->next_partition);
 	url = sf_handle_url(s->c, s->meta.handle, NULL, q);
 	free(q);
-	s->req = sf_http(s->c, "GET", url, NULL, 0, 0, sf_stmt_partition_done,
-	    s, &cause);
+	s->req = sf_http(
+	    s->c, "GET", url, NULL, 0, 0, sf_stmt_partition_done, s, &cause);
 	free(url);
 	if (s->req == NULL) {
 		sf_stmt_finish(s, 1, cause, NULL, NULL);
@@ -825,8 +830,9 @@ sf_call_done(const struct http_response *r, void *arg)
 	if (r->status < 200 || r->status > 299) {
 		res.error = 1;
 		if (r->status == 0)
-			m = xasprintf("%s failed: %s; check the network and the "
-				      "Snowflake URL",
+			m = xasprintf(
+			    "%s failed: %s; check the network and the "
+			    "Snowflake URL",
 			    k->what, r->cause != NULL ? r->cause : "no answer");
 		else
 			m = sf_error_sentence(
@@ -904,8 +910,8 @@ sf_rest_segment(struct buf *b, const char *name)
 	struct buf q;
 
 	for (p = name; *p != '\0' && plain; p++) {
-		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p) ||
-			*p == '_' || *p == '$'))
+		if (!(isupper((unsigned char)*p) ||
+			isdigit((unsigned char)*p) || *p == '_' || *p == '$'))
 			plain = 0;
 	}
 	if (plain) {

@@ -131,8 +131,8 @@ void sf_call_cancel(struct sf_call *);
  * each segment quoted for the REST API when needed and percent-encoded.
  * Owned result.
  */
-char *sf_rest_path(const char *db, const char *schema, const char *kind,
-    const char *name);
+char *sf_rest_path(
+    const char *db, const char *schema, const char *kind, const char *name);
 
 /* Statements and calls in flight. */
 int sf_client_pending(const struct sf_client *);
