@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "airflow.h"
 #include "audit.h"
+#include "cli_snowflake.h"
 #include "config.h"
 #include "http.h"
 #include "json_airflow.h"
@@ -58,6 +59,7 @@ static const char *const cli_commands[] = {
 	"clear",
 	"mark-success",
 	"mark-failed",
+	"sql",
 	NULL,
 };
 
@@ -712,6 +714,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	const char *what;
 	int n;
 
+	if (cli_sf_is_command(argc, argv))
+		return cli_sf_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;

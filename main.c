@@ -35,6 +35,11 @@ static const char main_usage[] =
     "  pause DAG | unpause DAG\n"
     "  clear DAG RUN TASK                clear (retry) a task instance\n"
     "  mark-success DAG RUN TASK | mark-failed DAG RUN TASK\n"
+    "  get stages                        Snowflake stages of the connection's "
+    "schema\n"
+    "  get files @DB.SCHEMA.STAGE[/prefix]  files in a stage, with totals\n"
+    "  get xcom-table [DAG [RUN]]        rows of the Snowflake XCom table\n"
+    "  sql \"STATEMENT\"                   run one read-only statement\n"
     "\n"
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
@@ -53,6 +58,13 @@ static const char main_usage[] =
     "~/.local/state/snowdeck/audit.jsonl)\n"
     "  --config FILE        configuration file (default "
     "~/.config/snowdeck/config.toml)\n"
+    "  --snowflake-conn-id ID  Airflow connection AIRFLOW_CONN_<ID> (default\n"
+    "                       SNOWFLAKE_DEFAULT, then ~/.snowflake/"
+    "connections.toml)\n"
+    "  -c, --connection NAME  a connection of the Snowflake CLI's "
+    "connections.toml\n"
+    "  --snowflake-url URL  Snowflake base URL (SNOWDECK_SNOWFLAKE_URL)\n"
+    "  --allow-write        sql: allow statements that change data\n"
     "  -V, --version        print the version\n"
     "  -h, --help           this help\n"
     "\n"
@@ -73,6 +85,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_AUDIT,
 	OPT_CONFIG,
+	OPT_SF_CONN_ID,
+	OPT_SF_URL,
+	OPT_ALLOW_WRITE,
 };
 
 static const struct option main_options[] = {
@@ -89,6 +104,10 @@ static const struct option main_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "audit", required_argument, NULL, OPT_AUDIT },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "snowflake-conn-id", required_argument, NULL, OPT_SF_CONN_ID },
+	{ "connection", required_argument, NULL, 'c' },
+	{ "snowflake-url", required_argument, NULL, OPT_SF_URL },
+	{ "allow-write", no_argument, NULL, OPT_ALLOW_WRITE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -133,8 +152,8 @@ main(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	/* "+" stops at the first non-option only for the console; commands
 	 * take options anywhere, so permute (the default). */
-	while (
-	    (ch = getopt_long(argc, argv, "o:Vh", main_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:c:Vh", main_options, NULL)) !=
+	       -1) {
 		switch (ch) {
 		case OPT_AIRFLOW_URL:
 			free(cfg.airflow_url);
@@ -185,6 +204,18 @@ main(int argc, char **argv)
 			break;
 		case OPT_CONFIG:
 			config_path = optarg;
+			break;
+		case OPT_SF_CONN_ID:
+			opts.sf_conn_id = optarg;
+			break;
+		case 'c':
+			opts.sf_connection = optarg;
+			break;
+		case OPT_SF_URL:
+			opts.sf_url = optarg;
+			break;
+		case OPT_ALLOW_WRITE:
+			opts.allow_write = 1;
 			break;
 		case 'V':
 			printf("snowdeck %s (libcurl %s, libuv %s)\n",

@@ -60,8 +60,7 @@ sf_json_u64(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
-	    v->valuedouble < 1.8e19)
+	if (cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 1.8e19)
 		return (uint64_t)v->valuedouble;
 	if (cJSON_IsString(v))
 		return strtoull(v->valuestring, NULL, 10);
@@ -99,8 +98,8 @@ sf_rows(const cJSON *data, size_t ncols, sf_row_cb row, void *arg,
 		{
 			if (i >= ncols)
 				break;
-			cells[i++] = cJSON_IsString(cell) ? cell->valuestring
-								  : NULL;
+			cells[i++] =
+			    cJSON_IsString(cell) ? cell->valuestring : NULL;
 		}
 		for (; i < ncols; i++)
 			cells[i] = NULL;
@@ -371,7 +370,8 @@ sf_time_parse(const char *s, double *out)
 	    s[n] == '\0') {
 		mon = sf_month(mo);
 		if (mon < 0 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
-		    ss > 60 || (strcmp(tz, "GMT") != 0 && strcmp(tz, "UTC") != 0))
+		    ss > 60 ||
+		    (strcmp(tz, "GMT") != 0 && strcmp(tz, "UTC") != 0))
 			return -1;
 		*out = (double)sf_days(y, mon + 1, d) * 86400.0 + hh * 3600 +
 		       mm * 60 + ss;
@@ -466,8 +466,8 @@ json_sf_files_rest_parse(
 		cells[2] = sf_json_str(it, "md5");
 		cells[3] = sf_json_str(it, "last_modified");
 		if (cells[0] != NULL)
-			rc = sf_file_from_list_row(files,
-			    (const char *const *)cells, 4, NULL, cause);
+			rc = sf_file_from_list_row(
+			    files, (const char *const *)cells, 4, NULL, cause);
 		for (i = 0; i < 4; i++)
 			free(cells[i]);
 		if (rc != 0)
@@ -557,8 +557,8 @@ json_sf_objects_parse(const char *buf, size_t len, const char *const *fields,
 				snprintf(num, sizeof num, "%g", v->valuedouble);
 				cells[i] = xstrdup(num);
 			} else if (cJSON_IsBool(v))
-				cells[i] = xstrdup(
-				    cJSON_IsTrue(v) ? "true" : "false");
+				cells[i] =
+				    xstrdup(cJSON_IsTrue(v) ? "true" : "false");
 			else
 				cells[i] = xstrdup("");
 		}
@@ -603,9 +603,10 @@ sf_ident_split(const char *name, char **parts, int max, char **cause)
 			p++;
 			for (;;) {
 				if (*p == '\0') {
-					*cause = xasprintf("unterminated quote in "
-							   "%.200s",
-					    name);
+					*cause =
+					    xasprintf("unterminated quote in "
+						      "%.200s",
+						name);
 					goto fail;
 				}
 				if (*p == '"' && p[1] == '"') {
@@ -633,14 +634,15 @@ sf_ident_split(const char *name, char **parts, int max, char **cause)
 			}
 			while (isalnum((unsigned char)*p) || *p == '_' ||
 			       *p == '$')
-				buf_addc(&b, (char)toupper((unsigned char)*p++));
+				buf_addc(
+				    &b, (char)toupper((unsigned char)*p++));
 		}
 		parts[n++] = buf_detach(&b);
 		if (*p == '\0')
 			break;
 		if (*p != '.') {
-			*cause = xasprintf("%.200s is not a valid Snowflake name",
-			    name);
+			*cause = xasprintf(
+			    "%.200s is not a valid Snowflake name", name);
 			goto fail;
 		}
 		p++;
@@ -739,7 +741,8 @@ sf_lex_space(struct sf_lex *l)
 		}
 		if (l->p[0] == '/' && l->p[1] == '*') {
 			l->p += 2;
-			while (*l->p != '\0' && !(l->p[0] == '*' && l->p[1] == '/'))
+			while (*l->p != '\0' &&
+			       !(l->p[0] == '*' && l->p[1] == '/'))
 				l->p++;
 			if (*l->p != '\0')
 				l->p += 2;
@@ -898,7 +901,8 @@ sf_uuid4(char out[37])
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
 	snprintf(out, 37,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%"
+	    "02x",
 	    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
 	    r[11], r[12], r[13], r[14], r[15]);
 }

@@ -97,16 +97,16 @@ sf_models_free(struct sf_models *m)
 	memset(m, 0, sizeof *m);
 }
 
-#define SF_PUSH(arr, elem)                                                     \
-	do {                                                                   \
-		if ((arr)->n == (arr)->cap) {                                  \
-			(arr)->cap = (arr)->cap == 0 ? 64 : (arr)->cap * 2;    \
-			(arr)->v = xreallocarray(                              \
-			    (arr)->v, (arr)->cap, sizeof *(arr)->v);           \
-		}                                                              \
-		(arr)->v[(arr)->n++] = *(elem);                                \
-		memset((elem), 0, sizeof *(elem));                             \
-		(arr)->gen++;                                                  \
+#define SF_PUSH(arr, elem)                                                  \
+	do {                                                                \
+		if ((arr)->n == (arr)->cap) {                               \
+			(arr)->cap = (arr)->cap == 0 ? 64 : (arr)->cap * 2; \
+			(arr)->v = xreallocarray(                           \
+			    (arr)->v, (arr)->cap, sizeof *(arr)->v);        \
+		}                                                           \
+		(arr)->v[(arr)->n++] = *(elem);                             \
+		memset((elem), 0, sizeof *(elem));                          \
+		(arr)->gen++;                                               \
 	} while (0)
 
 void

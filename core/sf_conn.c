@@ -127,8 +127,8 @@ sf_conn_set(struct sf_conn *c, const char *key, const char *value)
 		{ "private_key_file_pwd",
 		    offsetof(struct sf_conn, private_key_passphrase), 1 },
 		{ "token", offsetof(struct sf_conn, token), 1 },
-		{ "token_file_path",
-		    offsetof(struct sf_conn, token_file_path), 0 },
+		{ "token_file_path", offsetof(struct sf_conn, token_file_path),
+		    0 },
 	};
 	size_t i;
 	char *end;
@@ -184,8 +184,9 @@ sf_conn_extra_json(struct sf_conn *c, const cJSON *extra, char **cause)
 		parsed = cJSON_Parse(extra->valuestring);
 		if (!cJSON_IsObject(parsed)) {
 			cJSON_Delete(parsed);
-			*cause = xstrdup("the Airflow connection's extra is not "
-					 "a JSON object");
+			*cause =
+			    xstrdup("the Airflow connection's extra is not "
+				    "a JSON object");
 			return -1;
 		}
 		extra = parsed;
@@ -223,7 +224,8 @@ sf_pct_decode(const char *s, size_t n)
 
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && (h = sf_hexval(s[i + 1])) >= 0 &&
+		if (s[i] == '%' && i + 2 < n &&
+		    (h = sf_hexval(s[i + 1])) >= 0 &&
 		    (l = sf_hexval(s[i + 2])) >= 0) {
 			buf_addc(&b, (char)(h * 16 + l));
 			i += 2;
@@ -246,8 +248,9 @@ sf_conn_from_uri(struct sf_conn *c, const char *uri, size_t len, char **cause)
 
 	q = memchr(uri, ':', len);
 	if (q == NULL || end - q < 3 || q[1] != '/' || q[2] != '/') {
-		*cause = xstrdup("the Airflow connection is neither JSON nor a "
-				 "URI (snowflake://user:pass@/schema?account=..)");
+		*cause =
+		    xstrdup("the Airflow connection is neither JSON nor a "
+			    "URI (snowflake://user:pass@/schema?account=..)");
 		return -1;
 	}
 	tmp = xstrndup(uri, (size_t)(q - uri));
@@ -271,7 +274,8 @@ sf_conn_from_uri(struct sf_conn *c, const char *uri, size_t len, char **cause)
 	}
 	if (at != NULL) {
 		colon = memchr(p, ':', (size_t)(at - p));
-		k = sf_pct_decode(p, (size_t)((colon != NULL ? colon : at) - p));
+		k = sf_pct_decode(
+		    p, (size_t)((colon != NULL ? colon : at) - p));
 		if (*k != '\0')
 			sf_conn_set(c, "user", k);
 		free(k);
@@ -331,7 +335,8 @@ sf_conn_from_uri(struct sf_conn *c, const char *uri, size_t len, char **cause)
 							 "JSON");
 					rc = -1;
 				} else
-					rc = sf_conn_extra_json(c, extra, cause);
+					rc =
+					    sf_conn_extra_json(c, extra, cause);
 				cJSON_Delete(extra);
 			} else if (*v != '\0')
 				sf_conn_set(c, k, v);
@@ -370,19 +375,23 @@ sf_conn_from_airflow(
 	t = cJSON_IsString(it) ? it->valuestring : NULL;
 	if (t != NULL && strcasecmp(t, "snowflake") != 0) {
 		*cause = xasprintf(
-		    "the Airflow connection is of type %.40s, not snowflake", t);
+		    "the Airflow connection is of type %.40s, not snowflake",
+		    t);
 		cJSON_Delete(root);
 		return -1;
 	}
-	sf_conn_set_json(c, "login", cJSON_GetObjectItemCaseSensitive(root, "login"));
+	sf_conn_set_json(
+	    c, "login", cJSON_GetObjectItemCaseSensitive(root, "login"));
 	sf_conn_set_json(
 	    c, "password", cJSON_GetObjectItemCaseSensitive(root, "password"));
 	sf_conn_set_json(
 	    c, "schema", cJSON_GetObjectItemCaseSensitive(root, "schema"));
-	sf_conn_set_json(c, "host", cJSON_GetObjectItemCaseSensitive(root, "host"));
-	sf_conn_set_json(c, "port", cJSON_GetObjectItemCaseSensitive(root, "port"));
-	if (sf_conn_extra_json(c, cJSON_GetObjectItemCaseSensitive(root, "extra"),
-		cause) != 0) {
+	sf_conn_set_json(
+	    c, "host", cJSON_GetObjectItemCaseSensitive(root, "host"));
+	sf_conn_set_json(
+	    c, "port", cJSON_GetObjectItemCaseSensitive(root, "port"));
+	if (sf_conn_extra_json(c,
+		cJSON_GetObjectItemCaseSensitive(root, "extra"), cause) != 0) {
 		cJSON_Delete(root);
 		return -1;
 	}
@@ -410,7 +419,8 @@ sf_toml_cb(const char *table, const char *key, const char *value,
 	(void)type;
 	(void)cause;
 	if (x->pass == 0) {
-		if (*table == '\0' && strcmp(key, "default_connection_name") == 0) {
+		if (*table == '\0' &&
+		    strcmp(key, "default_connection_name") == 0) {
 			free(x->default_name);
 			x->default_name = xstrdup(value);
 		}
@@ -437,7 +447,7 @@ sf_conn_from_toml(struct sf_conn *c, const char *text, size_t len,
 	x.c = c;
 	rc = toml_parse(text, len, sf_toml_cb, &x, cause);
 	if (rc == 0) {
-		x.name = name != NULL	      ? name
+		x.name = name != NULL             ? name
 			 : x.default_name != NULL ? x.default_name
 						  : "default";
 		x.pass = 1;
@@ -469,8 +479,8 @@ sf_env_get(const char *const *envp, const char *name)
 static const char *const sf_env_keys[] = { "account", "user", "password",
 	"role", "warehouse", "database", "schema", "region", "host", "port",
 	"protocol", "authenticator", "private_key_file", "private_key_path",
-	"private_key_raw", "private_key_passphrase", "token",
-	"token_file_path", NULL };
+	"private_key_raw", "private_key_passphrase", "token", "token_file_path",
+	NULL };
 
 void
 sf_conn_apply_env(struct sf_conn *c, const char *name, const char *const *envp)
@@ -485,12 +495,14 @@ sf_conn_apply_env(struct sf_conn *c, const char *name, const char *const *envp)
 			snprintf(var, sizeof var, "SNOWFLAKE_CONNECTIONS_%s_%s",
 			    name, sf_env_keys[i]);
 			for (p = var; *p != '\0'; p++)
-				*p = *p == '-' ? '_'
-					       : (char)toupper((unsigned char)*p);
+				*p = *p == '-'
+					 ? '_'
+					 : (char)toupper((unsigned char)*p);
 			v = sf_env_get(envp, var);
 		}
 		if (v == NULL) {
-			snprintf(var, sizeof var, "SNOWFLAKE_%s", sf_env_keys[i]);
+			snprintf(
+			    var, sizeof var, "SNOWFLAKE_%s", sf_env_keys[i]);
 			for (p = var; *p != '\0'; p++)
 				*p = (char)toupper((unsigned char)*p);
 			v = sf_env_get(envp, var);
@@ -506,7 +518,8 @@ sf_conn_apply_env(struct sf_conn *c, const char *name, const char *const *envp)
 /* ---- finishing --------------------------------------------------------- */
 
 int
-sf_read_file(const char *path, size_t max, char **out, size_t *len, char **cause)
+sf_read_file(
+    const char *path, size_t max, char **out, size_t *len, char **cause)
 {
 	struct stat st;
 	char *data;
@@ -691,8 +704,9 @@ sf_conn_finish(struct sf_conn *c, const char *url, char **cause)
 		return -1;
 	}
 	buf_printf(&b, "%s://%s", proto, host);
-	if (c->port > 0 && !((strcasecmp(proto, "https") == 0 && c->port == 443) ||
-			       (strcasecmp(proto, "http") == 0 && c->port == 80)))
+	if (c->port > 0 &&
+	    !((strcasecmp(proto, "https") == 0 && c->port == 443) ||
+		(strcasecmp(proto, "http") == 0 && c->port == 80)))
 		buf_printf(&b, ":%d", c->port);
 	free(host);
 	c->base_url = buf_detach(&b);
@@ -751,7 +765,8 @@ static int
 sf_conn_from_cli(struct sf_conn *c, const char *const *envp, const char *name,
     int *got, char **cause)
 {
-	static const char *const files[] = { "connections.toml", "config.toml" };
+	static const char *const files[] = { "connections.toml",
+		"config.toml" };
 	char *dir, *path, *text, *defname = NULL, *dn = NULL, *m;
 	const char *want = name;
 	size_t len, i;
@@ -765,10 +780,11 @@ sf_conn_from_cli(struct sf_conn *c, const char *const *envp, const char *name,
 	/* The default connection name may live in either file. */
 	for (i = 0; want == NULL && i < nitems(files); i++) {
 		path = xasprintf("%s/%s", dir, files[i]);
-		if (sf_read_file(path, SF_CONN_MAX_FILE, &text, &len, &m) == 0) {
+		if (sf_read_file(path, SF_CONN_MAX_FILE, &text, &len, &m) ==
+		    0) {
 			sf_conn_init(&tmp);
-			if (sf_conn_from_toml(&tmp, text, len, "\x01", NULL, &dn,
-				&m) == 0 &&
+			if (sf_conn_from_toml(
+				&tmp, text, len, "\x01", NULL, &dn, &m) == 0 &&
 			    dn != NULL)
 				defname = dn;
 			else {
@@ -788,7 +804,8 @@ sf_conn_from_cli(struct sf_conn *c, const char *const *envp, const char *name,
 		want = "default";
 	for (i = 0; i < nitems(files) && !found; i++) {
 		path = xasprintf("%s/%s", dir, files[i]);
-		if (sf_read_file(path, SF_CONN_MAX_FILE, &text, &len, &m) != 0) {
+		if (sf_read_file(path, SF_CONN_MAX_FILE, &text, &len, &m) !=
+		    0) {
 			free(m);
 			free(path);
 			continue;
@@ -828,8 +845,8 @@ out:
 int
 sf_conn_resolve(struct sf_conn *c, const struct sf_conn_opts *o, char **cause)
 {
-	const char *const *envp = o->envp != NULL ? o->envp
-						  : (const char *const *)environ;
+	const char *const *envp =
+	    o->envp != NULL ? o->envp : (const char *const *)environ;
 	const char *url = o->url, *spcs, *v;
 	int got = 0;
 
@@ -837,15 +854,15 @@ sf_conn_resolve(struct sf_conn *c, const struct sf_conn_opts *o, char **cause)
 	if (url == NULL)
 		url = sf_env_get(envp, "SNOWDECK_SNOWFLAKE_URL");
 	if (o->conn_id != NULL) {
-		if (sf_conn_from_airflow_env(c, envp, o->conn_id, 1, &got,
-			cause) != 0)
+		if (sf_conn_from_airflow_env(
+			c, envp, o->conn_id, 1, &got, cause) != 0)
 			return -1;
 	} else if (o->name != NULL) {
 		if (sf_conn_from_cli(c, envp, o->name, &got, cause) != 0)
 			return -1;
 	} else {
-		if (sf_conn_from_airflow_env(c, envp, "SNOWFLAKE_DEFAULT", 0,
-			&got, cause) != 0)
+		if (sf_conn_from_airflow_env(
+			c, envp, "SNOWFLAKE_DEFAULT", 0, &got, cause) != 0)
 			return -1;
 		spcs = o->spcs_token != NULL ? o->spcs_token
 					     : "/snowflake/session/token";
@@ -855,10 +872,12 @@ sf_conn_resolve(struct sf_conn *c, const struct sf_conn_opts *o, char **cause)
 			c->source = xstrdup(spcs);
 			sf_conn_set(c, "authenticator", "oauth");
 			sf_conn_set(c, "token_file_path", spcs);
-			sf_conn_set(c, "host", sf_env_get(envp, "SNOWFLAKE_HOST"));
+			sf_conn_set(
+			    c, "host", sf_env_get(envp, "SNOWFLAKE_HOST"));
 			if ((v = sf_env_get(envp, "SNOWFLAKE_ACCOUNT")) != NULL)
 				sf_conn_set(c, "account", v);
-			if ((v = sf_env_get(envp, "SNOWFLAKE_DATABASE")) != NULL)
+			if ((v = sf_env_get(envp, "SNOWFLAKE_DATABASE")) !=
+			    NULL)
 				sf_conn_set(c, "database", v);
 			if ((v = sf_env_get(envp, "SNOWFLAKE_SCHEMA")) != NULL)
 				sf_conn_set(c, "schema", v);
@@ -869,8 +888,7 @@ sf_conn_resolve(struct sf_conn *c, const struct sf_conn_opts *o, char **cause)
 				sf_conn_set(c, "port", v);
 			got = 1;
 		}
-		if (!got &&
-		    sf_conn_from_cli(c, envp, NULL, &got, cause) != 0)
+		if (!got && sf_conn_from_cli(c, envp, NULL, &got, cause) != 0)
 			return -1;
 		if (!got) {
 			*cause = xstrdup(

@@ -51,8 +51,8 @@ sf_base64_any(struct buf *out, const void *p, size_t n, int url)
 	char q[4];
 
 	for (i = 0; i + 2 < n; i += 3) {
-		v = ((unsigned long)s[i] << 16) | ((unsigned long)s[i + 1] << 8) |
-		    s[i + 2];
+		v = ((unsigned long)s[i] << 16) |
+		    ((unsigned long)s[i + 1] << 8) | s[i + 2];
 		q[0] = sf_b64[(v >> 18) & 63];
 		q[1] = sf_b64[(v >> 12) & 63];
 		q[2] = sf_b64[(v >> 6) & 63];
@@ -61,7 +61,9 @@ sf_base64_any(struct buf *out, const void *p, size_t n, int url)
 			int k;
 
 			for (k = 0; k < 4; k++)
-				q[k] = q[k] == '+' ? '-' : q[k] == '/' ? '_' : q[k];
+				q[k] = q[k] == '+'   ? '-'
+				       : q[k] == '/' ? '_'
+						     : q[k];
 		}
 		buf_add(out, q, 4);
 	}
@@ -77,7 +79,9 @@ sf_base64_any(struct buf *out, const void *p, size_t n, int url)
 			int k;
 
 			for (k = 0; k < 4; k++)
-				q[k] = q[k] == '+' ? '-' : q[k] == '/' ? '_' : q[k];
+				q[k] = q[k] == '+'   ? '-'
+				       : q[k] == '/' ? '_'
+						     : q[k];
 			buf_add(out, q, i + 1 < n ? 3 : 2);
 		} else
 			buf_add(out, q, 4);
@@ -269,8 +273,9 @@ sf_key_load(struct sf_key **out, const char *pem, size_t len,
 			*cause = xstrdup("cannot decrypt the private key: "
 					 "check its passphrase");
 		else
-			*cause = xstrdup("cannot read the private key: expected "
-					 "a PKCS#8 PEM file (BEGIN PRIVATE KEY)");
+			*cause =
+			    xstrdup("cannot read the private key: expected "
+				    "a PKCS#8 PEM file (BEGIN PRIVATE KEY)");
 		return -1;
 	}
 	if (EVP_PKEY_base_id(pkey) != EVP_PKEY_RSA) {
@@ -281,12 +286,12 @@ sf_key_load(struct sf_key **out, const char *pem, size_t len,
 		return -1;
 	}
 	derlen = i2d_PUBKEY(pkey, &der);
-	if (derlen <= 0 ||
-	    EVP_Digest(der, (size_t)derlen, md, &mdlen, EVP_sha256(), NULL) !=
-		1) {
+	if (derlen <= 0 || EVP_Digest(der, (size_t)derlen, md, &mdlen,
+			       EVP_sha256(), NULL) != 1) {
 		OPENSSL_free(der);
 		EVP_PKEY_free(pkey);
-		*cause = sf_ssl_cause("cannot compute the public key fingerprint");
+		*cause =
+		    sf_ssl_cause("cannot compute the public key fingerprint");
 		return -1;
 	}
 	OPENSSL_free(der);
@@ -301,8 +306,8 @@ sf_key_load(struct sf_key **out, const char *pem, size_t len,
 }
 
 int
-sf_key_load_file(struct sf_key **out, const char *path,
-    const char *passphrase, char **cause)
+sf_key_load_file(
+    struct sf_key **out, const char *path, const char *passphrase, char **cause)
 {
 	char *data;
 	ssize_t r;
@@ -333,7 +338,8 @@ sf_key_load_file(struct sf_key **out, const char *path,
 		    path, strerror(errno));
 		rc = -1;
 	} else if (len > SF_KEY_MAX_FILE) {
-		*cause = xasprintf("the private key file %s is too large", path);
+		*cause =
+		    xasprintf("the private key file %s is too large", path);
 		rc = -1;
 	} else {
 		rc = sf_key_load(out, data, len, passphrase, cause);

@@ -170,9 +170,11 @@ toml_string(struct toml *t, struct buf *b, char **cause)
 				t->p++;
 				return 0;
 			}
-			if (t->end - t->p >= 3 && t->p[1] == q && t->p[2] == q) {
+			if (t->end - t->p >= 3 && t->p[1] == q &&
+			    t->p[2] == q) {
 				t->p += 3;
-				/* Up to two more quotes belong to the string. */
+				/* Up to two more quotes belong to the string.
+				 */
 				while (t->p < t->end && *t->p == q &&
 				       (t->end - t->p < 3 || t->p[1] != q ||
 					   t->p[2] != q)) {
@@ -186,7 +188,8 @@ toml_string(struct toml *t, struct buf *b, char **cause)
 		}
 		if (*t->p == '\n') {
 			if (!multi)
-				return toml_err(t, cause, "newline in a string");
+				return toml_err(
+				    t, cause, "newline in a string");
 			t->line++;
 			buf_addc(b, *t->p++);
 			continue;
@@ -212,7 +215,8 @@ toml_string(struct toml *t, struct buf *b, char **cause)
 		}
 		if ((unsigned char)*t->p < 0x20 && *t->p != '\t' &&
 		    *t->p != '\r')
-			return toml_err(t, cause, "control character in a string");
+			return toml_err(
+			    t, cause, "control character in a string");
 		buf_addc(b, *t->p++);
 	}
 }
@@ -333,13 +337,12 @@ toml_value(struct toml *t, struct buf *b, enum toml_type *type, char **cause)
 	}
 	s = t->p;
 	while (t->p < t->end && *t->p != '\n' && *t->p != '#' &&
-	       *t->p != '\r' && *t->p != ',' && *t->p != ' ' &&
-	       *t->p != '\t') {
+	       *t->p != '\r' && *t->p != ',' && *t->p != ' ' && *t->p != '\t') {
 		t->p++;
 		/* A local date-time may use a space: "1979-05-27 07:32". */
 		if (t->p - s == 10 && s[4] == '-' && s[7] == '-' &&
-		    t->end - t->p >= 2 && *t->p == ' ' &&
-		    t->p[1] >= '0' && t->p[1] <= '9')
+		    t->end - t->p >= 2 && *t->p == ' ' && t->p[1] >= '0' &&
+		    t->p[1] <= '9')
 			t->p++;
 	}
 	n = (size_t)(t->p - s);
@@ -359,9 +362,10 @@ toml_value(struct toml *t, struct buf *b, enum toml_type *type, char **cause)
 						  s[i - 1] == 'E'))))
 			other++;
 	}
-	if (digits == 0 && !(n == 3 && (memcmp(s, "inf", 3) == 0 ||
-					   memcmp(s, "nan", 3) == 0)))
-		return toml_err(t, cause, "unknown value (strings need quotes)");
+	if (digits == 0 &&
+	    !(n == 3 && (memcmp(s, "inf", 3) == 0 || memcmp(s, "nan", 3) == 0)))
+		return toml_err(
+		    t, cause, "unknown value (strings need quotes)");
 	*type = other > 0 ? TOML_OTHER : fl > 0 ? TOML_FLOAT : TOML_INTEGER;
 	return 0;
 }

@@ -17,6 +17,11 @@ struct cli_options {
 	const char *run_id;  /* trigger --run-id */
 	unsigned long limit; /* get runs --limit (0 = all) */
 	int yes;             /* skip confirmation prompts (none yet) */
+	/* Snowflake (cli_snowflake.c). */
+	const char *sf_conn_id;    /* --snowflake-conn-id: AIRFLOW_CONN_<ID> */
+	const char *sf_connection; /* -c NAME in connections.toml */
+	const char *sf_url;        /* --snowflake-url */
+	int allow_write;           /* sql --allow-write */
 };
 
 /* Whether argv[0] names a headless command. */

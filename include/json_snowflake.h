@@ -24,9 +24,9 @@ struct sf_column {
 
 /* What the first response of a statement says (owned strings). */
 struct sf_result_meta {
-	char *handle;     /* statementHandle */
-	char *code;       /* "090001", "333334", ... */
-	char *sql_state;  /* "00000", "42000", ... */
+	char *handle;    /* statementHandle */
+	char *code;      /* "090001", "333334", ... */
+	char *sql_state; /* "00000", "42000", ... */
 	char *message;
 	char *status_url; /* statementStatusUrl */
 	struct sf_column *cols;
@@ -44,8 +44,8 @@ void sf_result_meta_free(struct sf_result_meta *);
  * sanitized), borrowed for the call. Return 0 to go on, -1 (with *cause)
  * to stop.
  */
-typedef int (*sf_row_cb)(const char *const *cells, size_t ncols, void *arg,
-    char **cause);
+typedef int (*sf_row_cb)(
+    const char *const *cells, size_t ncols, void *arg, char **cause);
 
 /*
  * Parses a statement response body (ResultSet, QueryStatus or
@@ -69,8 +69,8 @@ int json_sf_partition_parse(const char *buf, size_t len, size_t ncols,
  * code / sqlState / message from the body when it has them (any of the
  * error shapes: SQL API, REST ErrorResponse), plus what to do. Owned.
  */
-char *sf_error_sentence(const char *what, long status, const char *body,
-    size_t len);
+char *sf_error_sentence(
+    const char *what, long status, const char *body, size_t len);
 
 /*
  * Parses a date in either form Snowflake emits: "Mon, 1 Jan 2024
@@ -93,9 +93,8 @@ int json_sf_files_rest_parse(
     const char *buf, size_t len, struct sf_files *, char **cause);
 
 /* Pure: the REST listStages body (array of Stage) into stages. */
-int json_sf_stages_rest_parse(const char *buf, size_t len,
-    const char *database, const char *schema, struct sf_stages *,
-    char **cause);
+int json_sf_stages_rest_parse(const char *buf, size_t len, const char *database,
+    const char *schema, struct sf_stages *, char **cause);
 
 /*
  * Pure: a REST list of objects (compute pools, services, image

@@ -44,7 +44,7 @@ struct sf_conn {
 	int port; /* 0 = default */
 	char *protocol;
 	char *authenticator;
-	char *password;               /* secret */
+	char *password; /* secret */
 	char *private_key_file;
 	char *private_key_content;    /* secret: PEM text */
 	char *private_key_passphrase; /* secret */
@@ -111,10 +111,11 @@ int sf_conn_finish(struct sf_conn *, const char *url, char **cause);
 
 /* Where and how to look for a connection. */
 struct sf_conn_opts {
-	const char *conn_id;   /* --snowflake-conn-id: AIRFLOW_CONN_<ID> */
-	const char *name;      /* -c NAME in connections.toml/config.toml */
-	const char *url;       /* --snowflake-url; NULL = the env var */
-	const char *spcs_token; /* token file path; NULL = /snowflake/session/token */
+	const char *conn_id; /* --snowflake-conn-id: AIRFLOW_CONN_<ID> */
+	const char *name;    /* -c NAME in connections.toml/config.toml */
+	const char *url;     /* --snowflake-url; NULL = the env var */
+	const char
+	    *spcs_token; /* token file path; NULL = /snowflake/session/token */
 	const char *const *envp; /* NULL = environ */
 };
 
@@ -131,7 +132,7 @@ int sf_conn_resolve(
 const char *sf_auth_token_type(enum sf_auth);
 
 /* Reads a small text file (at most max bytes) into a heap string. */
-int sf_read_file(const char *path, size_t max, char **out, size_t *len,
-    char **cause);
+int sf_read_file(
+    const char *path, size_t max, char **out, size_t *len, char **cause);
 
 #endif
