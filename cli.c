@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "airflow.h"
 #include "audit.h"
+#include "cli_setup.h"
 #include "cli_snowflake.h"
 #include "config.h"
 #include "http.h"
@@ -60,6 +61,7 @@ static const char *const cli_commands[] = {
 	"mark-success",
 	"mark-failed",
 	"sql",
+	"setup",
 	NULL,
 };
 
@@ -716,6 +718,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 
 	if (cli_sf_is_command(argc, argv))
 		return cli_sf_run(cfg, opts, argc, argv);
+	if (cli_setup_is_command(argc, argv))
+		return cli_setup_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;

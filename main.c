@@ -40,6 +40,8 @@ static const char main_usage[] =
     "  get files @DB.SCHEMA.STAGE[/prefix]  files in a stage, with totals\n"
     "  get xcom-table [DAG [RUN]]        rows of the Snowflake XCom table\n"
     "  sql \"STATEMENT\"                   run one read-only statement\n"
+    "  setup --plan | --apply [--yes]    the seed's Snowflake setup: plan, "
+    "then run\n"
     "\n"
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
@@ -65,6 +67,20 @@ static const char main_usage[] =
     "connections.toml\n"
     "  --snowflake-url URL  Snowflake base URL (SNOWDECK_SNOWFLAKE_URL)\n"
     "  --allow-write        sql: allow statements that change data\n"
+    "  --plan, --apply      setup: show the plan / run it (resumes)\n"
+    "  --admin-role R       setup: role that creates and grants "
+    "(SYSADMIN)\n"
+    "  --user-role R        setup: role granted to (the connection's)\n"
+    "  --database D, --schema S  setup: demo objects (DEMO.DEMO)\n"
+    "  --xcom-database D, --xcom-schema S  setup: XCom objects "
+    "(DEMO.XCOM)\n"
+    "  --warehouse W        setup: also create warehouse W\n"
+    "  --containers         setup: the containers demo's objects\n"
+    "  --compute-pool P     setup: compute pool name (SISSYG)\n"
+    "  --replace-xcom       setup: replace XCom table/stage (wipes data;\n"
+    "                       the names must be typed to confirm)\n"
+    "  --confirm-replace N[,N]  setup: the typed confirmation, for scripts\n"
+    "  -y, --yes            do not ask before changing anything\n"
     "  -V, --version        print the version\n"
     "  -h, --help           this help\n"
     "\n"
@@ -88,6 +104,19 @@ enum {
 	OPT_SF_CONN_ID,
 	OPT_SF_URL,
 	OPT_ALLOW_WRITE,
+	OPT_PLAN,
+	OPT_APPLY,
+	OPT_ADMIN_ROLE,
+	OPT_USER_ROLE,
+	OPT_DATABASE,
+	OPT_SCHEMA,
+	OPT_XCOM_DATABASE,
+	OPT_XCOM_SCHEMA,
+	OPT_WAREHOUSE,
+	OPT_CONTAINERS,
+	OPT_COMPUTE_POOL,
+	OPT_REPLACE_XCOM,
+	OPT_CONFIRM_REPLACE,
 };
 
 static const struct option main_options[] = {
@@ -108,6 +137,20 @@ static const struct option main_options[] = {
 	{ "connection", required_argument, NULL, 'c' },
 	{ "snowflake-url", required_argument, NULL, OPT_SF_URL },
 	{ "allow-write", no_argument, NULL, OPT_ALLOW_WRITE },
+	{ "plan", no_argument, NULL, OPT_PLAN },
+	{ "apply", no_argument, NULL, OPT_APPLY },
+	{ "admin-role", required_argument, NULL, OPT_ADMIN_ROLE },
+	{ "user-role", required_argument, NULL, OPT_USER_ROLE },
+	{ "database", required_argument, NULL, OPT_DATABASE },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "xcom-database", required_argument, NULL, OPT_XCOM_DATABASE },
+	{ "xcom-schema", required_argument, NULL, OPT_XCOM_SCHEMA },
+	{ "warehouse", required_argument, NULL, OPT_WAREHOUSE },
+	{ "containers", no_argument, NULL, OPT_CONTAINERS },
+	{ "compute-pool", required_argument, NULL, OPT_COMPUTE_POOL },
+	{ "replace-xcom", no_argument, NULL, OPT_REPLACE_XCOM },
+	{ "confirm-replace", required_argument, NULL, OPT_CONFIRM_REPLACE },
+	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -152,7 +195,7 @@ main(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	/* "+" stops at the first non-option only for the console; commands
 	 * take options anywhere, so permute (the default). */
-	while ((ch = getopt_long(argc, argv, "o:c:Vh", main_options, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "o:c:yVh", main_options, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case OPT_AIRFLOW_URL:
@@ -216,6 +259,48 @@ main(int argc, char **argv)
 			break;
 		case OPT_ALLOW_WRITE:
 			opts.allow_write = 1;
+			break;
+		case OPT_PLAN:
+			opts.setup.plan = 1;
+			break;
+		case OPT_APPLY:
+			opts.setup.apply = 1;
+			break;
+		case OPT_ADMIN_ROLE:
+			opts.setup.admin_role = optarg;
+			break;
+		case OPT_USER_ROLE:
+			opts.setup.user_role = optarg;
+			break;
+		case OPT_DATABASE:
+			opts.setup.database = optarg;
+			break;
+		case OPT_SCHEMA:
+			opts.setup.schema = optarg;
+			break;
+		case OPT_XCOM_DATABASE:
+			opts.setup.xcom_database = optarg;
+			break;
+		case OPT_XCOM_SCHEMA:
+			opts.setup.xcom_schema = optarg;
+			break;
+		case OPT_WAREHOUSE:
+			opts.setup.warehouse = optarg;
+			break;
+		case OPT_CONTAINERS:
+			opts.setup.containers = 1;
+			break;
+		case OPT_COMPUTE_POOL:
+			opts.setup.compute_pool = optarg;
+			break;
+		case OPT_REPLACE_XCOM:
+			opts.setup.replace_xcom = 1;
+			break;
+		case OPT_CONFIRM_REPLACE:
+			opts.confirm_replace = optarg;
+			break;
+		case 'y':
+			opts.yes = 1;
 			break;
 		case 'V':
 			printf("snowdeck %s (libcurl %s, libuv %s)\n",

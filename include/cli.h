@@ -11,6 +11,18 @@
 
 struct config;
 
+/* setup's choices (cli_setup.c); NULL/0 = the seed's defaults. */
+struct cli_setup_options {
+	int plan, apply;
+	const char *admin_role, *user_role;
+	const char *database, *schema;
+	const char *xcom_database, *xcom_schema;
+	const char *warehouse;
+	const char *compute_pool;
+	int containers;
+	int replace_xcom;
+};
+
 struct cli_options {
 	int json;            /* -o json */
 	const char *conf;    /* trigger --conf */
@@ -22,6 +34,8 @@ struct cli_options {
 	const char *sf_connection; /* -c NAME in connections.toml */
 	const char *sf_url;        /* --snowflake-url */
 	int allow_write;           /* sql --allow-write */
+	struct cli_setup_options setup;
+	const char *confirm_replace; /* setup: names typed to confirm */
 };
 
 /* Whether argv[0] names a headless command. */
