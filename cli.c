@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "airflow.h"
 #include "audit.h"
+#include "cli_docker.h"
 #include "config.h"
 #include "http.h"
 #include "json_airflow.h"
@@ -70,7 +71,7 @@ cli_is_command(const char *word)
 		if (strcmp(word, cli_commands[i]) == 0)
 			return 1;
 	}
-	return 0;
+	return cli_docker_is_command(word);
 }
 
 static void
@@ -712,6 +713,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	const char *what;
 	int n;
 
+	if (cli_docker_handles(cfg, opts, argc, argv))
+		return cli_docker_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;

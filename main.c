@@ -35,6 +35,10 @@ static const char main_usage[] =
     "  pause DAG | unpause DAG\n"
     "  clear DAG RUN TASK                clear (retry) a task instance\n"
     "  mark-success DAG RUN TASK | mark-failed DAG RUN TASK\n"
+    "  get containers [--local] [--compose-project P]\n"
+    "                                    containers of a compose project\n"
+    "  logs CONTAINER --local [--follow] [--tail N]\n"
+    "  restart|stop|start CONTAINER --local [--yes]\n"
     "\n"
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
@@ -44,6 +48,13 @@ static const char main_usage[] =
     "  --run-id ID          trigger: the new run's id (default generated)\n"
     "  --limit N            get runs: at most N runs\n"
     "  --readonly           disable every action\n"
+    "  --local              containers of the local Docker/Podman engine\n"
+    "                       (DOCKER_HOST, else the default sockets)\n"
+    "  --compose-project P  compose project (default: the astro dev project\n"
+    "                       of the current directory)\n"
+    "  -f, --follow         logs: keep following\n"
+    "  --tail N             logs: the last N lines only\n"
+    "  -y, --yes            do not ask before restart or stop\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
@@ -73,6 +84,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_AUDIT,
 	OPT_CONFIG,
+	OPT_LOCAL,
+	OPT_COMPOSE_PROJECT,
+	OPT_TAIL,
 };
 
 static const struct option main_options[] = {
@@ -89,6 +103,11 @@ static const struct option main_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "audit", required_argument, NULL, OPT_AUDIT },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "local", no_argument, NULL, OPT_LOCAL },
+	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
+	{ "follow", no_argument, NULL, 'f' },
+	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -131,10 +150,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	config_init(&cfg);
 	memset(&opts, 0, sizeof opts);
+	opts.tail = -1;
 	/* "+" stops at the first non-option only for the console; commands
 	 * take options anywhere, so permute (the default). */
-	while (
-	    (ch = getopt_long(argc, argv, "o:Vh", main_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:Vhfy", main_options, NULL)) !=
+	       -1) {
 		switch (ch) {
 		case OPT_AIRFLOW_URL:
 			free(cfg.airflow_url);
@@ -185,6 +205,21 @@ main(int argc, char **argv)
 			break;
 		case OPT_CONFIG:
 			config_path = optarg;
+			break;
+		case OPT_LOCAL:
+			opts.local = 1;
+			break;
+		case OPT_COMPOSE_PROJECT:
+			opts.compose_project = optarg;
+			break;
+		case 'f':
+			opts.follow = 1;
+			break;
+		case OPT_TAIL:
+			opts.tail = main_number(optarg, "--tail");
+			break;
+		case 'y':
+			opts.yes = 1;
 			break;
 		case 'V':
 			printf("snowdeck %s (libcurl %s, libuv %s)\n",

@@ -12,11 +12,15 @@
 struct config;
 
 struct cli_options {
-	int json;            /* -o json */
-	const char *conf;    /* trigger --conf */
-	const char *run_id;  /* trigger --run-id */
-	unsigned long limit; /* get runs --limit (0 = all) */
-	int yes;             /* skip confirmation prompts (none yet) */
+	int json;                    /* -o json */
+	const char *conf;            /* trigger --conf */
+	const char *run_id;          /* trigger --run-id */
+	unsigned long limit;         /* get runs --limit (0 = all) */
+	int yes;                     /* skip confirmation prompts (none yet) */
+	int local;                   /* --local: Docker/Podman containers */
+	const char *compose_project; /* --compose-project */
+	int follow;                  /* logs --follow */
+	long tail;                   /* logs --tail N; -1 = all */
 };
 
 /* Whether argv[0] names a headless command. */
