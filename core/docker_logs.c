@@ -29,6 +29,17 @@ docker_demux_free(struct docker_demux *d)
 		buf_free(&d->line[i]);
 }
 
+/* Hands out one line, without the '\r' a TTY puts before '\n'. */
+static int
+docker_demux_emit(struct docker_demux *d, int stream, const char *p,
+    size_t n, docker_line_cb cb, void *arg)
+{
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	d->lines++;
+	return cb(stream, p, n, arg);
+}
+
 /* Splits payload bytes of one stream into lines. */
 static int
 docker_demux_payload(struct docker_demux *d, int stream, const char *p,
@@ -59,13 +70,12 @@ docker_demux_payload(struct docker_demux *d, int stream, const char *p,
 		}
 		if (b->len == 0) {
 			/* The common case: a whole line in one read. */
-			d->lines++;
-			if (cb(stream, p, take, arg) != 0)
+			if (docker_demux_emit(d, stream, p, take, cb, arg) != 0)
 				return -1;
 		} else {
 			buf_add(b, p, take);
-			d->lines++;
-			if (cb(stream, b->data, b->len, arg) != 0)
+			if (docker_demux_emit(d, stream, b->data, b->len, cb,
+				arg) != 0)
 				return -1;
 			buf_reset(b);
 		}
@@ -131,8 +141,8 @@ docker_demux_flush(struct docker_demux *d, docker_line_cb cb, void *arg)
 	for (i = 0; i < 4; i++) {
 		if (d->line[i].len == 0)
 			continue;
-		d->lines++;
-		if (rc == 0 && cb(i, d->line[i].data, d->line[i].len, arg) != 0)
+		if (rc == 0 && docker_demux_emit(d, i, d->line[i].data,
+				   d->line[i].len, cb, arg) != 0)
 			rc = -1;
 		buf_reset(&d->line[i]);
 	}
