@@ -31,8 +31,8 @@ docker_demux_free(struct docker_demux *d)
 
 /* Hands out one line, without the '\r' a TTY puts before '\n'. */
 static int
-docker_demux_emit(struct docker_demux *d, int stream, const char *p,
-    size_t n, docker_line_cb cb, void *arg)
+docker_demux_emit(struct docker_demux *d, int stream, const char *p, size_t n,
+    docker_line_cb cb, void *arg)
 {
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
@@ -74,8 +74,8 @@ docker_demux_payload(struct docker_demux *d, int stream, const char *p,
 				return -1;
 		} else {
 			buf_add(b, p, take);
-			if (docker_demux_emit(d, stream, b->data, b->len, cb,
-				arg) != 0)
+			if (docker_demux_emit(
+				d, stream, b->data, b->len, cb, arg) != 0)
 				return -1;
 			buf_reset(b);
 		}
