@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "airflow.h"
 #include "audit.h"
+#include "cli_docker.h"
 #include "cli_setup.h"
 #include "cli_snowflake.h"
 #include "config.h"
@@ -74,7 +75,7 @@ cli_is_command(const char *word)
 		if (strcmp(word, cli_commands[i]) == 0)
 			return 1;
 	}
-	return 0;
+	return cli_docker_is_command(word);
 }
 
 static void
@@ -720,6 +721,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		return cli_sf_run(cfg, opts, argc, argv);
 	if (cli_setup_is_command(argc, argv))
 		return cli_setup_run(cfg, opts, argc, argv);
+	if (cli_docker_handles(cfg, opts, argc, argv))
+		return cli_docker_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;

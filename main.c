@@ -42,6 +42,10 @@ static const char main_usage[] =
     "  sql \"STATEMENT\"                   run one read-only statement\n"
     "  setup --plan | --apply [--yes]    the seed's Snowflake setup: plan, "
     "then run\n"
+    "  get containers [--local] [--compose-project P]\n"
+    "                                    containers of a compose project\n"
+    "  logs CONTAINER --local [--follow] [--tail N]\n"
+    "  restart|stop|start CONTAINER --local [--yes]\n"
     "\n"
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
@@ -51,6 +55,13 @@ static const char main_usage[] =
     "  --run-id ID          trigger: the new run's id (default generated)\n"
     "  --limit N            get runs: at most N runs\n"
     "  --readonly           disable every action\n"
+    "  --local              containers of the local Docker/Podman engine\n"
+    "                       (DOCKER_HOST, else the default sockets)\n"
+    "  --compose-project P  compose project (default: the astro dev project\n"
+    "                       of the current directory)\n"
+    "  -f, --follow         logs: keep following\n"
+    "  --tail N             logs: the last N lines only\n"
+    "  -y, --yes            do not ask before restart or stop\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
@@ -117,6 +128,9 @@ enum {
 	OPT_COMPUTE_POOL,
 	OPT_REPLACE_XCOM,
 	OPT_CONFIRM_REPLACE,
+	OPT_LOCAL,
+	OPT_COMPOSE_PROJECT,
+	OPT_TAIL,
 };
 
 static const struct option main_options[] = {
@@ -150,6 +164,10 @@ static const struct option main_options[] = {
 	{ "compute-pool", required_argument, NULL, OPT_COMPUTE_POOL },
 	{ "replace-xcom", no_argument, NULL, OPT_REPLACE_XCOM },
 	{ "confirm-replace", required_argument, NULL, OPT_CONFIRM_REPLACE },
+	{ "local", no_argument, NULL, OPT_LOCAL },
+	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
+	{ "follow", no_argument, NULL, 'f' },
+	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -193,9 +211,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	config_init(&cfg);
 	memset(&opts, 0, sizeof opts);
+	opts.tail = -1;
 	/* "+" stops at the first non-option only for the console; commands
 	 * take options anywhere, so permute (the default). */
-	while ((ch = getopt_long(argc, argv, "o:c:yVh", main_options, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "o:c:fyVh", main_options, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case OPT_AIRFLOW_URL:
@@ -298,6 +317,18 @@ main(int argc, char **argv)
 			break;
 		case OPT_CONFIRM_REPLACE:
 			opts.confirm_replace = optarg;
+			break;
+		case OPT_LOCAL:
+			opts.local = 1;
+			break;
+		case OPT_COMPOSE_PROJECT:
+			opts.compose_project = optarg;
+			break;
+		case 'f':
+			opts.follow = 1;
+			break;
+		case OPT_TAIL:
+			opts.tail = main_number(optarg, "--tail");
 			break;
 		case 'y':
 			opts.yes = 1;

@@ -55,6 +55,14 @@ config_free(struct config *c)
 	free(c->log_path);
 	free(c->config_path);
 	free(c->warning);
+	free(c->docker_host);
+	free(c->compose_project);
+	for (size_t i = 0; i < c->nservices; i++) {
+		free(c->services[i].name);
+		free(c->services[i].probe);
+		free(c->services[i].expect);
+	}
+	free(c->services);
 	memset(c, 0, sizeof *c);
 }
 
@@ -84,7 +92,54 @@ static const struct config_key config_keys[] = {
 	{ "ui", "readonly", CONFIG_BOOL, CONFIG_OFF(readonly), 0 },
 	{ "http", "timeout_ms", CONFIG_INT, CONFIG_OFF(timeout_ms), 0 },
 	{ "audit", "path", CONFIG_STR, CONFIG_OFF(audit_path), 0 },
+	{ "docker", "host", CONFIG_STR, CONFIG_OFF(docker_host), 0 },
+	{ "docker", "compose_project", CONFIG_STR, CONFIG_OFF(compose_project),
+	    0 },
 };
+
+const struct config_service *
+config_service_find(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < c->nservices; i++) {
+		if (strcmp(c->services[i].name, name) == 0)
+			return &c->services[i];
+	}
+	return NULL;
+}
+
+/* Sets key of the [services.<name>] table; -1 on an unknown key or type. */
+static int
+config_service_set(struct config *c, const char *name, const char *key,
+    const char *val, int isstr, int only_unset)
+{
+	struct config_service *cs = NULL;
+	char **dst;
+	size_t i;
+
+	if (!isstr || *name == '\0')
+		return -1;
+	if (strcmp(key, "probe") != 0 && strcmp(key, "expect") != 0)
+		return 0; /* unknown keys are ignored, as elsewhere */
+	for (i = 0; i < c->nservices && cs == NULL; i++) {
+		if (strcmp(c->services[i].name, name) == 0)
+			cs = &c->services[i];
+	}
+	if (cs == NULL) {
+		c->services = xreallocarray(
+		    c->services, c->nservices + 1, sizeof *c->services);
+		cs = &c->services[c->nservices++];
+		memset(cs, 0, sizeof *cs);
+		cs->name = xstrdup(name);
+	}
+	dst = strcmp(key, "probe") == 0 ? &cs->probe : &cs->expect;
+	if (only_unset && *dst != NULL)
+		return 0;
+	free(*dst);
+	*dst = xstrdup(val);
+	return 0;
+}
 
 /* Parses a quoted string at *p (after the opening quote) into out. */
 static int
@@ -203,6 +258,14 @@ config_parse_toml(struct config *c, const char *text, size_t len,
 		}
 		if (!config_rest_empty(p, eol))
 			goto bad;
+		if (strncmp(table, "services.", 9) == 0) {
+			if (config_service_set(c, table + 9, key,
+				val.data != NULL ? val.data : "", isstr,
+				only_unset) != 0)
+				goto bad;
+			p = eol + (eol < end);
+			continue;
+		}
 		for (i = 0; i < nitems(config_keys); i++) {
 			const struct config_key *ck = &config_keys[i];
 			char *base = (char *)c + ck->offset;
@@ -296,6 +359,8 @@ config_from_env(struct config *c)
 	config_env_str(&c->theme, "SNOWDECK_THEME");
 	config_env_str(&c->audit_path, "SNOWDECK_AUDIT");
 	config_env_str(&c->cacert, "SNOWDECK_CACERT");
+	config_env_str(&c->docker_host, "DOCKER_HOST");
+	config_env_str(&c->compose_project, "SNOWDECK_COMPOSE_PROJECT");
 	if (c->readonly == -1 &&
 	    (b = config_env_bool("SNOWDECK_READONLY")) != -1)
 		c->readonly = b;

@@ -402,6 +402,8 @@ models_init(struct models *m)
 	m->airflow.detail = xstrdup("connecting");
 	m->sel_map_index = -1;
 	m->log.map_index = -1;
+	svcs_init(&m->services);
+	m->docker.name = "docker";
 }
 
 void
@@ -421,6 +423,8 @@ models_free(struct models *m)
 	af_grid_reset(&m->grid);
 	free(m->airflow.detail);
 	cmdlog_free(&m->cmdlog);
+	svcs_free(&m->services);
+	free(m->docker.detail);
 	free(m->sel_dag);
 	free(m->sel_run);
 	free(m->sel_run_dag);

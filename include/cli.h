@@ -36,6 +36,11 @@ struct cli_options {
 	int allow_write;           /* sql --allow-write */
 	struct cli_setup_options setup;
 	const char *confirm_replace; /* setup: names typed to confirm */
+	/* Local containers (cli_docker.c). */
+	int local;                   /* --local: Docker/Podman containers */
+	const char *compose_project; /* --compose-project */
+	int follow;                  /* logs --follow */
+	long tail;                   /* logs --tail N; -1 = all */
 };
 
 /* Whether argv[0] names a headless command. */

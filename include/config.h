@@ -26,7 +26,23 @@ struct config {
 	char *log_path;        /* -v debug log; NULL = none */
 	char *config_path;     /* the file read, if any */
 	char *warning;         /* e.g. readable secret file; or NULL */
+	/* Local mode (the Docker Engine API). */
+	char *docker_host;               /* DOCKER_HOST or [docker] host */
+	char *compose_project;           /* [docker] compose_project */
+	struct config_service *services; /* [services.<name>] tables */
+	size_t nservices;
 };
+
+/* A [services.<name>] table: per-service settings (the health probe). */
+struct config_service {
+	char *name;
+	char *probe;  /* URL, or "off"; NULL = the built-in probe */
+	char *expect; /* required body; NULL = built-in, "" = any 2xx */
+};
+
+/* The [services.<name>] table for name, or NULL. */
+const struct config_service *config_service_find(
+    const struct config *c, const char *name);
 
 /* Fills defaults. */
 void config_init(struct config *);
@@ -37,6 +53,8 @@ void config_free(struct config *);
  *   [airflow] url, username, password, token, cacert, insecure
  *   [ui] theme, refresh_ms, refresh_hidden_ms, readonly
  *   [audit] path
+ *   [docker] host, compose_project
+ *   [services.<name>] probe, expect
  * Only keys not already set (NULL / -1 markers) are filled when
  * only_unset is non-zero. Returns 0, or -1 with *cause naming the line.
  */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svc.h"
+
 /* Airflow run and task-instance states, in one enum. */
 enum af_state {
 	AF_NONE = 0, /* no status yet (null) */
@@ -232,6 +234,9 @@ struct models {
 	struct af_grid grid;
 	struct source_status airflow;
 	struct cmdlog cmdlog;
+	/* Services: local containers (src_docker.c) and SPCS, side by side. */
+	struct svcs services;
+	struct source_status docker;
 
 	/* The selection that drives the dependent panes. */
 	char *sel_dag; /* NULL = all DAGs */

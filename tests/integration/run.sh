@@ -26,6 +26,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 fail=0
 python3 "$here/test_faults.py" || fail=1
+# Local mode against real containers (a private Podman engine).
+python3 "$here/test_docker.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"

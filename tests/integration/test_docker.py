@@ -1,0 +1,272 @@
+"""Local mode against real containers: snowdeck's Docker Engine API client
+driven through a private Podman engine (tests/docker/podman_env.py).
+
+A compose-labelled project of four busybox containers: "web" (httpd on
+loopback with a health path), "worker" (no TTY: multiplexed logs, stdout
+and stderr, numbered lines, an escape sequence and a secret), "console"
+(TTY: raw logs) and "once" (exits 3 under an on-failure restart policy).
+Lists it, reads logs of both framings, follows a log without losing a
+line, restarts and stops containers and sees the state change, then stops
+the API service, sees a clear error, and recovers when it returns.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "docker"))
+from common import BIN, WRAP, run_tests, snowdeck, wait_for  # noqa: E402
+from podman_env import Podman, free_port  # noqa: E402
+
+PROJECT = f"sdtest{os.getpid()}"
+P = None
+ENV = {}
+WEB_PORT = 0
+
+
+def sd(*args, **kw):
+    return snowdeck(*args, "--compose-project", PROJECT, env=ENV, **kw)
+
+
+def containers():
+    doc = sd("get", "containers", "--local", "-o", "json").json()
+    assert doc["project"] == PROJECT, doc
+    return {c["service"]: c for c in doc["containers"]}
+
+
+def setup():
+    global P, WEB_PORT
+    P = Podman()
+    P.start()
+    WEB_PORT = free_port()
+    www = os.path.join(P.dir, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "health"), "w") as f:
+        f.write("ok\n")
+    term = "trap 'exit 0' TERM; "
+    P.run(f"{PROJECT}-web", PROJECT, "web",
+          f"exec /bin/httpd -f -p 127.0.0.1:{WEB_PORT} -h /www",
+          binds=[f"{www}:/www:ro"])
+    P.run(f"{PROJECT}-worker", PROJECT, "worker",
+          term + "printf '\\033]0;pwned\\007evil \\033[31mred\\n'; "
+          "echo 'password=hunter2 token: x'; "
+          "i=0; while :; do i=$((i+1)); echo \"out $i\"; "
+          "echo \"err $i\" >&2; sleep 0.1; done")
+    P.run(f"{PROJECT}-console", PROJECT, "console",
+          term + "i=0; while :; do i=$((i+1)); echo \"tty line $i\"; "
+          "sleep 0.2; done", tty=True)
+    P.run(f"{PROJECT}-once", PROJECT, "once", "echo bye; exit 3",
+          restart={"Name": "on-failure", "MaximumRetryCount": 2})
+    cfg = os.path.join(P.dir, "config.toml")
+    with open(cfg, "w") as f:
+        f.write(f"[services.web]\nprobe = \"http://127.0.0.1:{WEB_PORT}"
+                f"/health\"\nexpect = \"ok\"\n"
+                f"[services.console]\nprobe = \"http://127.0.0.1:"
+                f"{free_port()}/\"\n")
+    os.chmod(cfg, 0o600)
+    ENV.update({"DOCKER_HOST": "unix://" + P.sock,
+                "SNOWDECK_AUDIT": os.path.join(P.dir, "audit.jsonl"),
+                "XDG_CONFIG_HOME": os.path.join(P.dir, "xdg-config")})
+    os.makedirs(os.path.join(ENV["XDG_CONFIG_HOME"], "snowdeck"))
+    os.rename(cfg, os.path.join(ENV["XDG_CONFIG_HOME"], "snowdeck",
+                                "config.toml"))
+
+
+def test_list_project():
+    c = wait_for("once to give up after its retries",
+                 lambda: (lambda c: c if c["once"]["state"] == "exited"
+                          and c["once"]["restarts"] >= 1 else None)(
+                     containers()), timeout=60)
+    assert set(c) == {"web", "worker", "console", "once"}, c
+    for s in ("web", "worker", "console"):
+        assert c[s]["state"] == "running", c[s]
+        assert c[s]["uptime_s"] is not None and c[s]["uptime_s"] >= 0
+        assert c[s]["cpu_percent"] is not None, c[s]
+        assert c[s]["cpu_percent"] >= 0
+        assert c[s]["mem_bytes"] > 0, c[s]
+        assert c[s]["name"] == f"{PROJECT}-{s}"
+    assert c["console"]["tty"] is True and c["worker"]["tty"] is False
+    assert c["once"]["exit_code"] == 3, c["once"]
+    assert c["once"]["uptime_s"] is None
+    assert c["once"]["cpu_percent"] is None
+
+
+def test_probes_column():
+    c = containers()
+    assert c["web"]["probe"]["state"] == "ok", c["web"]["probe"]
+    assert c["web"]["probe"]["detail"].startswith("200"), c["web"]["probe"]
+    assert c["console"]["probe"]["state"] == "fail", c["console"]["probe"]
+    assert "refused" in c["console"]["probe"]["detail"].lower() or \
+        "connect" in c["console"]["probe"]["detail"].lower()
+    assert c["worker"]["probe"]["state"] == "none"
+
+
+def test_table_output():
+    r = sd("get", "containers", "--local")
+    lines = r.out.splitlines()
+    assert lines[0].split()[:4] == ["NAME", "SERVICE", "STATE", "HEALTH"]
+    assert "PROBE" in lines[0]
+    body = "\n".join(lines[1:])
+    for s in ("web", "worker", "console", "once"):
+        assert f"{PROJECT}-{s}" in body, r.out
+    assert "exit 3" in body, r.out
+
+
+def test_default_project_is_astro():
+    # Without --compose-project, the astro dev project of the directory.
+    d = os.path.join(P.dir, "My_Astro Proj")
+    os.makedirs(os.path.join(d, ".astro"))
+    r = subprocess.run(WRAP + [BIN, "get", "containers", "--local", "-o",
+                               "json"], cwd=d, env=dict(os.environ, **ENV,
+                                                        PWD=d),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r
+    import hashlib
+    h = hashlib.md5(d.encode()).hexdigest()[:6]
+    assert json.loads(r.stdout)["project"] == f"my-astro-proj_{h}", r.stdout
+    with open(os.path.join(d, ".astro", "config.yaml"), "w") as f:
+        f.write("project:\n  name: seed-demo\n")
+    r = subprocess.run(WRAP + [BIN, "get", "containers", "--local", "-o",
+                               "json"], cwd=d, env=dict(os.environ, **ENV,
+                                                        PWD=d),
+                       capture_output=True, text=True, timeout=60)
+    assert json.loads(r.stdout)["project"] == f"seed-demo_{h}", r.stdout
+
+
+def test_logs_multiplexed():
+    r = sd("logs", "worker", "--local")
+    out = [l for l in r.out.splitlines() if l.startswith("out ")]
+    err = [l for l in r.err.splitlines() if l.startswith("err ")]
+    assert len(out) >= 5 and len(err) >= 5, r
+    nums = [int(l.split()[1]) for l in out]
+    assert nums == list(range(1, len(nums) + 1)), nums[:20]
+    assert "\x1b" not in r.out and "\x07" not in r.out, repr(r.out[:200])
+    assert "evil" in r.out and "red" in r.out
+    assert "hunter2" not in r.out and "password=***" in r.out, r.out[:300]
+    r = sd("logs", "worker", "--local", "--tail", "4", "-o", "json")
+    docs = [json.loads(l) for l in r.out.splitlines()]
+    streams = {d["stream"] for d in docs}
+    assert streams == {"stdout", "stderr"}, docs
+    assert all(d["time"].endswith("Z") for d in docs), docs
+    assert len(docs) == 4, docs  # the last 4 lines, both streams
+
+
+def test_logs_tty_raw():
+    r = sd("logs", f"{PROJECT}-console", "--local", "--tail", "5")
+    lines = r.out.splitlines()
+    assert len(lines) == 5, r
+    for l in lines:
+        assert l.startswith("tty line "), repr(l)
+        assert "\r" not in l and "\ufffd" not in l and "?" not in l, repr(l)
+
+
+def test_logs_follow_no_loss():
+    cmd = WRAP + [BIN, "logs", "worker", "--local", "--follow", "--tail",
+                  "0", "--compose-project", PROJECT]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, **ENV), text=True)
+    time.sleep(3)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, (p.returncode, err)
+    nums = [int(l.split()[1]) for l in out.splitlines()
+            if l.startswith("out ")]
+    assert len(nums) >= 10, out
+    assert nums == list(range(nums[0], nums[0] + len(nums))), nums
+
+
+def test_restart_resets_uptime():
+    before = containers()["worker"]
+    time.sleep(1.2)
+    r = sd("restart", "worker", "--local", "--yes", "-o", "json")
+    doc = r.json()
+    assert doc["result"] == "ok" and doc["running"] is True, doc
+    assert doc["started_at"] > doc["before"]["started_at"], doc
+    assert doc["events"], doc
+    after = containers()["worker"]
+    assert after["state"] == "running"
+    assert after["started_at"] > before["started_at"], (before, after)
+    assert after["uptime_s"] < before["uptime_s"] + 1, (before, after)
+    audit = open(ENV["SNOWDECK_AUDIT"]).read()
+    assert '"action":"restart"' in audit, audit[-500:]
+
+
+def test_stop_shows_exited_and_start():
+    r = sd("stop", "console", "--local", "--yes")
+    assert "stop " in r.out and "exited" in r.out, r
+    c = containers()["console"]
+    assert c["state"] == "exited", c
+    assert c["uptime_s"] is None
+    r = sd("start", "console", "--local")
+    assert "running" in r.out, r
+    assert containers()["console"]["state"] == "running"
+
+
+def test_confirmation_and_readonly():
+    r = sd("restart", "worker", "--local", check=False)
+    assert r.code == 2 and "--yes" in r.err, r
+    r = sd("stop", "worker", "--local", "--yes", "--readonly", check=False)
+    assert r.code == 3 and "read-only" in r.err, r
+    assert containers()["worker"]["state"] == "running"
+
+
+def test_unknown_container():
+    r = sd("logs", "nosuch", "--local", check=False)
+    assert r.code == 1, r
+    assert "no container or service" in r.err and "nosuch" in r.err, r
+
+
+def test_socket_gone_then_back():
+    P.stop_service()
+    if os.path.exists(P.sock):
+        os.unlink(P.sock)
+    r = sd("get", "containers", "--local", check=False, timeout=60)
+    assert r.code == 1, r
+    assert "cannot reach the Docker API at unix://" + P.sock in r.err, r.err
+    assert "start Docker or Podman" in r.err, r.err
+    assert r.err.count("\n") == 1, r.err  # one sentence
+    P.start()
+    c = containers()
+    assert set(c) == {"web", "worker", "console", "once"}
+    assert c["worker"]["state"] == "running"
+
+
+def test_no_engine_at_all():
+    env = dict(ENV)
+    env["DOCKER_HOST"] = ""
+    env["XDG_RUNTIME_DIR"] = os.path.join(P.dir, "none")
+    r = snowdeck("get", "containers", "--local", "--compose-project", "x",
+                 env=env, check=False)
+    # /var/run/docker.sock or /run/podman/podman.sock may exist on a
+    # developer machine; on ours neither does.
+    if not os.path.exists("/var/run/docker.sock") and \
+            not os.path.exists("/run/podman/podman.sock"):
+        assert r.code == 1 and "no Docker API socket found" in r.err, r
+        assert "DOCKER_HOST" in r.err
+    else:
+        assert "no Docker API socket found" not in r.err, r
+
+
+def main():
+    failed = 1
+    try:
+        setup()
+        failed = run_tests([test_list_project, test_probes_column, test_table_output,
+                   test_default_project_is_astro, test_logs_multiplexed,
+                   test_logs_tty_raw, test_logs_follow_no_loss,
+                   test_restart_resets_uptime,
+                   test_stop_shows_exited_and_start,
+                   test_confirmation_and_readonly, test_unknown_container,
+                   test_socket_gone_then_back, test_no_engine_at_all],
+                  "docker")
+    finally:
+        if P is not None:
+            P.close()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
