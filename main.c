@@ -61,7 +61,6 @@ static const char main_usage[] =
     "                       of the current directory)\n"
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
-    "  -y, --yes            do not ask before restart or stop\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
