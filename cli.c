@@ -13,6 +13,7 @@
 #include "airflow.h"
 #include "audit.h"
 #include "cli_docker.h"
+#include "cli_doctor.h"
 #include "cli_setup.h"
 #include "cli_snowflake.h"
 #include "config.h"
@@ -63,6 +64,7 @@ static const char *const cli_commands[] = {
 	"mark-failed",
 	"sql",
 	"setup",
+	"doctor",
 	NULL,
 };
 
@@ -721,6 +723,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		return cli_sf_run(cfg, opts, argc, argv);
 	if (cli_setup_is_command(argc, argv))
 		return cli_setup_run(cfg, opts, argc, argv);
+	if (cli_doctor_is_command(argc, argv))
+		return cli_doctor_run(cfg, opts, argc, argv);
 	if (cli_docker_handles(cfg, opts, argc, argv))
 		return cli_docker_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);

@@ -42,6 +42,8 @@ static const char main_usage[] =
     "  sql \"STATEMENT\"                   run one read-only statement\n"
     "  setup --plan | --apply [--yes]    the seed's Snowflake setup: plan, "
     "then run\n"
+    "  doctor                            preflight checks (exit 1 when any "
+    "is red)\n"
     "  get containers [--local] [--compose-project P]\n"
     "                                    containers of a compose project\n"
     "  logs CONTAINER --local [--follow] [--tail N]\n"
