@@ -65,7 +65,6 @@ enum {
 	DOP_SF_AUTH,
 	DOP_SF_SHOW, /* SHOW … LIKE: found or not */
 	DOP_SF_TABLE,
-	DOP_SF_STAGE,
 	DOP_SF_POOLS,
 	DOP_SF_SERVICES,
 	DOP_DK_LIST,
@@ -413,7 +412,9 @@ doctor_sf_after_auth(struct doctor_run *r)
 {
 	const struct sf_conn *c = r->cfg.conn;
 	char *sql, *cause = NULL, *q, *parts[1], *db = NULL, *in;
+	char *sp[3] = { NULL, NULL, NULL };
 	size_t i = 0;
+	int n;
 
 	/* warehouse, database, schema, table, stage, pools, services */
 	if (c->warehouse != NULL) {
@@ -484,18 +485,29 @@ doctor_sf_after_auth(struct doctor_run *r)
 		cause = NULL;
 	}
 	i++;
-	if ((q = quoted_name(r->xcom_stage, 3, &cause)) != NULL) {
-		sql = xasprintf("DESCRIBE STAGE %s", q);
-		sf_run(r, DOP_SF_STAGE, r->sf_after[i], sql, NULL);
+	if (sf_ident_split(r->xcom_stage, sp, 3, &cause) == 3) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_adds(&b, "SCHEMA ");
+		sf_ident_quote(&b, sp[0]);
+		buf_addc(&b, '.');
+		sf_ident_quote(&b, sp[1]);
+		in = buf_detach(&b);
+		sql = show_like("STAGES", sp[2], in);
+		sf_run(r, DOP_SF_SHOW, r->sf_after[i], sql, sp[2]);
 		free(sql);
-		free(q);
+		free(in);
 	} else {
-		doctor_set(r->d, r->sf_after[i], DOCTOR_FAIL, cause,
+		doctor_set(r->d, r->sf_after[i], DOCTOR_FAIL,
+		    cause != NULL ? cause : "not a DB.SCHEMA.STAGE name",
 		    "AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE must be "
 		    "DB.SCHEMA.STAGE");
 		free(cause);
 		cause = NULL;
 	}
+	for (n = 0; n < 3; n++)
+		free(sp[n]);
 	i++;
 	sf_run(r, DOP_SF_POOLS, r->sf_after[i++], "SHOW COMPUTE POOLS", NULL);
 	sf_run(r, DOP_SF_SERVICES, r->sf_after[i++], "SHOW SERVICES IN ACCOUNT",
@@ -641,11 +653,6 @@ sf_done(const struct sf_stmt_result *res, void *arg)
 				      "recreate the table with snowdeck setup "
 				      "--apply --replace-xcom (wipes it)");
 		free(detail);
-		break;
-	case DOP_SF_STAGE:
-		doctor_set(r->d, o->line, res->error ? DOCTOR_FAIL : DOCTOR_OK,
-		    res->error ? res->cause : "exists",
-		    res->error ? "create it: snowdeck setup --apply" : NULL);
 		break;
 	case DOP_SF_POOLS:
 		if (res->error)

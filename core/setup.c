@@ -136,8 +136,9 @@ sb_grant(struct setup_builder *sb, const char *privileges,
 	char *obj;
 	size_t i;
 
-	obj = *object != '\0' ? xasprintf("%s %s", granted_on, object)
-			      : xstrdup(granted_on);
+	obj = *object != '\0'
+	    ? xasprintf("%s on %s %s", privileges, granted_on, object)
+	    : xasprintf("%s on %s", privileges, granted_on);
 	for (i = 0; i < sb->plan->n; i++) {
 		s = &sb->plan->v[i];
 		if (s->kind == SETUP_GRANT &&

@@ -28,6 +28,8 @@ fail=0
 python3 "$here/test_faults.py" || fail=1
 # Local mode against real containers (a private Podman engine).
 python3 "$here/test_docker.py" || fail=1
+# Setup and doctor against the Snowflake sandbox (started by the test).
+python3 "$here/test_setup.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"
