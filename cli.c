@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cli_docker.h"
 #include "cli_doctor.h"
+#include "cli_job.h"
 #include "cli_setup.h"
 #include "cli_snowflake.h"
 #include "config.h"
@@ -65,6 +66,8 @@ static const char *const cli_commands[] = {
 	"sql",
 	"setup",
 	"doctor",
+	"job",
+	"jobs",
 	NULL,
 };
 
@@ -725,6 +728,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		return cli_setup_run(cfg, opts, argc, argv);
 	if (cli_doctor_is_command(argc, argv))
 		return cli_doctor_run(cfg, opts, argc, argv);
+	if (cli_job_is_command(argc, argv))
+		return cli_job_run(cfg, opts, argc, argv);
 	if (cli_docker_handles(cfg, opts, argc, argv))
 		return cli_docker_run(cfg, opts, argc, argv);
 	memset(&c, 0, sizeof c);

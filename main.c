@@ -44,6 +44,8 @@ static const char main_usage[] =
     "then run\n"
     "  doctor                            preflight checks (exit 1 when any "
     "is red)\n"
+    "  jobs | job NAME                   configured external commands: list, "
+    "run\n"
     "  get containers [--local] [--compose-project P]\n"
     "                                    containers of a compose project\n"
     "  logs CONTAINER --local [--follow] [--tail N]\n"

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toml.h"
 #include "util.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -42,6 +43,8 @@ config_free_secret(char *s)
 	free(s);
 }
 
+static void config_argv_free(char **);
+
 void
 config_free(struct config *c)
 {
@@ -63,6 +66,14 @@ config_free(struct config *c)
 		free(c->services[i].expect);
 	}
 	free(c->services);
+	for (size_t i = 0; i < c->njobs; i++) {
+		free(c->jobs[i].name);
+		free(c->jobs[i].command);
+		config_argv_free(c->jobs[i].argv);
+		free(c->jobs[i].cwd);
+		free(c->jobs[i].description);
+	}
+	free(c->jobs);
 	memset(c, 0, sizeof *c);
 }
 
@@ -109,7 +120,7 @@ config_service_find(const struct config *c, const char *name)
 	return NULL;
 }
 
-/* Sets key of the [services.<name>] table; -1 on an unknown key or type. */
+/* Sets key of the [services.<name>] table; -1 on a wrong type. */
 static int
 config_service_set(struct config *c, const char *name, const char *key,
     const char *val, int isstr, int only_unset)
@@ -118,10 +129,10 @@ config_service_set(struct config *c, const char *name, const char *key,
 	char **dst;
 	size_t i;
 
-	if (!isstr || *name == '\0')
-		return -1;
 	if (strcmp(key, "probe") != 0 && strcmp(key, "expect") != 0)
 		return 0; /* unknown keys are ignored, as elsewhere */
+	if (!isstr || *name == '\0')
+		return -1;
 	for (i = 0; i < c->nservices && cs == NULL; i++) {
 		if (strcmp(c->services[i].name, name) == 0)
 			cs = &c->services[i];
@@ -141,189 +152,179 @@ config_service_set(struct config *c, const char *name, const char *key,
 	return 0;
 }
 
-/* Parses a quoted string at *p (after the opening quote) into out. */
-static int
-config_parse_string(
-    const char **p, const char *end, char quote, struct buf *out)
+const struct config_job *
+config_job_find(const struct config *c, const char *name)
 {
-	const char *s = *p;
+	size_t i;
 
-	while (s < end && *s != quote) {
-		if (*s == '\n')
-			return -1;
-		if (quote == '"' && *s == '\\') {
-			if (++s >= end)
-				return -1;
-			switch (*s) {
-			case 'n':
-				buf_addc(out, '\n');
-				break;
-			case 't':
-				buf_addc(out, '\t');
-				break;
-			case '"':
-			case '\\':
-				buf_addc(out, *s);
-				break;
-			default:
-				return -1;
-			}
-			s++;
-			continue;
-		}
-		buf_addc(out, *s++);
+	for (i = 0; name != NULL && i < c->njobs; i++) {
+		if (strcmp(c->jobs[i].name, name) == 0)
+			return &c->jobs[i];
 	}
-	if (s >= end)
+	return NULL;
+}
+
+static void
+config_argv_free(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Sets key of the [jobs.<name>] table. */
+static int
+config_job_set(struct config *c, const char *name, const char *key,
+    const char *val, enum toml_type type, int only_unset, char **cause)
+{
+	struct config_job *j = NULL;
+	char *why = NULL;
+	size_t i;
+
+	if (*name == '\0')
 		return -1;
-	*p = s + 1;
+	for (i = 0; i < c->njobs && j == NULL; i++) {
+		if (strcmp(c->jobs[i].name, name) == 0)
+			j = &c->jobs[i];
+	}
+	if (j == NULL) {
+		c->jobs = xreallocarray(c->jobs, c->njobs + 1, sizeof *c->jobs);
+		j = &c->jobs[c->njobs++];
+		memset(j, 0, sizeof *j);
+		j->name = xstrdup(name);
+		j->shell = -1;
+	}
+	if (strcmp(key, "command") == 0) {
+		if ((only_unset && (j->argv != NULL || j->command != NULL)))
+			return 0;
+		if (type == TOML_STRING) {
+			free(j->command);
+			j->command = xstrdup(val);
+			return 0;
+		}
+		config_argv_free(j->argv);
+		j->argv = NULL;
+		if (type != TOML_OTHER ||
+		    toml_string_array(val, &j->argv, &why) != 0) {
+			*cause = xasprintf("[jobs.%s] command must be an array "
+					   "of strings, e.g. [\"astro\", "
+					   "\"dev\", \"restart\"]%s%s",
+			    name, why != NULL ? ": " : "",
+			    why != NULL ? why : "");
+			free(why);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "shell") == 0) {
+		if (type != TOML_BOOL)
+			return -1;
+		if (!only_unset || j->shell == -1)
+			j->shell = strcmp(val, "true") == 0;
+		return 0;
+	}
+	if (strcmp(key, "cwd") == 0 || strcmp(key, "description") == 0) {
+		char **dst = key[0] == 'c' ? &j->cwd : &j->description;
+
+		if (type != TOML_STRING)
+			return -1;
+		if (!only_unset || *dst == NULL) {
+			free(*dst);
+			*dst = xstrdup(val);
+		}
+	}
 	return 0;
 }
 
-/* Whether only spaces or a comment remain before the end of the line. */
+/* What the TOML reader hands over, one key at a time. */
+struct config_reader {
+	struct config *c;
+	int only_unset;
+};
+
 static int
-config_rest_empty(const char *p, const char *end)
+config_toml_key(const char *table, const char *key, const char *val,
+    enum toml_type type, void *arg, char **cause)
 {
-	while (p < end && *p != '\n' && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p >= end || *p == '\n' || *p == '#';
+	struct config_reader *rd = arg;
+	struct config *c = rd->c;
+	const struct config_key *ck;
+	char *base, *ep;
+	long v;
+	size_t i;
+
+	if (strncmp(table, "services.", 9) == 0)
+		return config_service_set(c, table + 9, key, val,
+		    type == TOML_STRING, rd->only_unset);
+	if (strncmp(table, "jobs.", 5) == 0)
+		return config_job_set(
+		    c, table + 5, key, val, type, rd->only_unset, cause);
+	for (i = 0; i < nitems(config_keys); i++) {
+		ck = &config_keys[i];
+		base = (char *)c + ck->offset;
+		if (strcmp(ck->table, table) != 0 || strcmp(ck->key, key) != 0)
+			continue;
+		if (ck->kind == CONFIG_STR) {
+			char **sp = (char **)(void *)base;
+
+			if (type != TOML_STRING)
+				goto bad;
+			if (rd->only_unset && *sp != NULL)
+				return 0;
+			if (ck->secret)
+				config_free_secret(*sp);
+			else
+				free(*sp);
+			*sp = xstrdup(val);
+		} else if (ck->kind == CONFIG_BOOL) {
+			int *ip = (int *)(void *)base;
+
+			if (type != TOML_BOOL)
+				goto bad;
+			if (!rd->only_unset || *ip == -1)
+				*ip = strcmp(val, "true") == 0;
+		} else {
+			if (type != TOML_INTEGER)
+				goto bad;
+			errno = 0;
+			v = strtol(val, &ep, 10);
+			if (errno != 0 || *ep != '\0' || v < 0 || v > 86400000)
+				goto bad;
+			if (ck->offset == CONFIG_OFF(timeout_ms)) {
+				long *lp = (long *)(void *)base;
+
+				if (!rd->only_unset || *lp == -1)
+					*lp = v;
+			} else if (!rd->only_unset ||
+				   *(int *)(void *)base == -1)
+				*(int *)(void *)base = (int)v;
+		}
+		return 0;
+	}
+	return 0; /* unknown tables and keys: newer files, older binary */
+bad:
+	*cause = xasprintf("[%s] %s must be %s", table, key,
+	    ck->kind == CONFIG_STR    ? "a quoted string"
+	    : ck->kind == CONFIG_BOOL ? "true or false"
+				      : "a whole number");
+	return -1;
 }
 
 int
 config_parse_toml(struct config *c, const char *text, size_t len,
     int only_unset, char **cause)
 {
-	const char *p = text, *end = text + len, *eol, *k0;
-	char table[64] = "";
-	char key[64];
-	struct buf val;
-	int line = 0, isstr;
-	size_t i, n;
+	struct config_reader rd = { c, only_unset };
+	char *why = NULL;
 
-	buf_init(&val);
-	while (p < end) {
-		line++;
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		if (p == eol || *p == '#') {
-			p = eol + (eol < end);
-			continue;
-		}
-		if (*p == '[') {
-			k0 = ++p;
-			while (p < eol && *p != ']')
-				p++;
-			n = (size_t)(p - k0);
-			if (p >= eol || n == 0 || n >= sizeof table ||
-			    !config_rest_empty(p + 1, eol))
-				goto bad;
-			memcpy(table, k0, n);
-			table[n] = '\0';
-			p = eol + (eol < end);
-			continue;
-		}
-		k0 = p;
-		while (p < eol &&
-		       (isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
-			p++;
-		n = (size_t)(p - k0);
-		if (n == 0 || n >= sizeof key)
-			goto bad;
-		memcpy(key, k0, n);
-		key[n] = '\0';
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p >= eol || *p++ != '=')
-			goto bad;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		buf_reset(&val);
-		isstr = 0;
-		if (p < eol && (*p == '"' || *p == '\'')) {
-			char q = *p++;
-
-			if (config_parse_string(&p, eol, q, &val) != 0)
-				goto bad;
-			isstr = 1;
-		} else {
-			k0 = p;
-			while (
-			    p < eol && !isspace((unsigned char)*p) && *p != '#')
-				p++;
-			if (p == k0)
-				goto bad;
-			buf_add(&val, k0, (size_t)(p - k0));
-		}
-		if (!config_rest_empty(p, eol))
-			goto bad;
-		if (strncmp(table, "services.", 9) == 0) {
-			if (config_service_set(c, table + 9, key,
-				val.data != NULL ? val.data : "", isstr,
-				only_unset) != 0)
-				goto bad;
-			p = eol + (eol < end);
-			continue;
-		}
-		for (i = 0; i < nitems(config_keys); i++) {
-			const struct config_key *ck = &config_keys[i];
-			char *base = (char *)c + ck->offset;
-
-			if (strcmp(ck->table, table) != 0 ||
-			    strcmp(ck->key, key) != 0)
-				continue;
-			if (ck->kind == CONFIG_STR) {
-				char **sp = (char **)(void *)base;
-
-				if (!isstr)
-					goto bad;
-				if (only_unset && *sp != NULL)
-					break;
-				if (ck->secret)
-					config_free_secret(*sp);
-				else
-					free(*sp);
-				*sp = xstrdup(val.data != NULL ? val.data : "");
-			} else if (ck->kind == CONFIG_BOOL) {
-				int *ip = (int *)(void *)base;
-
-				if (isstr ||
-				    (strcmp(val.data, "true") != 0 &&
-					strcmp(val.data, "false") != 0))
-					goto bad;
-				if (!only_unset || *ip == -1)
-					*ip = strcmp(val.data, "true") == 0;
-			} else {
-				char *ep;
-				long v;
-
-				if (isstr)
-					goto bad;
-				errno = 0;
-				v = strtol(val.data, &ep, 10);
-				if (errno != 0 || *ep != '\0' || v < 0 ||
-				    v > 86400000)
-					goto bad;
-				if (ck->offset == CONFIG_OFF(timeout_ms)) {
-					long *lp = (long *)(void *)base;
-
-					if (!only_unset || *lp == -1)
-						*lp = v;
-				} else if (!only_unset ||
-					   *(int *)(void *)base == -1)
-					*(int *)(void *)base = (int)v;
-			}
-			break;
-		}
-		p = eol + (eol < end);
-	}
-	buf_free(&val);
-	return 0;
-bad:
-	buf_free(&val);
+	if (toml_parse(text, len, config_toml_key, &rd, &why) == 0)
+		return 0;
 	if (cause != NULL)
-		*cause = xasprintf("line %d: not a valid setting", line);
+		*cause = why != NULL ? why : xstrdup("not a valid setting");
+	else
+		free(why);
 	return -1;
 }
 

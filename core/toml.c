@@ -473,3 +473,61 @@ out:
 	buf_free(&t.val);
 	return rc;
 }
+
+int
+toml_string_array(const char *raw, char ***out, char **cause)
+{
+	struct toml t;
+	struct buf b;
+	char **v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	memset(&t, 0, sizeof t);
+	t.p = raw;
+	t.end = raw + strlen(raw);
+	t.line = 1;
+	buf_init(&b);
+	toml_skip_ws(&t);
+	if (t.p >= t.end || *t.p != '[') {
+		*cause = xstrdup("not an array");
+		return -1;
+	}
+	t.p++;
+	for (;;) {
+		while (t.p < t.end &&
+		       (*t.p == ' ' || *t.p == '\t' || *t.p == '\r' ||
+			   *t.p == '\n' || *t.p == ',' || *t.p == '#')) {
+			if (*t.p == '#')
+				toml_skip_comment(&t);
+			else
+				t.p++;
+		}
+		if (t.p < t.end && *t.p == ']')
+			break;
+		if (t.p >= t.end || (*t.p != '"' && *t.p != '\'')) {
+			*cause = xstrdup("an element is not a string");
+			goto bad;
+		}
+		buf_reset(&b);
+		if (toml_string(&t, &b, cause) != 0)
+			goto bad;
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = xstrndup(b.data != NULL ? b.data : "", b.len);
+		v[n] = NULL;
+	}
+	buf_free(&b);
+	if (n == 0) {
+		*cause = xstrdup("the array is empty");
+		free(v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	buf_free(&b);
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+	return -1;
+}

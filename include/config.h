@@ -1,8 +1,8 @@
 /*
  * Configuration: command-line flags, then the environment, then
  * ~/.config/snowdeck/config.toml (the first source that sets a value wins).
- * The TOML reader is a small, pure parser of the subset snowdeck uses
- * (tables, strings, integers, booleans, comments).
+ * The file is read with the TOML reader of toml.h (pure); unknown tables
+ * and keys are ignored so that newer files work with older binaries.
  */
 
 #ifndef SNOWDECK_CONFIG_H
@@ -31,7 +31,28 @@ struct config {
 	char *compose_project;           /* [docker] compose_project */
 	struct config_service *services; /* [services.<name>] tables */
 	size_t nservices;
+	struct config_job *jobs; /* [jobs.<name>] tables */
+	size_t njobs;
 };
+
+/*
+ * A [jobs.<name>] table: an external command the operator runs from the
+ * console or with "snowdeck job NAME" (core/job.c). command is an array of
+ * words run directly (no shell), or, only with shell = true, one string for
+ * /bin/sh -c.
+ */
+struct config_job {
+	char *name;
+	char **argv;   /* command = ["astro", "dev", "restart"]; NULL-ended */
+	char *command; /* command = "…" (a string) */
+	int shell;     /* shell = true; -1 unset */
+	char *cwd;
+	char *description;
+};
+
+/* The [jobs.<name>] table for name, or NULL. */
+const struct config_job *config_job_find(
+    const struct config *c, const char *name);
 
 /* A [services.<name>] table: per-service settings (the health probe). */
 struct config_service {
@@ -55,6 +76,7 @@ void config_free(struct config *);
  *   [audit] path
  *   [docker] host, compose_project
  *   [services.<name>] probe, expect
+ *   [jobs.<name>] command, shell, cwd, description
  * Only keys not already set (NULL / -1 markers) are filled when
  * only_unset is non-zero. Returns 0, or -1 with *cause naming the line.
  */

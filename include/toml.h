@@ -39,4 +39,11 @@ typedef int (*toml_cb)(const char *table, const char *key, const char *value,
 int toml_parse(
     const char *text, size_t len, toml_cb cb, void *arg, char **cause);
 
+/*
+ * Decodes the raw text of an array of strings (a TOML_OTHER value such as
+ * ["python", 'x.py', "--a\tb"]) into a NULL-ended vector (owned). Returns
+ * 0, or -1 with *cause when it is not a non-empty array of strings.
+ */
+int toml_string_array(const char *raw, char ***out, char **cause);
+
 #endif

@@ -14,6 +14,7 @@
 #include "json_airflow.h"
 #include "model.h"
 #include "timefmt.h"
+#include "toml.h"
 #include "util.h"
 
 #define LEN(s) (sizeof(s) - 1)
@@ -43,9 +44,8 @@ START_TEST(test_dags_parse)
 	char *cause = NULL;
 
 	memset(&d, 0, sizeof d);
-	ck_assert_int_eq(json_af_dags_parse(dags_v2, LEN(dags_v2), &d, &p,
-			     &cause),
-	    0);
+	ck_assert_int_eq(
+	    json_af_dags_parse(dags_v2, LEN(dags_v2), &d, &p, &cause), 0);
 	ck_assert_uint_eq(p.count, 2);
 	ck_assert_uint_eq(p.total, 3);
 	ck_assert_int_eq(p.has_total, 1);
@@ -56,9 +56,8 @@ START_TEST(test_dags_parse)
 	ck_assert(d.v[0].next_run > 1740700000 && d.v[0].next_run < 1740900000);
 	ck_assert_int_eq(d.v[1].paused, 1);
 	ck_assert_str_eq(d.v[1].schedule, "@daily");
-	ck_assert_int_eq(json_af_dags_parse(dags_v1, LEN(dags_v1), &d, &p,
-			     &cause),
-	    0);
+	ck_assert_int_eq(
+	    json_af_dags_parse(dags_v1, LEN(dags_v1), &d, &p, &cause), 0);
 	ck_assert_str_eq(d.v[2].schedule, "0 * * * *");
 	ck_assert_str_eq(d.v[2].owners, "a,b");
 	ck_assert_double_eq(d.v[2].next_run, 1704067200.0);
@@ -66,8 +65,8 @@ START_TEST(test_dags_parse)
 	free(d.v);
 
 	memset(&d, 0, sizeof d);
-	ck_assert_int_eq(json_af_dags_parse("{\"dags\":", 8, &d, &p, &cause),
-	    -1);
+	ck_assert_int_eq(
+	    json_af_dags_parse("{\"dags\":", 8, &d, &p, &cause), -1);
 	ck_assert_str_eq(cause, "the server sent malformed JSON");
 	free(cause);
 	ck_assert_int_eq(json_af_dags_parse("{}", 2, &d, &p, &cause), -1);
@@ -152,17 +151,19 @@ END_TEST
 START_TEST(test_xcom_value_render)
 {
 	static const char body[] =
-	    "{\"key\":\"return_value\",\"value\":{\"weaviate_conn\":{\"headers\":"
+	    "{\"key\":\"return_value\",\"value\":{\"weaviate_conn\":{"
+	    "\"headers\":"
 	    "{\"X-OpenAI-Api-Key\":\"sk-test-SECRET123\"}},\"minio_conn\":"
-	    "{\"access_key\":\"minioadmin\",\"secret_key\":\"minio-SECRET-456\","
+	    "{\"access_key\":\"minioadmin\",\"secret_key\":\"minio-SECRET-"
+	    "456\","
 	    "\"endpoint\":\"minio:9000\"},\"n\":[1,2.5,true,null],"
 	    "\"evil\":\"a\\u001b[31mred\\u001b]52;c;Zm9v\\u0007b\\u202e\"}}";
 	struct buf out;
 	int trunc;
 
 	buf_init(&out);
-	ck_assert_int_eq(json_af_xcom_value_parse(body, LEN(body), 1 << 20,
-			     &out, &trunc, NULL),
+	ck_assert_int_eq(json_af_xcom_value_parse(
+			     body, LEN(body), 1 << 20, &out, &trunc, NULL),
 	    0);
 	ck_assert_int_eq(trunc, 0);
 	ck_assert_ptr_null(strstr(out.data, "SECRET"));
@@ -175,9 +176,9 @@ START_TEST(test_xcom_value_render)
 
 	/* A JSON string holding JSON is shown parsed; the cap truncates. */
 	buf_init(&out);
-	ck_assert_int_eq(json_af_xcom_value_parse(
-			     "{\"value\":\"[1,2,3,4,5,6,7,8,9,10]\"}", 34, 12,
-			     &out, &trunc, NULL),
+	ck_assert_int_eq(
+	    json_af_xcom_value_parse("{\"value\":\"[1,2,3,4,5,6,7,8,9,10]\"}",
+		34, 12, &out, &trunc, NULL),
 	    0);
 	ck_assert_int_eq(trunc, 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "truncated"));
@@ -193,30 +194,29 @@ START_TEST(test_log_parse)
 	    "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"info\","
 	    "\"event\":\"Hello \\u001b[1mworld\",\"logger\":\"x\",\"n\":2},"
 	    "\"plain Bearer abc.def\"],\"continuation_token\":\"tok\"}";
-	static const char v1[] =
-	    "{\"content\":\"[('host1', \\\"*** Found\\\\nline 'two'\\\\x1b[0m\\\")]\","
-	    "\"continuation_token\":\"t\"}";
+	static const char v1[] = "{\"content\":\"[('host1', \\\"*** "
+				 "Found\\\\nline 'two'\\\\x1b[0m\\\")]\","
+				 "\"continuation_token\":\"t\"}";
 	struct buf out;
 	char *tok;
 
 	buf_init(&out);
-	ck_assert_int_eq(json_af_log_parse(v2, LEN(v2), 2, 0, &out, &tok, NULL),
-	    0);
+	ck_assert_int_eq(
+	    json_af_log_parse(v2, LEN(v2), 2, 0, &out, &tok, NULL), 0);
 	ck_assert_str_eq(tok, "tok");
 	free(tok);
-	ck_assert_ptr_nonnull(
-	    strstr(out.data, "[2025-01-01T00:00:00Z] INFO - Hello world n=2\n"));
+	ck_assert_ptr_nonnull(strstr(
+	    out.data, "[2025-01-01T00:00:00Z] INFO - Hello world n=2\n"));
 	ck_assert_ptr_null(strstr(out.data, "::endgroup::"));
 	ck_assert_ptr_null(strstr(out.data, "abc.def"));
 	buf_reset(&out);
-	ck_assert_int_eq(json_af_log_parse(v1, LEN(v1), 1, 0, &out, &tok, NULL),
-	    0);
+	ck_assert_int_eq(
+	    json_af_log_parse(v1, LEN(v1), 1, 0, &out, &tok, NULL), 0);
 	free(tok);
 	ck_assert_str_eq(out.data, "*** Found\nline 'two'\n");
 	buf_reset(&out);
-	ck_assert_int_eq(json_af_log_parse("raw\x1b[2Jtext", 11, 1, 1, &out,
-			     &tok, NULL),
-	    0);
+	ck_assert_int_eq(
+	    json_af_log_parse("raw\x1b[2Jtext", 11, 1, 1, &out, &tok, NULL), 0);
 	ck_assert_ptr_null(tok);
 	ck_assert_str_eq(out.data, "rawtext\n");
 	buf_free(&out);
@@ -243,8 +243,7 @@ START_TEST(test_error_messages)
 	    84);
 	ck_assert_str_eq(m, "Field required at [\"body\",\"logical_date\"]");
 	free(m);
-	m = json_af_error_message("<html>\x1b[31mbad</html>",
-	    21);
+	m = json_af_error_message("<html>\x1b[31mbad</html>", 21);
 	ck_assert_str_eq(m, "<html>bad</html>");
 	free(m);
 }
@@ -256,24 +255,19 @@ START_TEST(test_version_token)
 
 	ck_assert_int_eq(json_af_version_parse("{\"version\":\"3.2.2\","
 					       "\"git_version\":null}",
-	    38, &v, NULL),
+			     38, &v, NULL),
 	    0);
 	ck_assert_str_eq(v, "3.2.2");
 	free(v);
-	ck_assert_int_eq(json_af_token_parse("{\"access_token\":\"abc\"}",
-	    22,
-			     &t, NULL),
-	    0);
+	ck_assert_int_eq(
+	    json_af_token_parse("{\"access_token\":\"abc\"}", 22, &t, NULL), 0);
 	ck_assert_str_eq(t, "abc");
 	free(t);
-	ck_assert_int_eq(json_af_token_parse("{\"jwt_token\":\"x\"}",
-	    17, &t,
-			     NULL),
-	    0);
+	ck_assert_int_eq(
+	    json_af_token_parse("{\"jwt_token\":\"x\"}", 17, &t, NULL), 0);
 	ck_assert_str_eq(t, "x");
 	free(t);
-	ck_assert_int_eq(json_af_token_parse("{}",
-	    2, &t, &cause), -1);
+	ck_assert_int_eq(json_af_token_parse("{}", 2, &t, &cause), -1);
 	ck_assert_ptr_null(t);
 	free(cause);
 }
@@ -288,8 +282,7 @@ START_TEST(test_time)
 	ck_assert_double_eq(t, 1735689600.0);
 	ck_assert_int_eq(time_parse_iso("2025-01-01T02:00:00+02:00", &t), 0);
 	ck_assert_double_eq(t, 1735689600.0);
-	ck_assert_int_eq(time_parse_iso("2025-01-01 00:00:00.250-0130", &t),
-	    0);
+	ck_assert_int_eq(time_parse_iso("2025-01-01 00:00:00.250-0130", &t), 0);
 	ck_assert_double_eq(t, 1735689600.25 + 5400);
 	ck_assert_int_eq(time_parse_iso("2025-13-01T00:00:00Z", &t), -1);
 	ck_assert_int_eq(time_parse_iso("2025-01-01", &t), -1);
@@ -361,17 +354,21 @@ START_TEST(test_config_toml)
 	ck_assert_int_eq(c.refresh_ms, 500);
 	ck_assert_str_eq(c.theme, "mono");
 	/* only_unset keeps what flags already set. */
-	ck_assert_int_eq(config_parse_toml(&c, "[ui]\nrefresh_ms = 9\n", 20,
-			     1, &cause),
-	    0);
+	ck_assert_int_eq(
+	    config_parse_toml(&c, "[ui]\nrefresh_ms = 9\n", 20, 1, &cause), 0);
 	ck_assert_int_eq(c.refresh_ms, 500);
-	ck_assert_int_eq(config_parse_toml(&c, "[ui]\nrefresh_ms = x\n", 20,
-			     1, &cause),
-	    -1);
-	ck_assert_str_eq(cause, "line 2: not a valid setting");
+	ck_assert_int_eq(
+	    config_parse_toml(&c, "[ui]\nrefresh_ms = x\n", 20, 1, &cause), -1);
+	ck_assert_str_eq(
+	    cause, "TOML line 2: unknown value (strings need quotes)");
 	free(cause);
-	ck_assert_int_eq(config_parse_toml(&c, "[airflow]\nurl = \"open\n", 22,
-			     0, &cause),
+	ck_assert_int_eq(
+	    config_parse_toml(&c, "[ui]\nrefresh_ms = \"9\"\n", 22, 0, &cause),
+	    -1);
+	ck_assert_str_eq(cause, "[ui] refresh_ms must be a whole number");
+	free(cause);
+	ck_assert_int_eq(
+	    config_parse_toml(&c, "[airflow]\nurl = \"open\n", 22, 0, &cause),
 	    -1);
 	free(cause);
 	ck_assert_int_eq(config_parse_toml(&c, "[airflow\n", 9, 0, &cause), -1);
@@ -379,6 +376,58 @@ START_TEST(test_config_toml)
 	config_finish(&c);
 	ck_assert_int_eq(c.readonly, 0);
 	config_free(&c);
+}
+END_TEST
+
+START_TEST(test_config_jobs)
+{
+	static const char toml[] =
+	    "[jobs.setup]\ncommand = [\"python\", 'include/utils/setup_"
+	    "snowflake.py', \"--conn_id\", \"snowflake_default\"]\n"
+	    "cwd = \"/usr/local/airflow\"\ndescription = \"seed setup\"\n"
+	    "[jobs.restart]\ncommand = \"astro dev restart && echo ok\"\n"
+	    "shell = true\n[jobs.\"odd name\"]\ncommand = [\"true\"]\n";
+	const struct config_job *j;
+	struct config c;
+	char *cause = NULL, **argv;
+
+	config_init(&c);
+	ck_assert_int_eq(config_parse_toml(&c, toml, LEN(toml), 0, &cause), 0);
+	ck_assert_uint_eq(c.njobs, 3);
+	j = config_job_find(&c, "setup");
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(j->argv[0], "python");
+	ck_assert_str_eq(j->argv[1], "include/utils/setup_snowflake.py");
+	ck_assert_str_eq(j->argv[3], "snowflake_default");
+	ck_assert_ptr_null(j->argv[4]);
+	ck_assert_str_eq(j->cwd, "/usr/local/airflow");
+	ck_assert_int_eq(j->shell, -1);
+	j = config_job_find(&c, "restart");
+	ck_assert_str_eq(j->command, "astro dev restart && echo ok");
+	ck_assert_int_eq(j->shell, 1);
+	ck_assert_ptr_nonnull(config_job_find(&c, "odd name"));
+	ck_assert_ptr_null(config_job_find(&c, "nope"));
+	config_free(&c);
+
+	config_init(&c);
+	ck_assert_int_eq(config_parse_toml(
+			     &c, "[jobs.x]\ncommand = [1, 2]\n", 27, 0, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "array of strings"));
+	free(cause);
+	config_free(&c);
+	ck_assert_int_eq(toml_string_array("[]", &argv, &cause), -1);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(toml_string_array("[\"a\\u001b\\\"b\", # c\n 'c\\d',]",
+			     &argv, &cause),
+	    0);
+	ck_assert_str_eq(argv[0], "a\033\"b");
+	ck_assert_str_eq(argv[1], "c\\d");
+	ck_assert_ptr_null(argv[2]);
+	free(argv[0]);
+	free(argv[1]);
+	free(argv);
 }
 END_TEST
 
@@ -406,8 +455,9 @@ START_TEST(test_paths_and_conf)
 {
 	char *p, *cause = NULL;
 
-	p = airflow_path("/dags", "d", "/dagRuns", "manual__2025-01-01T00:00:00+00:00",
-	    "/taskInstances", "a.b c", NULL);
+	p = airflow_path("/dags", "d", "/dagRuns",
+	    "manual__2025-01-01T00:00:00+00:00", "/taskInstances", "a.b c",
+	    NULL);
 	ck_assert_str_eq(p, "/dags/d/dagRuns/manual__2025-01-01T00%3A00%3A00%"
 			    "2B00%3A00/taskInstances/a.b%20c");
 	free(p);
@@ -440,10 +490,10 @@ START_TEST(test_audit_format)
 	ck_assert_ptr_nonnull(j);
 	ck_assert_str_eq(cJSON_GetObjectItem(j, "time")->valuestring,
 	    "2025-01-01T00:00:00Z");
-	ck_assert_str_eq(cJSON_GetObjectItem(j, "action")->valuestring,
-	    "trigger");
-	ck_assert_str_eq(cJSON_GetObjectItem(j, "version")->valuestring,
-	    SNOWDECK_VERSION);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "action")->valuestring, "trigger");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "version")->valuestring, SNOWDECK_VERSION);
 	cJSON_Delete(j);
 	free(l);
 }
@@ -467,6 +517,7 @@ core_suite(void)
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_models);
 	tcase_add_test(tc, test_config_toml);
+	tcase_add_test(tc, test_config_jobs);
 	tcase_add_test(tc, test_config_env_order);
 	tcase_add_test(tc, test_paths_and_conf);
 	tcase_add_test(tc, test_audit_format);
