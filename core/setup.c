@@ -137,8 +137,8 @@ sb_grant(struct setup_builder *sb, const char *privileges,
 	size_t i;
 
 	obj = *object != '\0'
-	    ? xasprintf("%s on %s %s", privileges, granted_on, object)
-	    : xasprintf("%s on %s", privileges, granted_on);
+		  ? xasprintf("%s on %s %s", privileges, granted_on, object)
+		  : xasprintf("%s on %s", privileges, granted_on);
 	for (i = 0; i < sb->plan->n; i++) {
 		s = &sb->plan->v[i];
 		if (s->kind == SETUP_GRANT &&
