@@ -7,6 +7,7 @@
 # make asan       unit + integration suites under ASan/UBSan
 # make valgrind   unit + integration suites under valgrind
 # make fuzz       build and run every fuzz target (clang libFuzzer)
+# make sandbox    the local Snowflake sandbox's own suite (tests/sandbox/)
 # make lint       layering rules, each header compiling alone
 # make format / format-check, make bench, make install
 
@@ -43,7 +44,7 @@ BIN       := $(BUILD)/snowdeck
 CHECK_BIN := $(BUILD)/check_main
 
 .PHONY: all deps-ok check unit integration e2e asan valgrind fuzz lint format \
-	format-check bench install uninstall demo deps clean golden
+	format-check bench install uninstall demo deps clean golden sandbox
 
 all: deps-ok $(BIN)
 	@ln -sf $(BIN) snowdeck
@@ -83,6 +84,7 @@ check: deps-ok
 	$(MAKE) format-check
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) sandbox
 	$(MAKE) e2e
 	$(MAKE) asan
 	$(MAKE) valgrind
@@ -97,6 +99,10 @@ integration: $(BIN)
 
 e2e: $(BIN)
 	SNOWDECK_BIN=$(abspath $(BIN)) tests/e2e/run.sh
+
+# The local Snowflake sandbox (test and demo infrastructure) and its own suite.
+sandbox:
+	tests/sandbox/run.sh
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

@@ -1,0 +1,132 @@
+"""Stages kept as directories on disk, for the snowdeck Snowflake sandbox.
+
+TEST AND DEMO INFRASTRUCTURE, NOT SNOWFLAKE. A stage DB.SCHEMA.NAME is the
+directory ROOT/DB/SCHEMA/NAME (the same directory fakesnow's connector-protocol
+server uses, so PUT through the Python connector and LIST through the SQL API
+see the same files). Pure functions over the file system; no SQL here.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+
+_IDENT = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)'
+STAGE_REF = re.compile(rf"^@(?P<parts>{_IDENT}(?:\.{_IDENT}){{0,2}})(?P<path>/.*)?$")
+
+
+def norm_ident(s: str) -> str:
+    return s[1:-1] if s.startswith('"') and s.endswith('"') else s.upper()
+
+
+@dataclass
+class StageRef:
+    database: str
+    schema: str
+    name: str
+    path: str  # relative path prefix inside the stage, no leading slash
+
+    @property
+    def fqname(self) -> str:
+        return f"{self.database}.{self.schema}.{self.name}"
+
+
+def parse_stage_ref(text: str, database: str | None, schema: str | None) -> StageRef:
+    """@[db.][schema.]stage[/path] or the quoted form '@...'. Raises ValueError."""
+    t = text.strip()
+    if t.startswith("'") and t.endswith("'") and len(t) >= 2:
+        t = t[1:-1]
+    m = STAGE_REF.match(t)
+    if not m:
+        raise ValueError(f"syntax error in stage reference {text[:80]!r}")
+    parts = re.findall(_IDENT, m["parts"])
+    names = [norm_ident(p) for p in parts]
+    if len(names) == 3:
+        db, sc, st = names
+    elif len(names) == 2:
+        db, (sc, st) = database, names
+    else:
+        db, sc, st = database, schema, names[0]
+    if not db or not sc:
+        raise ValueError("Cannot perform operation. This session does not have a current database or schema.")
+    path = (m["path"] or "").lstrip("/")
+    return StageRef(db, sc, st, path)
+
+
+def stage_dir(root: str, ref: StageRef) -> str:
+    return os.path.join(root, ref.database, ref.schema, ref.name)
+
+
+def http_date(ts: float, padded: bool = False) -> str:
+    """Snowflake's LIST last_modified: 'Fri, 3 Mar 2023 19:05:04 GMT' (day not zero-padded)."""
+    s = formatdate(ts, usegmt=True)  # 'Fri, 03 Mar 2023 19:05:04 GMT'
+    if not padded and s[5] == "0":
+        s = s[:5] + s[6:]
+    return s
+
+
+@dataclass
+class StageFile:
+    name: str  # lowercase stage name + '/' + relative path, as LIST shows it
+    rel: str
+    size: int
+    md5: str
+    last_modified: str
+    abspath: str
+
+
+def _md5(path: str) -> str:
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = False) -> list[StageFile]:
+    base = stage_dir(root, ref)
+    rx = re.compile(pattern) if pattern else None
+    out: list[StageFile] = []
+    if not os.path.isdir(base):
+        return out
+    for dirpath, _dirs, files in os.walk(base):
+        for fn in files:
+            full = os.path.join(dirpath, fn)
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            if ref.path and not rel.startswith(ref.path):
+                continue
+            name = f"{ref.name.lower()}/{rel}"
+            if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
+                continue
+            st = os.stat(full)
+            out.append(StageFile(name, rel, st.st_size, _md5(full), http_date(st.st_mtime, padded), full))
+    out.sort(key=lambda f: f.rel)
+    return out
+
+
+def remove_files(root: str, ref: StageRef, pattern: str | None) -> list[str]:
+    removed = []
+    for f in list_files(root, ref, pattern):
+        os.unlink(f.abspath)
+        removed.append(f.name)
+    return removed
+
+
+def resolve_file(root: str, ref: StageRef, rel: str) -> str | None:
+    """The absolute path of a file inside the stage, or None (never escapes the stage)."""
+    base = os.path.realpath(stage_dir(root, ref))
+    target = os.path.realpath(os.path.join(base, rel.lstrip("/")))
+    if not target.startswith(base + os.sep) or not os.path.isfile(target):
+        return None
+    return target
+
+
+def touch_days_ago(path: str, day: int, hour: int = 9) -> None:
+    """Set a seed file's mtime to day DAY (1..28) of last month, to show unpadded days."""
+    t = time.gmtime()
+    year, month = (t.tm_year, t.tm_mon - 1) if t.tm_mon > 1 else (t.tm_year - 1, 12)
+    ts = time.mktime((year, month, day, hour, 5, 4, 0, 0, 0)) - time.timezone
+    os.utime(path, (ts, ts))
