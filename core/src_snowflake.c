@@ -217,6 +217,26 @@ src_sf_stages_row(
 	return 0;
 }
 
+static int
+src_sf_stage_cmp(const void *a, const void *b)
+{
+	const struct sf_stage *x = a, *y = b;
+	int c = strcmp(x->database, y->database);
+
+	if (c == 0)
+		c = strcmp(x->schema, y->schema);
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/* Stages in name order, whichever way they came. */
+static void
+src_sf_stages_sort(struct sf_stages *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, src_sf_stage_cmp);
+	s->gen++;
+}
+
 static void
 src_sf_stmt_done(const struct sf_stmt_result *r, void *arg)
 {
@@ -225,8 +245,10 @@ src_sf_stmt_done(const struct sf_stmt_result *r, void *arg)
 
 	l->stmt = NULL;
 	if (!r->error) {
-		if (l->kind == SRC_SF_STAGES)
+		if (l->kind == SRC_SF_STAGES) {
+			src_sf_stages_sort(&m->stages);
 			m->stages.complete = 1;
+		}
 		else if (l->kind == SRC_SF_FILES) {
 			sf_files_sort(&m->files);
 			m->files.complete = 1;
@@ -286,6 +308,7 @@ src_sf_stages_rest_done(const struct sf_call_result *r, void *arg)
 			*f[k] = t;
 		}
 	}
+	src_sf_stages_sort(&s->m->stages);
 	s->m->stages.complete = 1;
 	src_sf_finish(l, 0, NULL);
 }
