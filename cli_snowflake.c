@@ -2,6 +2,7 @@
 
 #include "cli_snowflake.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "model_sf.h"
 #include "sanitize.h"
 #include "sf_conn.h"
+#include "sf_resources.h"
 #include "sf_sql.h"
 #include "src_snowflake.h"
 #include "timefmt.h"
@@ -29,6 +31,8 @@ enum cli_sf_cmd {
 	CLI_SF_FILES,
 	CLI_SF_XCOM,
 	CLI_SF_SQL,
+	CLI_SF_OBJECTS,
+	CLI_SF_PREVIEW,
 };
 
 struct cli_sf {
@@ -46,6 +50,8 @@ struct cli_sf {
 	struct sf_client *sf;
 	struct sf_models m;
 	struct src_snowflake *src;
+	struct sf_res *res;
+	enum sf_obj_kind obj;
 	/* Generic results (sql, SHOW fallbacks). */
 	char **colnames;
 	size_t ncols;
@@ -60,7 +66,11 @@ cli_sf_is_command(int argc, char **argv)
 		return 1;
 	if (argc >= 2 && strcmp(argv[0], "get") == 0 &&
 	    (strcmp(argv[1], "stages") == 0 || strcmp(argv[1], "files") == 0 ||
-		strcmp(argv[1], "xcom-table") == 0))
+		strcmp(argv[1], "file") == 0 ||
+		strcmp(argv[1], "xcom-table") == 0 ||
+		strcmp(argv[1], "compute-pools") == 0 ||
+		strcmp(argv[1], "services") == 0 ||
+		strcmp(argv[1], "image-repositories") == 0))
 		return 1;
 	return 0;
 }
@@ -450,6 +460,165 @@ cli_sf_sql_done(const struct sf_stmt_result *r, void *arg)
 	    (const char *const *)c->colnames, c->ncols, c->rows, c->nrows);
 }
 
+/* ---- compute pools, services, image repositories ----------------------- */
+
+static void
+cli_sf_objects_done(int error, const char *cause, void *arg)
+{
+	struct cli_sf *c = arg;
+	const char *const *f;
+	char **hdr, *p;
+	size_t n, i, j;
+	cJSON *arr, *o;
+
+	c->res = NULL;
+	if (error) {
+		cli_sf_fail(c, cause);
+		return;
+	}
+	f = sf_obj_fields(c->obj, &n);
+	if (c->opts->json) {
+		arr = cJSON_CreateArray();
+		for (i = 0; i < c->nrows; i++) {
+			o = cJSON_CreateObject();
+			for (j = 0; j < n; j++) {
+				if (c->rows[i][j] != NULL)
+					cJSON_AddStringToObject(
+					    o, f[j], c->rows[i][j]);
+				else
+					cJSON_AddNullToObject(o, f[j]);
+			}
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "objects", arr);
+		cJSON_AddNumberToObject(o, "total", (double)c->nrows);
+		cli_sf_print_json(o);
+		return;
+	}
+	hdr = xcalloc(n, sizeof *hdr);
+	for (j = 0; j < n; j++) {
+		hdr[j] = xstrdup(f[j]);
+		for (p = hdr[j]; *p != '\0'; p++)
+			*p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
+	}
+	cli_sf_table((const char *const *)hdr, n, c->rows, c->nrows);
+	for (j = 0; j < n; j++)
+		free(hdr[j]);
+	free(hdr);
+}
+
+static int
+cli_sf_objects_start(struct cli_sf *c, char **cause)
+{
+	const char *const *f;
+	char *db = NULL, *sc = NULL, *parts[1];
+	size_t n, j;
+
+	f = sf_obj_fields(c->obj, &n);
+	c->ncols = n;
+	c->colnames = xcalloc(n, sizeof *c->colnames);
+	for (j = 0; j < n; j++)
+		c->colnames[j] = xstrdup(f[j]);
+	if (c->obj != SF_OBJ_COMPUTE_POOL) {
+		if (c->conn.database == NULL || c->conn.schema == NULL) {
+			*cause = xstrdup("services and image repositories need "
+					 "a database and a schema in the "
+					 "Snowflake connection");
+			return -1;
+		}
+		if (sf_ident_split(c->conn.database, parts, 1, cause) != 1)
+			return -1;
+		db = parts[0];
+		if (sf_ident_split(c->conn.schema, parts, 1, cause) != 1) {
+			free(db);
+			return -1;
+		}
+		sc = parts[0];
+	}
+	if (c->nargs == 1) {
+		if (sf_ident_split(c->args[0], parts, 1, cause) != 1) {
+			free(db);
+			free(sc);
+			return -1;
+		}
+	} else
+		parts[0] = NULL;
+	c->res = sf_objects_list(c->sf, c->obj, db, sc, parts[0], cli_sf_row,
+	    cli_sf_objects_done, c);
+	free(parts[0]);
+	free(db);
+	free(sc);
+	return 0;
+}
+
+/* ---- get file (preview) ------------------------------------------------ */
+
+static void
+cli_sf_preview_done(const struct sf_preview *p, void *arg)
+{
+	struct cli_sf *c = arg;
+	cJSON *doc;
+
+	c->res = NULL;
+	if (p->error) {
+		cli_sf_fail(c, p->cause);
+		return;
+	}
+	if (c->opts->json) {
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "path", c->args[0]);
+		cJSON_AddStringToObject(doc, "kind", p->kind);
+		cJSON_AddNumberToObject(doc, "bytes", (double)p->bytes);
+		cJSON_AddBoolToObject(doc, "truncated", p->truncated);
+		cJSON_AddStringToObject(doc, "preview", p->text);
+		cli_sf_print_json(doc);
+		return;
+	}
+	fputs(p->text, stdout);
+	if (*p->text != '\0' && p->text[strlen(p->text) - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+static int
+cli_sf_preview_start(struct cli_sf *c, char **cause)
+{
+	char *db, *sc, *st, *pre, *ddb = NULL, *dsc = NULL, *parts[1];
+
+	if (c->conn.database != NULL &&
+	    sf_ident_split(c->conn.database, parts, 1, cause) == 1)
+		ddb = parts[0];
+	if (c->conn.schema != NULL &&
+	    sf_ident_split(c->conn.schema, parts, 1, cause) == 1)
+		dsc = parts[0];
+	free(*cause);
+	*cause = NULL;
+	if (sf_stage_path_split(
+		c->args[0], ddb, dsc, &db, &sc, &st, &pre, cause) != 0) {
+		free(ddb);
+		free(dsc);
+		return -1;
+	}
+	free(ddb);
+	free(dsc);
+	if (*pre == '\0') {
+		free(db);
+		free(sc);
+		free(st);
+		free(pre);
+		*cause =
+		    xstrdup("get file needs a file: @DB.SCHEMA.STAGE/path");
+		return -1;
+	}
+	c->res = sf_stage_preview(
+	    c->sf, c->http, db, sc, st, pre, 64 * 1024, cli_sf_preview_done, c);
+	free(db);
+	free(sc);
+	free(st);
+	free(pre);
+	return 0;
+}
+
 /* ---- entry ------------------------------------------------------------- */
 
 static int
@@ -469,6 +638,10 @@ cli_sf_start(struct cli_sf *c, char **cause)
 		sf_sql_run(c->sf, c->args[0], NULL, 0, &cbs, c);
 		return 0;
 	}
+	if (c->cmd == CLI_SF_OBJECTS)
+		return cli_sf_objects_start(c, cause);
+	if (c->cmd == CLI_SF_PREVIEW)
+		return cli_sf_preview_start(c, cause);
 	memset(&sc, 0, sizeof sc);
 	sc.done = cli_sf_src_done;
 	sc.arg = c;
@@ -539,10 +712,25 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 			c.cmd = CLI_SF_FILES;
 		else if (strcmp(argv[1], "xcom-table") == 0 && n <= 2)
 			c.cmd = CLI_SF_XCOM;
-		else
-			return cli_sf_usage("usage: get stages | files "
-					    "@DB.SCHEMA.STAGE[/prefix] "
-					    "| xcom-table [DAG [RUN]]");
+		else if (strcmp(argv[1], "file") == 0 && n == 1)
+			c.cmd = CLI_SF_PREVIEW;
+		else if (strcmp(argv[1], "compute-pools") == 0 && n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_COMPUTE_POOL;
+		} else if (strcmp(argv[1], "services") == 0 && n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_SERVICE;
+		} else if (strcmp(argv[1], "image-repositories") == 0 &&
+			   n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_IMAGE_REPO;
+		} else
+			return cli_sf_usage(
+			    "usage: get stages | files "
+			    "@DB.SCHEMA.STAGE[/prefix] "
+			    "| file @DB.SCHEMA.STAGE/path | xcom-table [DAG "
+			    "[RUN]] | compute-pools [NAME] | services [NAME] | "
+			    "image-repositories [NAME]");
 	}
 
 	sf_models_init(&c.m);
@@ -586,6 +774,7 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 				"(--insecure)\n");
 	uv_run(&c.loop, UV_RUN_DEFAULT);
 out:
+	sf_res_cancel(c.res);
 	src_snowflake_free(c.src);
 	sf_client_free(c.sf);
 	http_free(c.http);

@@ -21,6 +21,8 @@
 
 #define SF_MAX_COLS 4096
 
+static int sf_word_in(const char *, const char *const *);
+
 void
 sf_result_meta_free(struct sf_result_meta *m)
 {
@@ -666,6 +668,40 @@ sf_ident_quote(struct buf *b, const char *ident)
 		buf_addc(b, *ident);
 	}
 	buf_addc(b, '"');
+}
+
+void
+sf_ident_append(struct buf *b, const char *ident)
+{
+	static const char *const reserved[] = { "ACCOUNT", "ALL", "ALTER",
+		"AND", "ANY", "AS", "BETWEEN", "BY", "CASE", "CAST", "CHECK",
+		"COLUMN", "CONNECT", "CONNECTION", "CONSTRAINT", "CREATE",
+		"CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+		"CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DELETE",
+		"DISTINCT", "DROP", "ELSE", "EXISTS", "FALSE", "FOLLOWING",
+		"FOR", "FROM", "FULL", "GRANT", "GROUP", "GSCLUSTER", "HAVING",
+		"ILIKE", "IN", "INCREMENT", "INNER", "INSERT", "INTERSECT",
+		"INTO", "IS", "ISSUE", "JOIN", "LATERAL", "LEFT", "LIKE",
+		"LOCALTIME", "LOCALTIMESTAMP", "MINUS", "NATURAL", "NOT",
+		"NULL", "OF", "ON", "OR", "ORDER", "ORGANIZATION", "QUALIFY",
+		"REGEXP", "REVOKE", "RIGHT", "RLIKE", "ROW", "ROWS", "SAMPLE",
+		"SCHEMA", "SELECT", "SET", "SOME", "START", "TABLE",
+		"TABLESAMPLE", "THEN", "TO", "TRIGGER", "TRUE", "TRY_CAST",
+		"UNION", "UNIQUE", "UPDATE", "USING", "VALUES", "VIEW", "WHEN",
+		"WHENEVER", "WHERE", "WITH", NULL };
+	const char *p;
+	int plain = (*ident >= 'A' && *ident <= 'Z') || *ident == '_';
+
+	for (p = ident; *p != '\0' && plain; p++) {
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			*p == '_' || *p == '$'))
+			plain = 0;
+	}
+	if (plain && !sf_word_in(ident, reserved) && p - ident <= 255) {
+		buf_adds(b, ident);
+		return;
+	}
+	sf_ident_quote(b, ident);
 }
 
 int

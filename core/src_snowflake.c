@@ -248,8 +248,7 @@ src_sf_stmt_done(const struct sf_stmt_result *r, void *arg)
 		if (l->kind == SRC_SF_STAGES) {
 			src_sf_stages_sort(&m->stages);
 			m->stages.complete = 1;
-		}
-		else if (l->kind == SRC_SF_FILES) {
+		} else if (l->kind == SRC_SF_FILES) {
 			sf_files_sort(&m->files);
 			m->files.complete = 1;
 		} else
@@ -274,9 +273,9 @@ src_sf_stages_rest_done(const struct sf_call_result *r, void *arg)
 	if (r->error && src_sf_rest_missing(r->status)) {
 		buf_init(&q);
 		buf_adds(&q, "SHOW STAGES IN SCHEMA ");
-		sf_ident_quote(&q, s->db);
+		sf_ident_append(&q, s->db);
 		buf_addc(&q, '.');
-		sf_ident_quote(&q, s->schema);
+		sf_ident_append(&q, s->schema);
 		l->stmt = sf_sql_run(s->sf, q.data, NULL, 0, &cbs, l);
 		buf_free(&q);
 		return;
@@ -434,11 +433,11 @@ src_sf_files_rest_done(const struct sf_call_result *r, void *arg)
 		 * the prefix is applied to the listing here. */
 		buf_init(&q);
 		buf_adds(&q, "LIST @");
-		sf_ident_quote(&q, s->db);
+		sf_ident_append(&q, s->db);
 		buf_addc(&q, '.');
-		sf_ident_quote(&q, s->schema);
+		sf_ident_append(&q, s->schema);
 		buf_addc(&q, '.');
-		sf_ident_quote(&q, s->stage);
+		sf_ident_append(&q, s->stage);
 		l->stmt = sf_sql_run(s->sf, q.data, NULL, 0, &cbs, l);
 		buf_free(&q);
 		return;
@@ -571,11 +570,11 @@ src_snowflake_load_xcom(
 	buf_init(&q);
 	buf_adds(&q, "SELECT DAG_ID, TASK_ID, RUN_ID, MULTI_INDEX, KEY, "
 		     "VALUE_TYPE, VALUE FROM ");
-	sf_ident_quote(&q, s->xcom_db);
+	sf_ident_append(&q, s->xcom_db);
 	buf_addc(&q, '.');
-	sf_ident_quote(&q, s->xcom_schema);
+	sf_ident_append(&q, s->xcom_schema);
 	buf_addc(&q, '.');
-	sf_ident_quote(&q, s->xcom_table);
+	sf_ident_append(&q, s->xcom_table);
 	/* Values are always bound, never pasted into the statement. */
 	if (dag_id != NULL) {
 		buf_adds(&q, " WHERE DAG_ID = ?");

@@ -10,6 +10,7 @@
 
 #include "json_snowflake.h"
 #include "model_sf.h"
+#include "sf_resources.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,6 +66,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_sf_objects_parse(b, size, fields, 3, fuzz_row, &files,
 		&cause) != 0)
 		free(cause);
+	s = sf_preview_render("json", "f.json", b, size, 0);
+	free(s);
+	s = sf_preview_render("csv", "f.csv", b, size, 1);
+	free(s);
+	s = sf_preview_render("parquet", "f.parquet", b, size, 0);
+	free(s);
 	sf_files_sort(&files);
 	sf_files_reset(&files);
 	free(files.v);

@@ -408,6 +408,65 @@ def test_sql_read_only_guard():
     assert r.json()["rows"] == [["0"]], r
 
 
+def test_compute_pools_services_repos_rest_and_show():
+    reset()
+    pools = sd("get", "compute-pools", "-o", "json").json()["objects"]
+    by = {p["name"]: p["state"] for p in pools}
+    assert by == {"SNOWDECK_POOL": "ACTIVE", "SNOWDECK_GPU_POOL": "SUSPENDED"}, by
+    svcs = sd("get", "services", "-o", "json").json()["objects"]
+    assert sorted(x["name"] for x in svcs) == ["AIRFLOW_TASK_RUNNER", "SISSYG"]
+    one = sd("get", "services", "sissyg", "-o", "json").json()["objects"]
+    assert len(one) == 1 and one[0]["compute_pool"] == "SNOWDECK_POOL", one
+    repos = sd("get", "image-repositories", "-o", "json").json()["objects"]
+    assert [r["name"] for r in repos] == ["SNOWDECK_REPO"], repos
+    # Where the REST endpoints are missing: SHOW, same answers.
+    for what, path in (("compute-pools", "/api/v2/compute-pools"),
+                       ("services", "/services"),
+                       ("image-repositories", "/image-repositories")):
+        reset()
+        fault(match=f"GET .*{path}$", kind="status", status=404, count=1)
+        rows = sd("get", what, "-o", "json").json()["objects"]
+        stmts = [q.get("statement") for q in requests_seen()
+                 if q.get("statement")]
+        assert stmts and stmts[0].startswith("SHOW "), (what, stmts)
+        assert rows, what
+    reset()
+    fault(match="GET .*/services$", kind="status", status=404, count=1)
+    one = sd("get", "services", "SISSYG", "-o", "json").json()["objects"]
+    assert [x["name"] for x in one] == ["SISSYG"], one
+    r = sd("get", "compute-pools", "NOPE", check=False)
+    assert r.code == 1 and "HTTP 404" in r.err, r
+
+
+def test_file_preview_through_presigned_url():
+    reset()
+    base = "@DEMO.XCOM.XCOM_STAGE/"
+    files = sd("get", "files", base, "-o", "json").json()["files"]
+    css = next(f["path"] for f in files
+               if "check_service_status" in f["path"])
+    r = sd("get", "file", base + css, "-o", "json")
+    doc = r.json()
+    assert doc["kind"] == "json" and not doc["truncated"], doc
+    val = json.loads(doc["preview"])
+    assert val["minio_conn"]["aws_secret_access_key"] == "***", val
+    # The presigned URL itself never shows.
+    assert "presigned" not in r.out and "Signature" not in r.out, r.out
+    assert any(q["path"].endswith(":presigned-url") for q in requests_seen())
+    assert any(q["path"].startswith("/presigned/") for q in requests_seen())
+    csv = next(f["path"] for f in files if f["path"].endswith(".csv"))
+    out = sd("get", "file", base + csv).out
+    assert out.splitlines()[0].count(",") >= 1, out
+    for ext, word in ((".pickle", "never deserialized"),
+                      (".np", "never deserialized"),
+                      (".bin", "never deserialized"),
+                      (".parquet", "parquet")):
+        p = next(f["path"] for f in files if f["path"].endswith(ext))
+        out = sd("get", "file", base + p).out
+        assert word in out, (ext, out)
+    r = sd("get", "file", base + "no/such/file.json", check=False)
+    assert r.code == 1, r
+
+
 def test_audit_has_no_secrets():
     audit = os.path.join(STATE, "audit.jsonl")
     with open(audit) as f:
@@ -434,6 +493,8 @@ TESTS = [
     test_files_unpadded_and_padded_days,
     test_xcom_table_filters_and_masking,
     test_sql_read_only_guard,
+    test_compute_pools_services_repos_rest_and_show,
+    test_file_preview_through_presigned_url,
     test_audit_has_no_secrets,
 ]
 
