@@ -371,8 +371,8 @@ sf_time_parse(const char *s, double *out)
 		mo, &y, &hh, &mm, &ss, tz, &n) == 8 &&
 	    s[n] == '\0') {
 		mon = sf_month(mo);
-		if (mon < 0 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
-		    ss > 60 ||
+		if (mon < 0 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 ||
+		    mm > 59 || ss < 0 || ss > 60 || y < 0 || y > 99999 ||
 		    (strcmp(tz, "GMT") != 0 && strcmp(tz, "UTC") != 0))
 			return -1;
 		*out = (double)sf_days(y, mon + 1, d) * 86400.0 + hh * 3600 +
@@ -391,8 +391,10 @@ sf_time_parse(const char *s, double *out)
 		}
 		if (sscanf(p, " %c%2d%2d%n", &sign, &oh, &om, &n) == 3 &&
 		    (sign == '+' || sign == '-') && p[n] == '\0') {
-			if (mon < 1 || mon > 12 || d < 1 || d > 31 || hh > 23 ||
-			    mm > 59 || ss > 60)
+			if (mon < 1 || mon > 12 || d < 1 || d > 31 || hh < 0 ||
+			    hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
+			    y < 0 || y > 99999 || oh < 0 || oh > 23 || om < 0 ||
+			    om > 59)
 				return -1;
 			v = (double)sf_days(y, mon, d) * 86400.0 + hh * 3600 +
 			    mm * 60 + ss + frac;
