@@ -2,6 +2,7 @@
 
 #include "cli_snowflake.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,9 @@
 #include "model_sf.h"
 #include "sanitize.h"
 #include "sf_conn.h"
+#include "sf_resources.h"
 #include "sf_sql.h"
+#include "src_snowflake.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -28,6 +31,8 @@ enum cli_sf_cmd {
 	CLI_SF_FILES,
 	CLI_SF_XCOM,
 	CLI_SF_SQL,
+	CLI_SF_OBJECTS,
+	CLI_SF_PREVIEW,
 };
 
 struct cli_sf {
@@ -44,14 +49,14 @@ struct cli_sf {
 	struct sf_conn conn;
 	struct sf_client *sf;
 	struct sf_models m;
-	/* Stage files: where. */
-	char *db, *schema, *stage, *prefix;
+	struct src_snowflake *src;
+	struct sf_res *res;
+	enum sf_obj_kind obj;
 	/* Generic results (sql, SHOW fallbacks). */
 	char **colnames;
 	size_t ncols;
 	char ***rows; /* sanitized cells, NULL for SQL NULL */
 	size_t nrows, caprows;
-	int col_idx[8]; /* SHOW/LIST column positions by name */
 };
 
 int
@@ -61,7 +66,11 @@ cli_sf_is_command(int argc, char **argv)
 		return 1;
 	if (argc >= 2 && strcmp(argv[0], "get") == 0 &&
 	    (strcmp(argv[1], "stages") == 0 || strcmp(argv[1], "files") == 0 ||
-		strcmp(argv[1], "xcom-table") == 0))
+		strcmp(argv[1], "file") == 0 ||
+		strcmp(argv[1], "xcom-table") == 0 ||
+		strcmp(argv[1], "compute-pools") == 0 ||
+		strcmp(argv[1], "services") == 0 ||
+		strcmp(argv[1], "image-repositories") == 0))
 		return 1;
 	return 0;
 }
@@ -177,28 +186,7 @@ cli_sf_row(const char *const *cells, size_t ncols, void *arg, char **cause)
 	return 0;
 }
 
-/* The index of a column by name (case-insensitive), or -1. */
-static int
-cli_sf_col(const struct cli_sf *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->ncols; i++) {
-		if (strcasecmp(c->colnames[i], name) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-static const char *
-cli_sf_cell(const struct cli_sf *c, size_t row, int col)
-{
-	if (col < 0 || c->rows[row][col] == NULL)
-		return "";
-	return c->rows[row][col];
-}
-
-/* ---- get stages -------------------------------------------------------- */
+/* ---- get stages ------------------------------------------------------ */
 
 static void
 cli_sf_print_stages(struct cli_sf *c)
@@ -207,7 +195,7 @@ cli_sf_print_stages(struct cli_sf *c)
 	const char *hdr[] = { "NAME", "DATABASE", "SCHEMA", "KIND", "URL",
 		"CREATED", "COMMENT" };
 	char ***rows, ts[40];
-	size_t i;
+	size_t i, j;
 	cJSON *arr, *o;
 
 	if (c->opts->json) {
@@ -252,8 +240,6 @@ cli_sf_print_stages(struct cli_sf *c)
 	}
 	cli_sf_table(hdr, 7, rows, s->n);
 	for (i = 0; i < s->n; i++) {
-		size_t j;
-
 		for (j = 0; j < 7; j++)
 			free(rows[i][j]);
 		free(rows[i]);
@@ -261,103 +247,9 @@ cli_sf_print_stages(struct cli_sf *c)
 	free(rows);
 }
 
-/* Sanitizes every string of a stage in place. */
-static void
-cli_sf_stage_safe(struct sf_stage *s)
-{
-	char **f[] = { &s->name, &s->database, &s->schema, &s->kind, &s->url,
-		&s->comment };
-	size_t i;
-	char *t;
-
-	for (i = 0; i < nitems(f); i++) {
-		t = cli_sf_safe(*f[i] != NULL ? *f[i] : "");
-		free(*f[i]);
-		*f[i] = t;
-	}
-}
-
-static void
-cli_sf_show_stages_done(const struct sf_stmt_result *r, void *arg)
-{
-	struct cli_sf *c = arg;
-	struct sf_stage s;
-	int name, db, sc, type, url, created, comment;
-	size_t i;
-
-	if (r->error) {
-		cli_sf_fail(c, r->cause);
-		return;
-	}
-	name = cli_sf_col(c, "name");
-	db = cli_sf_col(c, "database_name");
-	sc = cli_sf_col(c, "schema_name");
-	type = cli_sf_col(c, "type");
-	url = cli_sf_col(c, "url");
-	created = cli_sf_col(c, "created_on");
-	comment = cli_sf_col(c, "comment");
-	for (i = 0; i < c->nrows; i++) {
-		memset(&s, 0, sizeof s);
-		s.name = xstrdup(cli_sf_cell(c, i, name));
-		s.database = xstrdup(cli_sf_cell(c, i, db));
-		s.schema = xstrdup(cli_sf_cell(c, i, sc));
-		s.kind = xstrdup(cli_sf_cell(c, i, type));
-		s.url = xstrdup(cli_sf_cell(c, i, url));
-		s.comment = xstrdup(cli_sf_cell(c, i, comment));
-		if (sf_time_parse(cli_sf_cell(c, i, created), &s.created_on) !=
-		    0)
-			s.created_on = 0;
-		sf_stages_push(&c->m.stages, &s);
-	}
-	c->m.stages.complete = 1;
-	cli_sf_print_stages(c);
-}
-
-static int
-cli_sf_rest_missing(long status)
-{
-	/* The account lacks the REST endpoint: fall back to SQL. */
-	return status == 404 || status == 405 || status == 501;
-}
-
-static void
-cli_sf_stages_rest_done(const struct sf_call_result *r, void *arg)
-{
-	struct cli_sf *c = arg;
-	struct sf_stmt_cbs cbs = { cli_sf_meta, cli_sf_row,
-		cli_sf_show_stages_done };
-	struct buf q;
-	char *cause = NULL;
-	size_t i;
-
-	if (r->error && cli_sf_rest_missing(r->status)) {
-		buf_init(&q);
-		buf_adds(&q, "SHOW STAGES IN SCHEMA ");
-		sf_ident_quote(&q, c->db);
-		buf_addc(&q, '.');
-		sf_ident_quote(&q, c->schema);
-		sf_sql_run(c->sf, q.data, NULL, 0, &cbs, c);
-		buf_free(&q);
-		return;
-	}
-	if (r->error) {
-		cli_sf_fail(c, r->cause);
-		return;
-	}
-	if (json_sf_stages_rest_parse(
-		r->body, r->len, c->db, c->schema, &c->m.stages, &cause) != 0) {
-		cli_sf_fail(c, cause);
-		free(cause);
-		return;
-	}
-	for (i = 0; i < c->m.stages.n; i++)
-		cli_sf_stage_safe(&c->m.stages.v[i]);
-	cli_sf_print_stages(c);
-}
-
 /* ---- get files --------------------------------------------------------- */
 
-/* The group of a path: its directory ("" at the top). */
+/* The group of a path: the length of its directory part. */
 static size_t
 cli_sf_dirlen(const char *name)
 {
@@ -371,21 +263,16 @@ cli_sf_print_files(struct cli_sf *c)
 {
 	struct sf_files *f = &c->m.files;
 	const char *hdr[] = { "PATH", "SIZE", "MD5", "LAST MODIFIED" };
-	char ***rows, ts[40], *where;
+	char ***rows, ts[40];
 	size_t i, j, k, groups = 0, gstart, dl;
 	uint64_t gbytes;
-	cJSON *doc, *arr, *garr, *o;
+	cJSON *doc = NULL, *arr = NULL, *garr = NULL, *o;
 
-	sf_files_sort(f);
-	where = xasprintf("@%s.%s.%s%s%s", c->db, c->schema, c->stage,
-	    *c->prefix != '\0' ? "/" : "", c->prefix);
 	if (c->opts->json) {
 		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "stage", where);
+		cJSON_AddStringToObject(doc, "stage", f->stage);
 		arr = cJSON_AddArrayToObject(doc, "files");
 		garr = cJSON_AddArrayToObject(doc, "groups");
-	} else {
-		doc = arr = garr = NULL;
 	}
 	rows = xcalloc(f->n + 1, sizeof *rows);
 	for (i = 0; i < f->n; i++) {
@@ -404,6 +291,7 @@ cli_sf_print_files(struct cli_sf *c)
 			else
 				cJSON_AddNullToObject(o, "last_modified");
 			cJSON_AddItemToArray(arr, o);
+			continue;
 		}
 		rows[i] = xcalloc(4, sizeof **rows);
 		rows[i][0] = xstrdup(f->v[i].name);
@@ -442,226 +330,67 @@ cli_sf_print_files(struct cli_sf *c)
 	} else {
 		cli_sf_table(hdr, 4, rows, f->n);
 		printf("%zu files, %llu bytes in %zu directories of %s\n", f->n,
-		    (unsigned long long)f->total_bytes, groups, where);
-	}
-	for (i = 0; i < f->n; i++) {
-		for (j = 0; j < 4; j++)
-			free(rows[i][j]);
-		free(rows[i]);
+		    (unsigned long long)f->total_bytes, groups, f->stage);
+		for (i = 0; i < f->n; i++) {
+			for (j = 0; j < 4; j++)
+				free(rows[i][j]);
+			free(rows[i]);
+		}
 	}
 	free(rows);
-	free(where);
-}
-
-/* Keeps the files under the prefix, drops the stage name part. */
-static void
-cli_sf_files_filter(struct cli_sf *c)
-{
-	struct sf_files *f = &c->m.files;
-	size_t i, o = 0, sl = strlen(c->stage), pl = strlen(c->prefix);
-	char *n, *safe;
-	uint64_t total = 0;
-
-	for (i = 0; i < f->n; i++) {
-		n = f->v[i].name;
-		/* LIST prints "<stage in lower case>/<path>". */
-		if (strncasecmp(n, c->stage, sl) == 0 && n[sl] == '/')
-			memmove(n, n + sl + 1, strlen(n + sl + 1) + 1);
-		if (pl > 0 && strncmp(n, c->prefix, pl) != 0) {
-			sf_file_clear(&f->v[i]);
-			continue;
-		}
-		safe = cli_sf_safe(n);
-		free(f->v[i].name);
-		f->v[i].name = safe;
-		safe = cli_sf_safe(f->v[i].md5);
-		free(f->v[i].md5);
-		f->v[i].md5 = safe;
-		total += f->v[i].size;
-		f->v[o++] = f->v[i];
-	}
-	f->n = o;
-	f->total_bytes = total;
-}
-
-static void
-cli_sf_list_done(const struct sf_stmt_result *r, void *arg)
-{
-	struct cli_sf *c = arg;
-	const char *cells[4];
-	int idx[4];
-	size_t i, j;
-	char *cause = NULL;
-
-	if (r->error) {
-		cli_sf_fail(c, r->cause);
-		return;
-	}
-	idx[0] = cli_sf_col(c, "name");
-	idx[1] = cli_sf_col(c, "size");
-	idx[2] = cli_sf_col(c, "md5");
-	idx[3] = cli_sf_col(c, "last_modified");
-	for (i = 0; i < c->nrows; i++) {
-		for (j = 0; j < 4; j++)
-			cells[j] = idx[j] >= 0 ? c->rows[i][idx[j]] : NULL;
-		if (sf_file_from_list_row(
-			&c->m.files, cells, 4, NULL, &cause) != 0) {
-			cli_sf_fail(c, cause);
-			free(cause);
-			return;
-		}
-	}
-	cli_sf_files_filter(c);
-	cli_sf_print_files(c);
-}
-
-static void
-cli_sf_files_rest_done(const struct sf_call_result *r, void *arg)
-{
-	struct cli_sf *c = arg;
-	struct sf_stmt_cbs cbs = { cli_sf_meta, cli_sf_row, cli_sf_list_done };
-	struct buf q;
-	char *cause = NULL;
-
-	if (r->error && cli_sf_rest_missing(r->status) &&
-	    !(r->status == 404 && r->body != NULL &&
-		strstr(r->body, "does not exist") != NULL)) {
-		/* No user text in the SQL: the stage name is quoted and
-		 * the prefix is applied to the listing here. */
-		buf_init(&q);
-		buf_adds(&q, "LIST @");
-		sf_ident_quote(&q, c->db);
-		buf_addc(&q, '.');
-		sf_ident_quote(&q, c->schema);
-		buf_addc(&q, '.');
-		sf_ident_quote(&q, c->stage);
-		sf_sql_run(c->sf, q.data, NULL, 0, &cbs, c);
-		buf_free(&q);
-		return;
-	}
-	if (r->error) {
-		cli_sf_fail(c, r->cause);
-		return;
-	}
-	if (json_sf_files_rest_parse(r->body, r->len, &c->m.files, &cause) !=
-	    0) {
-		cli_sf_fail(c, cause);
-		free(cause);
-		return;
-	}
-	cli_sf_files_filter(c);
-	cli_sf_print_files(c);
 }
 
 /* ---- get xcom-table ---------------------------------------------------- */
 
-/* The value: JSON with secret fields masked, or masked text. Owned. */
-static cJSON *
-cli_sf_xcom_value(const char *raw)
-{
-	cJSON *v;
-	char *t, *s;
-
-	if (raw == NULL)
-		return cJSON_CreateNull();
-	v = cJSON_Parse(raw);
-	if (v != NULL) {
-		redact_json_tree(v);
-		return v;
-	}
-	t = redact_text_dup(raw);
-	s = sanitize_dup(t, strlen(t), SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
-	v = cJSON_CreateString(s);
-	free(t);
-	free(s);
-	return v;
-}
-
-/* Sanitizes every string of a cJSON tree in place (keys and values). */
 static void
-cli_sf_json_safe(cJSON *it)
+cli_sf_print_xcom(struct cli_sf *c)
 {
-	cJSON *k;
-	char *s;
-
-	for (; it != NULL; it = it->next) {
-		if (it->string != NULL) {
-			s = sanitize_dup(it->string, strlen(it->string), 0);
-			cJSON_free(it->string);
-			it->string = cJSON_malloc(strlen(s) + 1);
-			memcpy(it->string, s, strlen(s) + 1);
-			free(s);
-		}
-		if (cJSON_IsString(it) && it->valuestring != NULL) {
-			s = sanitize_dup(it->valuestring,
-			    strlen(it->valuestring), SANITIZE_KEEP_NL);
-			cJSON_SetValuestring(it, s);
-			free(s);
-		}
-		k = it->child;
-		if (k != NULL)
-			cli_sf_json_safe(k);
-	}
-}
-
-static void
-cli_sf_xcom_done(const struct sf_stmt_result *r, void *arg)
-{
-	struct cli_sf *c = arg;
+	const struct sf_xcom_rows *x = &c->m.xcom;
 	const char *hdr[] = { "DAG", "TASK", "RUN", "MAP", "KEY", "TYPE",
 		"VALUE" };
-	char ***rows, *compact;
+	char ***rows;
 	size_t i, j;
 	cJSON *doc, *arr, *o, *v;
 
-	if (r->error) {
-		cli_sf_fail(c, r->cause);
-		return;
-	}
-	/* Cells are sanitized; the value is re-parsed from the raw row
-	 * through the redactor below. */
 	if (c->opts->json) {
 		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "table", c->m.xcom.table);
+		cJSON_AddStringToObject(doc, "table", x->table);
 		arr = cJSON_AddArrayToObject(doc, "rows");
-		for (i = 0; i < c->nrows; i++) {
+		for (i = 0; i < x->n; i++) {
 			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(
-			    o, "dag_id", cli_sf_cell(c, i, 0));
-			cJSON_AddStringToObject(
-			    o, "task_id", cli_sf_cell(c, i, 1));
-			cJSON_AddStringToObject(
-			    o, "run_id", cli_sf_cell(c, i, 2));
+			cJSON_AddStringToObject(o, "dag_id", x->v[i].dag_id);
+			cJSON_AddStringToObject(o, "task_id", x->v[i].task_id);
+			cJSON_AddStringToObject(o, "run_id", x->v[i].run_id);
 			cJSON_AddNumberToObject(
-			    o, "multi_index", atof(cli_sf_cell(c, i, 3)));
-			cJSON_AddStringToObject(o, "key", cli_sf_cell(c, i, 4));
+			    o, "multi_index", x->v[i].multi_index);
+			cJSON_AddStringToObject(o, "key", x->v[i].key);
 			cJSON_AddStringToObject(
-			    o, "value_type", cli_sf_cell(c, i, 5));
-			v = cli_sf_xcom_value(c->rows[i][6]);
-			cli_sf_json_safe(v);
-			cJSON_AddItemToObject(o, "value", v);
+			    o, "value_type", x->v[i].value_type);
+			/* Already masked and sanitized compact JSON. */
+			v = cJSON_Parse(x->v[i].value);
+			cJSON_AddItemToObject(o, "value",
+			    v != NULL ? v : cJSON_CreateString(x->v[i].value));
 			cJSON_AddItemToArray(arr, o);
 		}
-		cJSON_AddNumberToObject(doc, "total", (double)c->nrows);
+		cJSON_AddNumberToObject(doc, "total", (double)x->n);
 		cli_sf_print_json(doc);
 		return;
 	}
-	rows = xcalloc(c->nrows + 1, sizeof *rows);
-	for (i = 0; i < c->nrows; i++) {
+	rows = xcalloc(x->n + 1, sizeof *rows);
+	for (i = 0; i < x->n; i++) {
 		rows[i] = xcalloc(7, sizeof **rows);
-		for (j = 0; j < 6; j++)
-			rows[i][j] = xstrdup(cli_sf_cell(c, i, (int)j));
-		v = cli_sf_xcom_value(c->rows[i][6]);
-		cli_sf_json_safe(v);
-		compact = cJSON_PrintUnformatted(v);
-		cJSON_Delete(v);
-		if (compact != NULL && strlen(compact) > 120)
-			strcpy(compact + 117, "...");
-		rows[i][6] = cli_sf_safe(compact != NULL ? compact : "");
-		cJSON_free(compact);
+		rows[i][0] = xstrdup(x->v[i].dag_id);
+		rows[i][1] = xstrdup(x->v[i].task_id);
+		rows[i][2] = xstrdup(x->v[i].run_id);
+		rows[i][3] = xasprintf("%d", x->v[i].multi_index);
+		rows[i][4] = xstrdup(x->v[i].key);
+		rows[i][5] = xstrdup(x->v[i].value_type);
+		rows[i][6] = xstrdup(x->v[i].value);
+		if (strlen(rows[i][6]) > 120)
+			strcpy(rows[i][6] + 117, "...");
 	}
-	cli_sf_table(hdr, 7, rows, c->nrows);
-	for (i = 0; i < c->nrows; i++) {
+	cli_sf_table(hdr, 7, rows, x->n);
+	for (i = 0; i < x->n; i++) {
 		for (j = 0; j < 7; j++)
 			free(rows[i][j]);
 		free(rows[i]);
@@ -669,68 +398,26 @@ cli_sf_xcom_done(const struct sf_stmt_result *r, void *arg)
 	free(rows);
 }
 
-/* XCom rows keep the raw value cell (redacted when printed). */
-static int
-cli_sf_xcom_row(const char *const *cells, size_t ncols, void *arg, char **cause)
+static void
+cli_sf_src_done(enum src_sf_kind kind, int error, const char *cause, void *arg)
 {
 	struct cli_sf *c = arg;
-	size_t n = c->nrows;
-	int rc = cli_sf_row(cells, ncols, arg, cause);
 
-	if (rc == 0 && ncols >= 7) {
-		free(c->rows[n][6]);
-		c->rows[n][6] = cells[6] != NULL ? xstrdup(cells[6]) : NULL;
+	if (error) {
+		cli_sf_fail(c, cause);
+		return;
 	}
-	return rc;
-}
-
-static int
-cli_sf_xcom_start(struct cli_sf *c, char **cause)
-{
-	const char *t = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE");
-	struct sf_stmt_cbs cbs = { cli_sf_meta, cli_sf_xcom_row,
-		cli_sf_xcom_done };
-	struct sf_bind b[2];
-	char *parts[3];
-	struct buf q;
-	int n, i;
-
-	if (t == NULL || *t == '\0')
-		t = "DEMO.XCOM.XCOM_TABLE";
-	n = sf_ident_split(t, parts, 3, cause);
-	if (n < 0)
-		return -1;
-	if (n != 3) {
-		for (i = 0; i < n; i++)
-			free(parts[i]);
-		*cause =
-		    xasprintf("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE must be "
-			      "DATABASE.SCHEMA.TABLE, not %s",
-			t);
-		return -1;
+	switch (kind) {
+	case SRC_SF_STAGES:
+		cli_sf_print_stages(c);
+		break;
+	case SRC_SF_FILES:
+		cli_sf_print_files(c);
+		break;
+	case SRC_SF_XCOM:
+		cli_sf_print_xcom(c);
+		break;
 	}
-	c->m.xcom.table = xasprintf("%s.%s.%s", parts[0], parts[1], parts[2]);
-	buf_init(&q);
-	buf_adds(&q, "SELECT DAG_ID, TASK_ID, RUN_ID, MULTI_INDEX, KEY, "
-		     "VALUE_TYPE, VALUE FROM ");
-	for (i = 0; i < 3; i++) {
-		if (i > 0)
-			buf_addc(&q, '.');
-		sf_ident_quote(&q, parts[i]);
-		free(parts[i]);
-	}
-	if (c->nargs >= 1)
-		buf_adds(&q, " WHERE DAG_ID = ?");
-	if (c->nargs >= 2)
-		buf_adds(&q, " AND RUN_ID = ?");
-	buf_adds(&q, " ORDER BY DAG_ID, RUN_ID, TASK_ID, MULTI_INDEX, KEY");
-	b[0].type = b[1].type = "TEXT";
-	b[0].value = c->nargs >= 1 ? c->args[0] : NULL;
-	b[1].value = c->nargs >= 2 ? c->args[1] : NULL;
-	sf_sql_run(
-	    c->sf, q.data, b, (size_t)(c->nargs > 2 ? 2 : c->nargs), &cbs, c);
-	buf_free(&q);
-	return 0;
 }
 
 /* ---- sql --------------------------------------------------------------- */
@@ -773,6 +460,165 @@ cli_sf_sql_done(const struct sf_stmt_result *r, void *arg)
 	    (const char *const *)c->colnames, c->ncols, c->rows, c->nrows);
 }
 
+/* ---- compute pools, services, image repositories ----------------------- */
+
+static void
+cli_sf_objects_done(int error, const char *cause, void *arg)
+{
+	struct cli_sf *c = arg;
+	const char *const *f;
+	char **hdr, *p;
+	size_t n, i, j;
+	cJSON *arr, *o;
+
+	c->res = NULL;
+	if (error) {
+		cli_sf_fail(c, cause);
+		return;
+	}
+	f = sf_obj_fields(c->obj, &n);
+	if (c->opts->json) {
+		arr = cJSON_CreateArray();
+		for (i = 0; i < c->nrows; i++) {
+			o = cJSON_CreateObject();
+			for (j = 0; j < n; j++) {
+				if (c->rows[i][j] != NULL)
+					cJSON_AddStringToObject(
+					    o, f[j], c->rows[i][j]);
+				else
+					cJSON_AddNullToObject(o, f[j]);
+			}
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "objects", arr);
+		cJSON_AddNumberToObject(o, "total", (double)c->nrows);
+		cli_sf_print_json(o);
+		return;
+	}
+	hdr = xcalloc(n, sizeof *hdr);
+	for (j = 0; j < n; j++) {
+		hdr[j] = xstrdup(f[j]);
+		for (p = hdr[j]; *p != '\0'; p++)
+			*p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
+	}
+	cli_sf_table((const char *const *)hdr, n, c->rows, c->nrows);
+	for (j = 0; j < n; j++)
+		free(hdr[j]);
+	free(hdr);
+}
+
+static int
+cli_sf_objects_start(struct cli_sf *c, char **cause)
+{
+	const char *const *f;
+	char *db = NULL, *sc = NULL, *parts[1];
+	size_t n, j;
+
+	f = sf_obj_fields(c->obj, &n);
+	c->ncols = n;
+	c->colnames = xcalloc(n, sizeof *c->colnames);
+	for (j = 0; j < n; j++)
+		c->colnames[j] = xstrdup(f[j]);
+	if (c->obj != SF_OBJ_COMPUTE_POOL) {
+		if (c->conn.database == NULL || c->conn.schema == NULL) {
+			*cause = xstrdup("services and image repositories need "
+					 "a database and a schema in the "
+					 "Snowflake connection");
+			return -1;
+		}
+		if (sf_ident_split(c->conn.database, parts, 1, cause) != 1)
+			return -1;
+		db = parts[0];
+		if (sf_ident_split(c->conn.schema, parts, 1, cause) != 1) {
+			free(db);
+			return -1;
+		}
+		sc = parts[0];
+	}
+	if (c->nargs == 1) {
+		if (sf_ident_split(c->args[0], parts, 1, cause) != 1) {
+			free(db);
+			free(sc);
+			return -1;
+		}
+	} else
+		parts[0] = NULL;
+	c->res = sf_objects_list(c->sf, c->obj, db, sc, parts[0], cli_sf_row,
+	    cli_sf_objects_done, c);
+	free(parts[0]);
+	free(db);
+	free(sc);
+	return 0;
+}
+
+/* ---- get file (preview) ------------------------------------------------ */
+
+static void
+cli_sf_preview_done(const struct sf_preview *p, void *arg)
+{
+	struct cli_sf *c = arg;
+	cJSON *doc;
+
+	c->res = NULL;
+	if (p->error) {
+		cli_sf_fail(c, p->cause);
+		return;
+	}
+	if (c->opts->json) {
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "path", c->args[0]);
+		cJSON_AddStringToObject(doc, "kind", p->kind);
+		cJSON_AddNumberToObject(doc, "bytes", (double)p->bytes);
+		cJSON_AddBoolToObject(doc, "truncated", p->truncated);
+		cJSON_AddStringToObject(doc, "preview", p->text);
+		cli_sf_print_json(doc);
+		return;
+	}
+	fputs(p->text, stdout);
+	if (*p->text != '\0' && p->text[strlen(p->text) - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+static int
+cli_sf_preview_start(struct cli_sf *c, char **cause)
+{
+	char *db, *sc, *st, *pre, *ddb = NULL, *dsc = NULL, *parts[1];
+
+	if (c->conn.database != NULL &&
+	    sf_ident_split(c->conn.database, parts, 1, cause) == 1)
+		ddb = parts[0];
+	if (c->conn.schema != NULL &&
+	    sf_ident_split(c->conn.schema, parts, 1, cause) == 1)
+		dsc = parts[0];
+	free(*cause);
+	*cause = NULL;
+	if (sf_stage_path_split(
+		c->args[0], ddb, dsc, &db, &sc, &st, &pre, cause) != 0) {
+		free(ddb);
+		free(dsc);
+		return -1;
+	}
+	free(ddb);
+	free(dsc);
+	if (*pre == '\0') {
+		free(db);
+		free(sc);
+		free(st);
+		free(pre);
+		*cause =
+		    xstrdup("get file needs a file: @DB.SCHEMA.STAGE/path");
+		return -1;
+	}
+	c->res = sf_stage_preview(
+	    c->sf, c->http, db, sc, st, pre, 64 * 1024, cli_sf_preview_done, c);
+	free(db);
+	free(sc);
+	free(st);
+	free(pre);
+	return 0;
+}
+
 /* ---- entry ------------------------------------------------------------- */
 
 static int
@@ -786,64 +632,35 @@ static int
 cli_sf_start(struct cli_sf *c, char **cause)
 {
 	struct sf_stmt_cbs cbs = { cli_sf_meta, cli_sf_row, cli_sf_sql_done };
-	char *path;
+	struct src_snowflake_config sc;
 
-	switch (c->cmd) {
-	case CLI_SF_STAGES:
-		c->db =
-		    c->conn.database != NULL ? xstrdup(c->conn.database) : NULL;
-		c->schema =
-		    c->conn.schema != NULL ? xstrdup(c->conn.schema) : NULL;
-		if (c->db == NULL || c->schema == NULL) {
-			*cause = xstrdup("get stages needs a database and a "
-					 "schema in the Snowflake connection");
-			return -1;
-		}
-		{
-			char *parts[1];
-			char *d, *s;
-
-			if (sf_ident_split(c->db, parts, 1, cause) != 1)
-				return -1;
-			d = parts[0];
-			if (sf_ident_split(c->schema, parts, 1, cause) != 1) {
-				free(d);
-				return -1;
-			}
-			s = parts[0];
-			free(c->db);
-			free(c->schema);
-			c->db = d;
-			c->schema = s;
-		}
-		path = sf_rest_path(c->db, c->schema, "stages", NULL);
-		sf_rest_call(c->sf, "GET", path, NULL, NULL, "listing stages",
-		    cli_sf_stages_rest_done, c);
-		free(path);
-		return 0;
-	case CLI_SF_FILES:
-		if (sf_stage_path_split(c->args[0], c->conn.database,
-			c->conn.schema, &c->db, &c->schema, &c->stage,
-			&c->prefix, cause) != 0)
-			return -1;
-		c->m.files.stage = xstrdup(c->args[0]);
-		path = sf_rest_path(c->db, c->schema, "stages", c->stage);
-		{
-			char *p2 = xasprintf("%s/files", path);
-
-			sf_rest_call(c->sf, "GET", p2, NULL, NULL,
-			    "listing stage files", cli_sf_files_rest_done, c);
-			free(p2);
-		}
-		free(path);
-		return 0;
-	case CLI_SF_XCOM:
-		return cli_sf_xcom_start(c, cause);
-	case CLI_SF_SQL:
+	if (c->cmd == CLI_SF_SQL) {
 		sf_sql_run(c->sf, c->args[0], NULL, 0, &cbs, c);
 		return 0;
 	}
-	return 0;
+	if (c->cmd == CLI_SF_OBJECTS)
+		return cli_sf_objects_start(c, cause);
+	if (c->cmd == CLI_SF_PREVIEW)
+		return cli_sf_preview_start(c, cause);
+	memset(&sc, 0, sizeof sc);
+	sc.done = cli_sf_src_done;
+	sc.arg = c;
+	if (src_snowflake_create(&c->src, c->sf, &c->m, NULL, &sc, cause) != 0)
+		return -1;
+	switch (c->cmd) {
+	case CLI_SF_STAGES:
+		src_snowflake_load_stages(c->src);
+		return 0;
+	case CLI_SF_FILES:
+		return src_snowflake_load_files(c->src, c->args[0], cause);
+	case CLI_SF_XCOM:
+		src_snowflake_load_xcom(c->src,
+		    c->nargs >= 1 ? c->args[0] : NULL,
+		    c->nargs >= 2 ? c->args[1] : NULL);
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 int
@@ -895,10 +712,25 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 			c.cmd = CLI_SF_FILES;
 		else if (strcmp(argv[1], "xcom-table") == 0 && n <= 2)
 			c.cmd = CLI_SF_XCOM;
-		else
-			return cli_sf_usage("usage: get stages | files "
-					    "@DB.SCHEMA.STAGE[/prefix] "
-					    "| xcom-table [DAG [RUN]]");
+		else if (strcmp(argv[1], "file") == 0 && n == 1)
+			c.cmd = CLI_SF_PREVIEW;
+		else if (strcmp(argv[1], "compute-pools") == 0 && n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_COMPUTE_POOL;
+		} else if (strcmp(argv[1], "services") == 0 && n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_SERVICE;
+		} else if (strcmp(argv[1], "image-repositories") == 0 &&
+			   n <= 1) {
+			c.cmd = CLI_SF_OBJECTS;
+			c.obj = SF_OBJ_IMAGE_REPO;
+		} else
+			return cli_sf_usage(
+			    "usage: get stages | files "
+			    "@DB.SCHEMA.STAGE[/prefix] "
+			    "| file @DB.SCHEMA.STAGE/path | xcom-table [DAG "
+			    "[RUN]] | compute-pools [NAME] | services [NAME] | "
+			    "image-repositories [NAME]");
 	}
 
 	sf_models_init(&c.m);
@@ -942,6 +774,8 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 				"(--insecure)\n");
 	uv_run(&c.loop, UV_RUN_DEFAULT);
 out:
+	sf_res_cancel(c.res);
+	src_snowflake_free(c.src);
 	sf_client_free(c.sf);
 	http_free(c.http);
 	audit_close(c.audit);
@@ -952,10 +786,6 @@ out:
 	cmdlog_free(&c.cmdlog);
 	sf_conn_free(&c.conn);
 	sf_models_free(&c.m);
-	free(c.db);
-	free(c.schema);
-	free(c.stage);
-	free(c.prefix);
 	fflush(stdout);
 	return c.status;
 }

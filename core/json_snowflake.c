@@ -21,6 +21,8 @@
 
 #define SF_MAX_COLS 4096
 
+static int sf_word_in(const char *, const char *const *);
+
 void
 sf_result_meta_free(struct sf_result_meta *m)
 {
@@ -369,8 +371,8 @@ sf_time_parse(const char *s, double *out)
 		mo, &y, &hh, &mm, &ss, tz, &n) == 8 &&
 	    s[n] == '\0') {
 		mon = sf_month(mo);
-		if (mon < 0 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
-		    ss > 60 ||
+		if (mon < 0 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 ||
+		    mm > 59 || ss < 0 || ss > 60 || y < 0 || y > 99999 ||
 		    (strcmp(tz, "GMT") != 0 && strcmp(tz, "UTC") != 0))
 			return -1;
 		*out = (double)sf_days(y, mon + 1, d) * 86400.0 + hh * 3600 +
@@ -389,8 +391,10 @@ sf_time_parse(const char *s, double *out)
 		}
 		if (sscanf(p, " %c%2d%2d%n", &sign, &oh, &om, &n) == 3 &&
 		    (sign == '+' || sign == '-') && p[n] == '\0') {
-			if (mon < 1 || mon > 12 || d < 1 || d > 31 || hh > 23 ||
-			    mm > 59 || ss > 60)
+			if (mon < 1 || mon > 12 || d < 1 || d > 31 || hh < 0 ||
+			    hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
+			    y < 0 || y > 99999 || oh < 0 || oh > 23 || om < 0 ||
+			    om > 59)
 				return -1;
 			v = (double)sf_days(y, mon, d) * 86400.0 + hh * 3600 +
 			    mm * 60 + ss + frac;
@@ -666,6 +670,40 @@ sf_ident_quote(struct buf *b, const char *ident)
 		buf_addc(b, *ident);
 	}
 	buf_addc(b, '"');
+}
+
+void
+sf_ident_append(struct buf *b, const char *ident)
+{
+	static const char *const reserved[] = { "ACCOUNT", "ALL", "ALTER",
+		"AND", "ANY", "AS", "BETWEEN", "BY", "CASE", "CAST", "CHECK",
+		"COLUMN", "CONNECT", "CONNECTION", "CONSTRAINT", "CREATE",
+		"CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+		"CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DELETE",
+		"DISTINCT", "DROP", "ELSE", "EXISTS", "FALSE", "FOLLOWING",
+		"FOR", "FROM", "FULL", "GRANT", "GROUP", "GSCLUSTER", "HAVING",
+		"ILIKE", "IN", "INCREMENT", "INNER", "INSERT", "INTERSECT",
+		"INTO", "IS", "ISSUE", "JOIN", "LATERAL", "LEFT", "LIKE",
+		"LOCALTIME", "LOCALTIMESTAMP", "MINUS", "NATURAL", "NOT",
+		"NULL", "OF", "ON", "OR", "ORDER", "ORGANIZATION", "QUALIFY",
+		"REGEXP", "REVOKE", "RIGHT", "RLIKE", "ROW", "ROWS", "SAMPLE",
+		"SCHEMA", "SELECT", "SET", "SOME", "START", "TABLE",
+		"TABLESAMPLE", "THEN", "TO", "TRIGGER", "TRUE", "TRY_CAST",
+		"UNION", "UNIQUE", "UPDATE", "USING", "VALUES", "VIEW", "WHEN",
+		"WHENEVER", "WHERE", "WITH", NULL };
+	const char *p;
+	int plain = (*ident >= 'A' && *ident <= 'Z') || *ident == '_';
+
+	for (p = ident; *p != '\0' && plain; p++) {
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			*p == '_' || *p == '$'))
+			plain = 0;
+	}
+	if (plain && !sf_word_in(ident, reserved) && p - ident <= 255) {
+		buf_adds(b, ident);
+		return;
+	}
+	sf_ident_quote(b, ident);
 }
 
 int

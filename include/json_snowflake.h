@@ -118,6 +118,13 @@ struct buf;
 void sf_ident_quote(struct buf *, const char *ident);
 
 /*
+ * Appends a resolved identifier for SQL: bare when it is a plain upper-case
+ * name that is not a reserved word (Snowflake reads it as the same name),
+ * else quoted as sf_ident_quote() does.
+ */
+void sf_ident_append(struct buf *, const char *ident);
+
+/*
  * Splits "@DB.SCHEMA.STAGE[/prefix]" (the '@' optional) into its parts;
  * missing database/schema are taken from defaults. Returns 0 or -1.
  */

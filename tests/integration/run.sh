@@ -26,6 +26,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 fail=0
 python3 "$here/test_faults.py" || fail=1
+# Snowflake: the client against the local sandbox (started by the test).
+SF_QUICK=$quick python3 "$here/test_snowflake.py" || fail=1
 # Local mode against real containers (a private Podman engine).
 python3 "$here/test_docker.py" || fail=1
 # Setup and doctor against the Snowflake sandbox (started by the test).

@@ -20,6 +20,7 @@
 #include "model_sf.h"
 #include "sf_conn.h"
 #include "sf_jwt.h"
+#include "sf_resources.h"
 #include "toml.h"
 #include "util.h"
 
@@ -1092,6 +1093,69 @@ START_TEST(test_classify)
 }
 END_TEST
 
+START_TEST(test_ident_append)
+{
+	struct buf b;
+
+	buf_init(&b);
+	sf_ident_append(&b, "XCOM_TABLE");
+	buf_addc(&b, ' ');
+	sf_ident_append(&b, "select");
+	buf_addc(&b, ' ');
+	sf_ident_append(&b, "SELECT");
+	buf_addc(&b, ' ');
+	sf_ident_append(&b, "My Table");
+	buf_addc(&b, ' ');
+	sf_ident_append(&b, "A\"; DROP");
+	buf_addc(&b, ' ');
+	sf_ident_append(&b, "1X");
+	ck_assert_str_eq(b.data,
+	    "XCOM_TABLE \"select\" \"SELECT\" \"My Table\" \"A\"\"; DROP\" "
+	    "\"1X\"");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_preview_render)
+{
+	static const char js[] =
+	    "{\"minio\": {\"aws_secret_access_key\": \"s3cr3t\", \"host\": "
+	    "\"m\"}, \"esc\": \"\\u001b[31mred\"}";
+	char *t;
+
+	ck_assert_str_eq(sf_preview_kind("a/b/c.JSON"), "json");
+	ck_assert_str_eq(sf_preview_kind("a/b.csv"), "csv");
+	ck_assert_str_eq(sf_preview_kind("notes.txt"), "text");
+	ck_assert_str_eq(sf_preview_kind("x.parquet"), "parquet");
+	ck_assert_str_eq(sf_preview_kind("x.pickle"), "binary");
+	ck_assert_str_eq(sf_preview_kind("dir.v1/file"), "binary");
+	t = sf_preview_render("json", "v.json", js, strlen(js), 0);
+	ck_assert_ptr_null(strstr(t, "s3cr3t"));
+	ck_assert_ptr_nonnull(strstr(t, "\"***\""));
+	ck_assert_ptr_nonnull(strstr(t, "\"host\""));
+	ck_assert_ptr_null(strchr(t, '\033'));
+	free(t);
+	/* Truncated JSON: masked as text, marked as cut. */
+	t = sf_preview_render("json", "v.json", js, 40, 1);
+	ck_assert_ptr_null(strstr(t, "s3cr3t"));
+	ck_assert_ptr_nonnull(strstr(t, "size cap"));
+	free(t);
+	t = sf_preview_render("csv", "a.csv", "a,b\n1,\x1b]0;x\x07\n", 14, 0);
+	ck_assert_str_eq(t, "a,b\n1,\n");
+	free(t);
+	t = sf_preview_render("binary", "k.pickle", "\x80\x04", 2, 0);
+	ck_assert_ptr_nonnull(strstr(t, "never deserialized"));
+	ck_assert_ptr_nonnull(strstr(t, "arbitrary code"));
+	free(t);
+	t = sf_preview_render("parquet", "t.parquet", "PAR1xxxx", 8, 0);
+	ck_assert_ptr_nonnull(strstr(t, "PAR1"));
+	free(t);
+	t = sf_preview_render("parquet", "t.parquet", "nope", 4, 0);
+	ck_assert_ptr_nonnull(strstr(t, "not a parquet file"));
+	free(t);
+}
+END_TEST
+
 START_TEST(test_uuid)
 {
 	char a[37], b[37];
@@ -1139,6 +1203,8 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_idents);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_uuid);
+	tcase_add_test(tc, test_ident_append);
+	tcase_add_test(tc, test_preview_render);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,81 @@
+/*
+ * Fuzz target: the Snowflake response parsers: result sets, partitions,
+ * error sentences, REST stage and file lists, generic object lists.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_snowflake.h"
+#include "model_sf.h"
+#include "sf_resources.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+fuzz_row(const char *const *cells, size_t ncols, void *arg, char **cause)
+{
+	struct sf_files *f = arg;
+	size_t i, n = 0;
+
+	(void)cause;
+	for (i = 0; i < ncols; i++)
+		n += cells[i] != NULL ? strlen(cells[i]) : 0;
+	if (ncols >= 4) {
+		char *c2 = NULL;
+
+		if (sf_file_from_list_row(f, cells, ncols, "s/", &c2) != 0)
+			free(c2);
+	}
+	return n > (1u << 30) ? -1 : 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const fields[] = { "name", "state", "min_nodes" };
+	const char *b = (const char *)data;
+	struct sf_result_meta m;
+	struct sf_files files;
+	struct sf_stages stages;
+	char *cause = NULL, *s;
+	size_t n;
+
+	memset(&files, 0, sizeof files);
+	memset(&stages, 0, sizeof stages);
+	if (json_sf_result_parse(b, size, &m, fuzz_row, &files, &cause) == 0)
+		sf_result_meta_free(&m);
+	else
+		free(cause);
+	cause = NULL;
+	if (json_sf_partition_parse(b, size, 4, fuzz_row, &files, &n, &cause) !=
+	    0)
+		free(cause);
+	cause = NULL;
+	s = sf_error_sentence("fuzz", 422, b, size);
+	free(s);
+	if (json_sf_files_rest_parse(b, size, &files, &cause) != 0)
+		free(cause);
+	cause = NULL;
+	if (json_sf_stages_rest_parse(b, size, "D", "S", &stages, &cause) != 0)
+		free(cause);
+	cause = NULL;
+	if (json_sf_objects_parse(b, size, fields, 3, fuzz_row, &files,
+		&cause) != 0)
+		free(cause);
+	s = sf_preview_render("json", "f.json", b, size, 0);
+	free(s);
+	s = sf_preview_render("csv", "f.csv", b, size, 1);
+	free(s);
+	s = sf_preview_render("parquet", "f.parquet", b, size, 0);
+	free(s);
+	sf_files_sort(&files);
+	sf_files_reset(&files);
+	free(files.v);
+	sf_stages_reset(&stages);
+	free(stages.v);
+	return 0;
+}
