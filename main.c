@@ -30,6 +30,9 @@ static const char main_usage[] =
     "without DAG)\n"
     "  get tasks DAG RUN                 task instances of a run\n"
     "  get xcom DAG RUN TASK [KEY]       XCom entries, or one value\n"
+    "       [--resolve]                  follow Snowflake XCom references to "
+    "the\n"
+    "                                    real row or stage file\n"
     "  get log DAG RUN TASK [TRY]        a task log (latest try by default)\n"
     "  trigger DAG [--conf JSON] [--run-id ID]\n"
     "  pause DAG | unpause DAG\n"
@@ -131,6 +134,7 @@ enum {
 	OPT_COMPUTE_POOL,
 	OPT_REPLACE_XCOM,
 	OPT_CONFIRM_REPLACE,
+	OPT_RESOLVE,
 	OPT_LOCAL,
 	OPT_COMPOSE_PROJECT,
 	OPT_TAIL,
@@ -167,6 +171,7 @@ static const struct option main_options[] = {
 	{ "compute-pool", required_argument, NULL, OPT_COMPUTE_POOL },
 	{ "replace-xcom", no_argument, NULL, OPT_REPLACE_XCOM },
 	{ "confirm-replace", required_argument, NULL, OPT_CONFIRM_REPLACE },
+	{ "resolve", no_argument, NULL, OPT_RESOLVE },
 	{ "local", no_argument, NULL, OPT_LOCAL },
 	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
 	{ "follow", no_argument, NULL, 'f' },
@@ -320,6 +325,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_CONFIRM_REPLACE:
 			opts.confirm_replace = optarg;
+			break;
+		case OPT_RESOLVE:
+			opts.resolve = 1;
 			break;
 		case OPT_LOCAL:
 			opts.local = 1;

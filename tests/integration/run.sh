@@ -34,6 +34,8 @@ python3 "$here/test_docker.py" || fail=1
 python3 "$here/test_setup.py" || fail=1
 # External jobs: real processes, streamed, cancelled as a group.
 python3 "$here/test_jobs.py" || fail=1
+# The XCom bridge: references resolved against the sandbox.
+python3 "$here/test_resolve.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"
