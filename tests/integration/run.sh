@@ -31,11 +31,11 @@ SF_QUICK=$quick python3 "$here/test_snowflake.py" || fail=1
 # Local mode against real containers (a private Podman engine).
 python3 "$here/test_docker.py" || fail=1
 # Setup and doctor against the Snowflake sandbox (started by the test).
-python3 "$here/test_setup.py" || fail=1
+QUICK=$quick python3 "$here/test_setup.py" || fail=1
 # External jobs: real processes, streamed, cancelled as a group.
 python3 "$here/test_jobs.py" || fail=1
 # The XCom bridge: references resolved against the sandbox.
-python3 "$here/test_resolve.py" || fail=1
+QUICK=$quick python3 "$here/test_resolve.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"

@@ -187,10 +187,14 @@ def test_text_output():
 
 if __name__ == "__main__":
     SB.start()
+    tests = [test_table_row_masked, test_stage_json_preview_masked,
+             test_stage_binaries_described_not_loaded, test_nested_and_stringified_lists,
+             test_table_previews, test_object_storage_and_plain, test_missing_row_is_an_error,
+             test_statements_bound, test_text_output]
+    if os.environ.get("QUICK") == "1":   # under ASan/valgrind: the core paths
+        tests = [test_table_row_masked, test_stage_json_preview_masked,
+                 test_nested_and_stringified_lists]
     try:
-        run_tests([test_table_row_masked, test_stage_json_preview_masked,
-                   test_stage_binaries_described_not_loaded, test_nested_and_stringified_lists,
-                   test_table_previews, test_object_storage_and_plain, test_missing_row_is_an_error,
-                   test_statements_bound, test_text_output], "resolve")
+        run_tests(tests, "resolve")
     finally:
         SB.stop()
