@@ -72,6 +72,7 @@ START_TEST(test_against_pyarrow)
 		pq_meta_text(&m, &b);
 		ck_assert_ptr_nonnull(strstr(b.data, " rows in "));
 		buf_free(&b);
+		pq_meta_free(&m);
 		/* One byte short of the footer: said plainly. */
 		ck_assert_int_eq(
 		    pq_footer_parse((const uint8_t *)data + flen - need + 1,
@@ -80,7 +81,6 @@ START_TEST(test_against_pyarrow)
 		ck_assert_ptr_nonnull(strstr(cause, "only"));
 		free(cause);
 		cause = NULL;
-		pq_meta_free(&m);
 		free(data);
 		free(path);
 		nfiles++;
