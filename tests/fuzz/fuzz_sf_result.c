@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "json_snowflake.h"
 #include "model_sf.h"
 #include "sf_resources.h"
@@ -66,11 +67,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_sf_objects_parse(b, size, fields, 3, fuzz_row, &files,
 		&cause) != 0)
 		free(cause);
+	/* Previews are display text: nothing unsafe may survive. */
 	s = sf_preview_render("json", "f.json", b, size, 0);
+	fuzz_check_text(s, strlen(s));
 	free(s);
 	s = sf_preview_render("csv", "f.csv", b, size, 1);
+	fuzz_check_text(s, strlen(s));
 	free(s);
 	s = sf_preview_render("parquet", "f.parquet", b, size, 0);
+	fuzz_check_text(s, strlen(s));
 	free(s);
 	sf_files_sort(&files);
 	sf_files_reset(&files);
