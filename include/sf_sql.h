@@ -41,6 +41,7 @@ struct sf_client_config {
 	long retry_base_ms;         /* resubmission backoff; default 250 */
 	long statement_timeout_s;   /* body "timeout"; 0 = server default */
 	long post_timeout_ms;       /* one POST's total; default 60000 */
+	int partition_window;       /* partitions fetched at once; default 4 */
 };
 
 /*
