@@ -94,6 +94,7 @@ struct sf_call {
 	struct sf_client *c;
 	struct sf_call *next, *prev;
 	char *method, *path, *query, *body, *what;
+	int (*chunk)(const char *, size_t, void *);
 	sf_call_cb done;
 	void *arg;
 	struct http_req *req;
@@ -234,8 +235,9 @@ sf_wipe_free(char *s)
 
 /* Starts one HTTP exchange with the auth headers. */
 static struct http_req *
-sf_http(struct sf_client *c, const char *method, const char *url,
-    const char *body, int flags, long timeout_ms, http_done_cb done, void *arg,
+sf_http_ex(struct sf_client *c, const char *method, const char *url,
+    const char *body, int flags, long timeout_ms,
+    int (*chunk)(const char *, size_t, void *), http_done_cb done, void *arg,
     char **cause)
 {
 	struct http_request r;
@@ -258,10 +260,20 @@ sf_http(struct sf_client *c, const char *method, const char *url,
 	r.body_len = body != NULL ? strlen(body) : 0;
 	r.flags = flags;
 	r.total_timeout_ms = timeout_ms;
+	r.chunk_cb = chunk;
 	req = http_start(c->http, &r, done, arg);
 	sf_wipe_free(auth);
 	free(type);
 	return req;
+}
+
+static struct http_req *
+sf_http(struct sf_client *c, const char *method, const char *url,
+    const char *body, int flags, long timeout_ms, http_done_cb done, void *arg,
+    char **cause)
+{
+	return sf_http_ex(
+	    c, method, url, body, flags, timeout_ms, NULL, done, arg, cause);
 }
 
 /* Command log and audit of one step; what is already redacted. */
@@ -898,6 +910,14 @@ sf_call_destroy(struct sf_call *k)
 
 static void sf_call_start(struct sf_call *);
 
+static int
+sf_call_chunk(const char *data, size_t len, void *arg)
+{
+	struct sf_call *k = arg;
+
+	return k->chunk(data, len, k->arg);
+}
+
 static void
 sf_call_done(const struct http_response *r, void *arg)
 {
@@ -950,8 +970,11 @@ sf_call_start(struct sf_call *k)
 	if (k->query != NULL)
 		buf_printf(&url, "?%s", k->query);
 	flags = strcmp(k->method, "GET") == 0 ? 0 : HTTP_IDEMPOTENT;
-	k->req = sf_http(k->c, k->method, url.data, k->body, flags, 0,
-	    sf_call_done, k, &cause);
+	if (k->chunk != NULL)
+		flags |= HTTP_STREAM;
+	k->req = sf_http_ex(k->c, k->method, url.data, k->body, flags,
+	    k->chunk != NULL ? 300000 : 0,
+	    k->chunk != NULL ? sf_call_chunk : NULL, sf_call_done, k, &cause);
 	buf_free(&url);
 	if (k->req == NULL) {
 		memset(&res, 0, sizeof res);
@@ -976,6 +999,30 @@ sf_rest_call(struct sf_client *c, const char *method, const char *path,
 	k->query = sf_dupnull(query);
 	k->body = sf_dupnull(body);
 	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
+	k->done = done;
+	k->arg = arg;
+	k->started_ms = util_now_ms();
+	k->next = c->calls;
+	if (c->calls != NULL)
+		c->calls->prev = k;
+	c->calls = k;
+	sf_call_start(k);
+	return k;
+}
+
+struct sf_call *
+sf_rest_stream(struct sf_client *c, const char *path, const char *query,
+    const char *what, int (*chunk)(const char *, size_t, void *),
+    sf_call_cb done, void *arg)
+{
+	struct sf_call *k = xcalloc(1, sizeof *k);
+
+	k->c = c;
+	k->method = xstrdup("GET");
+	k->path = xstrdup(path);
+	k->query = sf_dupnull(query);
+	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
+	k->chunk = chunk;
 	k->done = done;
 	k->arg = arg;
 	k->started_ms = util_now_ms();
