@@ -35,9 +35,10 @@ static const char main_usage[] =
     "  pause DAG | unpause DAG\n"
     "  clear DAG RUN TASK                clear (retry) a task instance\n"
     "  mark-success DAG RUN TASK | mark-failed DAG RUN TASK\n"
-    "  get containers [--local] [--compose-project P]\n"
+    "  get containers [--local] [--compose-project P] [--watch]\n"
     "                                    containers of a compose project\n"
-    "  logs CONTAINER --local [--follow] [--tail N]\n"
+    "  logs [CONTAINER] --local [--follow] [--tail N]\n"
+    "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
     "\n"
     "options:\n"
@@ -55,6 +56,7 @@ static const char main_usage[] =
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
     "  -y, --yes            do not ask before restart or stop\n"
+    "  --watch              get containers: print again on every change\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
@@ -87,6 +89,7 @@ enum {
 	OPT_LOCAL,
 	OPT_COMPOSE_PROJECT,
 	OPT_TAIL,
+	OPT_WATCH,
 };
 
 static const struct option main_options[] = {
@@ -107,6 +110,7 @@ static const struct option main_options[] = {
 	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -217,6 +221,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TAIL:
 			opts.tail = main_number(optarg, "--tail");
+			break;
+		case OPT_WATCH:
+			opts.watch = 1;
 			break;
 		case 'y':
 			opts.yes = 1;

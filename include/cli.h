@@ -21,6 +21,7 @@ struct cli_options {
 	const char *compose_project; /* --compose-project */
 	int follow;                  /* logs --follow */
 	long tail;                   /* logs --tail N; -1 = all */
+	int watch;                   /* get containers --watch */
 };
 
 /* Whether argv[0] names a headless command. */

@@ -256,6 +256,50 @@ START_TEST(test_client_negotiates_and_queues)
 }
 END_TEST
 
+struct freer {
+	struct docker *d;
+	int calls;
+};
+
+static void
+free_in_cb(const struct docker_result *r, void *arg)
+{
+	struct freer *fr = arg;
+
+	(void)r;
+	fr->calls++;
+	docker_free(fr->d);
+}
+
+static int
+freer_done(void *arg)
+{
+	return ((struct freer *)arg)->calls >= 1;
+}
+
+START_TEST(test_client_free_in_callback)
+{
+	struct dfix f;
+	struct freer fr;
+
+	/* No engine: the queued calls fail; the first callback frees the
+	 * client with the other call still queued behind it. */
+	dfix_setup(&f);
+	stub_server_close(f.srv);
+	f.srv = NULL;
+	fr.d = f.d;
+	fr.calls = 0;
+	docker_call(
+	    f.d, "GET", "/containers/json", NULL, NULL, free_in_cb, &fr);
+	docker_call(f.d, "GET", "/info", NULL, NULL, free_in_cb, &fr);
+	ck_assert(dfix_run(&f, freer_done, &fr, 10000));
+	uv_run(&f.loop, UV_RUN_NOWAIT);
+	ck_assert_int_eq(fr.calls, 1);
+	f.d = NULL;
+	dfix_teardown(&f);
+}
+END_TEST
+
 struct logrun {
 	struct docker_demux demux;
 	struct buf out;
@@ -482,6 +526,7 @@ src_docker_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_client_negotiates_and_queues);
 	tcase_add_test(tc, test_client_log_stream);
+	tcase_add_test(tc, test_client_free_in_callback);
 	tcase_add_test(tc, test_source_cycle);
 	suite_add_tcase(s, tc);
 	return s;
