@@ -29,7 +29,7 @@ docker_demux_free(struct docker_demux *d)
 		buf_free(&d->line[i]);
 }
 
-/* Hands out one line, without the '\r' a TTY puts before '\n'. */
+/* Hands out one line, without the '\r' a TTY sends before '\n'. */
 static int
 docker_demux_emit(struct docker_demux *d, int stream, const char *p, size_t n,
     docker_line_cb cb, void *arg)
