@@ -329,7 +329,7 @@ cd_probes_all(struct cd *c)
 			continue;
 		c->svcs.v[i].probe = SVC_PROBE_PENDING;
 		free(c->svcs.v[i].probe_url);
-		c->svcs.v[i].probe_url = xstrdup(url);
+		c->svcs.v[i].probe_url = probe_display_url(url);
 		slot = xcalloc(3, sizeof *slot);
 		slot[0] = c;
 		slot[1] = xstrdup(c->svcs.v[i].id);

@@ -275,7 +275,7 @@ sd_tick_once(struct src_docker *s)
 		if (v->probe == SVC_PROBE_NONE)
 			v->probe = SVC_PROBE_PENDING;
 		free(v->probe_url);
-		v->probe_url = xstrdup(url);
+		v->probe_url = probe_display_url(url);
 		r = sd_req_new(s, SD_PROBE, v->id);
 		r->expect = expect;
 		memset(&req, 0, sizeof req);

@@ -632,6 +632,11 @@ START_TEST(test_probes)
 	    SVC_PROBE_FAIL);
 	ck_assert_str_eq(detail, "connection refused");
 	free(detail);
+	detail = probe_display_url("http://u:hunter2@h:1/x?token=abc\x1b[2J");
+	ck_assert_ptr_null(strstr(detail, "hunter2"));
+	ck_assert_ptr_null(strstr(detail, "abc"));
+	ck_assert_ptr_null(strchr(detail, '\033'));
+	free(detail);
 	ck_assert_int_eq(probe_host_port("9000/tcp", 9000), -1);
 	ck_assert_int_eq(probe_host_port("1.2.3.4:1->2/tcp, 5->6/udp", 6), 5);
 }
