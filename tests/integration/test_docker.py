@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -183,13 +184,20 @@ def test_logs_follow_no_loss():
                   "0", "--compose-project", PROJECT]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=dict(os.environ, **ENV), text=True)
-    time.sleep(5)
+    got = []
+    th = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
+    th.start()
+    # Streaming (and so the SIGINT handler) is up once a line arrived.
+    wait_for("the first followed line", lambda: got, timeout=120,
+             interval=0.2)
+    time.sleep(4)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    p.wait(timeout=60)
+    th.join(30)
+    err = p.stderr.read()
     assert p.returncode == 0, (p.returncode, err)
-    nums = [int(l.split()[1]) for l in out.splitlines()
-            if l.startswith("out ")]
-    assert len(nums) >= 10, out
+    nums = [int(l.split()[1]) for l in got if l.startswith("out ")]
+    assert len(nums) >= 10, got
     assert nums == list(range(nums[0], nums[0] + len(nums))), nums
 
 
