@@ -19,7 +19,7 @@ fi
 if grep -nE '#include *<(curl/curl|uv)\.h>|curl_|uv_(run|tcp|poll|timer_start)' views/*.c 2>/dev/null; then
 	bad "views/ must not call libcurl or libuv"
 fi
-if grep -nE '\b(printf|puts|fprintf *\( *std(out|err))\b' core/*.c tui/*.c views/*.c 2>/dev/null | grep -v 'snprintf\|buf_printf\|vsnprintf\|xasprintf' | grep -v 'core/util.c:.*fatalx\|core/util.c' ; then
+if grep -nE '\b(printf|puts) *\(|\bfprintf *\( *std(out|err)\b' core/*.c tui/*.c views/*.c 2>/dev/null | grep -v 'snprintf\|buf_printf\|vsnprintf\|xasprintf' | grep -v 'core/util.c:.*fatalx\|core/util.c' ; then
 	bad "core/, tui/ and views/ must not print (use the status bar or the log)"
 fi
 

@@ -9,21 +9,9 @@
 #include "model.h"
 #include "util.h"
 
+#include "fuzz_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* No byte below 0x20 but '\n' and '\t', no DEL and no ESC may survive. */
-static void
-fuzz_check_text(const char *s, size_t len)
-{
-	size_t i;
-	unsigned char c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			abort();
-	}
-}
 
 static void
 fuzz_check_str(const char *s)

@@ -1,0 +1,618 @@
+/* The seed's Snowflake setup as a plan (see setup.h). Pure. */
+
+#include "setup.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+void
+setup_params_defaults(struct setup_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->admin_role = "SYSADMIN";
+	p->database = "DEMO";
+	p->schema = "DEMO";
+	p->xcom_database = "DEMO";
+	p->xcom_schema = "XCOM";
+	p->xcom_table = "XCOM_TABLE";
+	p->xcom_stage = "XCOM_STAGE";
+	p->warehouse_size = "XSMALL";
+	p->compute_pool = "SISSYG";
+	p->instance_family = "CPU_X64_XS";
+	p->pool_min_nodes = 1;
+	p->pool_max_nodes = 1;
+	p->image_repository = "SISSYG";
+}
+
+int
+sql_ident(struct buf *b, const char *name)
+{
+	const char *p;
+	int plain;
+
+	if (name == NULL || *name == '\0')
+		return -1;
+	plain = isalpha((unsigned char)*name) || *name == '_';
+	for (p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return -1;
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '$')
+			plain = 0;
+	}
+	if (plain) {
+		for (p = name; *p != '\0'; p++)
+			buf_addc(b, (char)toupper((unsigned char)*p));
+		return 0;
+	}
+	buf_addc(b, '"');
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+	return 0;
+}
+
+void
+sql_string(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_addc(b, *s);
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/* Builder state: the plan so far and the first bad name. */
+struct setup_builder {
+	struct setup_plan *plan;
+	const struct setup_params *p;
+	char *bad; /* the first name sql_ident refused */
+	char *grants_probe;
+};
+
+/* An identifier as a new string ("" and a note in sb->bad when invalid). */
+static char *
+sb_ident(struct setup_builder *sb, const char *what, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (sql_ident(&b, name) != 0) {
+		if (sb->bad == NULL)
+			sb->bad = xasprintf("the %s name \"%s\" is empty or "
+					    "holds control characters",
+			    what, name != NULL ? name : "");
+		buf_adds(&b, "?");
+	}
+	return buf_detach(&b);
+}
+
+static struct setup_step *
+sb_add(struct setup_builder *sb, enum setup_kind kind, const char *object,
+    const char *role)
+{
+	struct setup_plan *pl = sb->plan;
+	struct setup_step *s;
+
+	pl->v = xreallocarray(pl->v, pl->n + 1, sizeof *pl->v);
+	s = &pl->v[pl->n++];
+	memset(s, 0, sizeof *s);
+	s->kind = kind;
+	s->object = xstrdup(object);
+	s->role = xstrdup(role);
+	return s;
+}
+
+/* A SHOW … LIKE '<name>' [IN …] probe for an object's existence. */
+static void
+sb_probe_like(
+    struct setup_step *s, const char *show, const char *name, const char *in)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "SHOW %s LIKE ", show);
+	sql_string(&b, name);
+	if (in != NULL)
+		buf_printf(&b, " IN %s", in);
+	s->probe_sql = buf_detach(&b);
+	s->probe_name = xstrdup(name);
+}
+
+/* A grant step, unless the same grant is already in the plan. */
+static void
+sb_grant(struct setup_builder *sb, const char *privileges,
+    const char *granted_on, const char *object, const char *role_ident)
+{
+	struct setup_step *s;
+	char *obj;
+	size_t i;
+
+	obj = *object != '\0' ? xasprintf("%s %s", granted_on, object)
+			      : xstrdup(granted_on);
+	for (i = 0; i < sb->plan->n; i++) {
+		s = &sb->plan->v[i];
+		if (s->kind == SETUP_GRANT &&
+		    strcmp(s->probe_privileges, privileges) == 0 &&
+		    strcmp(s->object, obj) == 0) {
+			free(obj);
+			return;
+		}
+	}
+	s = sb_add(sb, SETUP_GRANT, obj, sb->p->admin_role);
+	free(obj);
+	s->sql = xasprintf("GRANT %s ON %s%s%s TO ROLE %s", privileges,
+	    granted_on, *object != '\0' ? " " : "", object, role_ident);
+	s->probe_sql = xstrdup(sb->grants_probe);
+	s->probe_privileges = xstrdup(privileges);
+	s->probe_granted_on = xstrdup(granted_on);
+	/* SHOW GRANTS names account-level grants by the account: any name. */
+	s->probe_name =
+	    strcmp(granted_on, "ACCOUNT") == 0 ? NULL : xstrdup(object);
+}
+
+static void
+sb_database(struct setup_builder *sb, const char *db_ident)
+{
+	struct setup_step *s;
+	size_t i;
+
+	for (i = 0; i < sb->plan->n; i++) {
+		if (sb->plan->v[i].kind == SETUP_DATABASE &&
+		    strcmp(sb->plan->v[i].object, db_ident) == 0)
+			return;
+	}
+	s = sb_add(sb, SETUP_DATABASE, db_ident, sb->p->admin_role);
+	s->sql = xasprintf("CREATE DATABASE IF NOT EXISTS %s", db_ident);
+	sb_probe_like(s, "DATABASES", db_ident, NULL);
+}
+
+static void
+sb_schema(
+    struct setup_builder *sb, const char *db_ident, const char *schema_ident)
+{
+	struct setup_step *s;
+	char *fq = xasprintf("%s.%s", db_ident, schema_ident);
+	char *in = xasprintf("DATABASE %s", db_ident);
+	size_t i;
+
+	for (i = 0; i < sb->plan->n; i++) {
+		if (sb->plan->v[i].kind == SETUP_SCHEMA &&
+		    strcmp(sb->plan->v[i].object, fq) == 0)
+			goto out;
+	}
+	s = sb_add(sb, SETUP_SCHEMA, fq, sb->p->admin_role);
+	s->sql = xasprintf("CREATE SCHEMA IF NOT EXISTS %s", fq);
+	sb_probe_like(s, "SCHEMAS", schema_ident, in);
+out:
+	free(fq);
+	free(in);
+}
+
+int
+setup_plan_build(
+    const struct setup_params *p, struct setup_plan *out, char **cause)
+{
+	struct setup_builder sb;
+	struct setup_step *s;
+	char *role, *db, *sc, *xdb, *xsc, *tbl, *stg, *fq_schema, *fq_xschema;
+	char *fq_table, *fq_stage, *in_x, *wh = NULL, *pool = NULL;
+	char *repo = NULL, *fq_repo = NULL;
+	const char *replace;
+
+	memset(out, 0, sizeof *out);
+	if (p->user_role == NULL || *p->user_role == '\0') {
+		*cause =
+		    xstrdup("setup needs the role to grant to: set role in "
+			    "the Snowflake connection or pass --user-role");
+		return -1;
+	}
+	if (p->admin_role == NULL || *p->admin_role == '\0') {
+		*cause =
+		    xstrdup("setup needs an admin role with CREATE DATABASE "
+			    "(--admin-role, default SYSADMIN)");
+		return -1;
+	}
+	memset(&sb, 0, sizeof sb);
+	sb.plan = out;
+	sb.p = p;
+	role = sb_ident(&sb, "user role", p->user_role);
+	free(sb_ident(&sb, "admin role", p->admin_role));
+	sb.grants_probe = xasprintf("SHOW GRANTS TO ROLE %s", role);
+	db = sb_ident(&sb, "database", p->database);
+	sc = sb_ident(&sb, "schema", p->schema);
+	xdb = sb_ident(&sb, "XCom database", p->xcom_database);
+	xsc = sb_ident(&sb, "XCom schema", p->xcom_schema);
+	tbl = sb_ident(&sb, "XCom table", p->xcom_table);
+	stg = sb_ident(&sb, "XCom stage", p->xcom_stage);
+	fq_schema = xasprintf("%s.%s", db, sc);
+	fq_xschema = xasprintf("%s.%s", xdb, xsc);
+	fq_table = xasprintf("%s.%s", fq_xschema, tbl);
+	fq_stage = xasprintf("%s.%s", fq_xschema, stg);
+	in_x = xasprintf("SCHEMA %s", fq_xschema);
+
+	/* setup_snowflake.py: database, schema and the user role's grants. */
+	sb_database(&sb, db);
+	sb_schema(&sb, db, sc);
+	sb_grant(&sb, "USAGE", "DATABASE", db, role);
+	sb_grant(&sb, "USAGE", "SCHEMA", fq_schema, role);
+	sb_grant(&sb, "CREATE SCHEMA", "DATABASE", db, role);
+	sb_grant(&sb, "CREATE TABLE", "SCHEMA", fq_schema, role);
+	sb_grant(&sb, "CREATE VIEW", "SCHEMA", fq_schema, role);
+	sb_grant(&sb, "CREATE STAGE", "SCHEMA", fq_schema, role);
+
+	if (p->warehouse != NULL && *p->warehouse != '\0') {
+		wh = sb_ident(&sb, "warehouse", p->warehouse);
+		s = sb_add(&sb, SETUP_WAREHOUSE, wh, p->admin_role);
+		s->sql = xasprintf("CREATE WAREHOUSE IF NOT EXISTS %s "
+				   "WAREHOUSE_SIZE = %s AUTO_SUSPEND = 60 "
+				   "AUTO_RESUME = TRUE INITIALLY_SUSPENDED = "
+				   "TRUE",
+		    wh,
+		    p->warehouse_size != NULL ? p->warehouse_size : "XSMALL");
+		sb_probe_like(s, "WAREHOUSES", wh, NULL);
+		sb_grant(&sb, "USAGE", "WAREHOUSE", wh, role);
+	}
+
+	/* snowflake_xcom_backend.py: the XCom stage and table. */
+	sb_database(&sb, xdb);
+	sb_schema(&sb, xdb, xsc);
+	sb_grant(&sb, "USAGE", "DATABASE", xdb, role);
+	sb_grant(&sb, "USAGE", "SCHEMA", fq_xschema, role);
+	sb_grant(&sb, "CREATE TABLE", "SCHEMA", fq_xschema, role);
+	replace = p->replace_xcom ? "CREATE OR REPLACE" : "CREATE";
+	s = sb_add(&sb, SETUP_STAGE, fq_stage, p->admin_role);
+	s->sql = xasprintf("%s STAGE %s%s DIRECTORY = (ENABLE = TRUE) "
+			   "ENCRYPTION = (TYPE = 'SNOWFLAKE_SSE')",
+	    replace, p->replace_xcom ? "" : "IF NOT EXISTS ", fq_stage);
+	s->destructive = p->replace_xcom;
+	sb_probe_like(s, "STAGES", stg, in_x);
+	s = sb_add(&sb, SETUP_TABLE, fq_table, p->admin_role);
+	s->sql = xasprintf("%s TABLE %s%s (dag_id varchar NOT NULL, task_id "
+			   "varchar NOT NULL, run_id varchar NOT NULL, "
+			   "multi_index integer NOT NULL, key varchar NOT "
+			   "NULL, value_type varchar NOT NULL, value varchar "
+			   "NOT NULL)",
+	    replace, p->replace_xcom ? "" : "IF NOT EXISTS ", fq_table);
+	s->destructive = p->replace_xcom;
+	sb_probe_like(s, "TABLES", tbl, in_x);
+	sb_grant(&sb, "SELECT,INSERT,UPDATE", "TABLE", fq_table, role);
+	sb_grant(&sb, "READ,WRITE", "STAGE", fq_stage, role);
+
+	/* The containers demo's README steps 6a and 11. */
+	if (p->containers) {
+		sb_grant(&sb, "CREATE COMPUTE POOL", "ACCOUNT", "", role);
+		sb_grant(
+		    &sb, "CREATE IMAGE REPOSITORY", "SCHEMA", fq_schema, role);
+		sb_grant(&sb, "CREATE SERVICE", "SCHEMA", fq_schema, role);
+		pool = sb_ident(&sb, "compute pool", p->compute_pool);
+		s = sb_add(&sb, SETUP_COMPUTE_POOL, pool, p->user_role);
+		s->sql = xasprintf("CREATE COMPUTE POOL IF NOT EXISTS %s "
+				   "MIN_NODES = %d MAX_NODES = %d "
+				   "INSTANCE_FAMILY = %s",
+		    pool, p->pool_min_nodes > 0 ? p->pool_min_nodes : 1,
+		    p->pool_max_nodes > 0 ? p->pool_max_nodes : 1,
+		    p->instance_family != NULL ? p->instance_family
+					       : "CPU_X64_XS");
+		sb_probe_like(s, "COMPUTE POOLS", pool, NULL);
+		repo = sb_ident(&sb, "image repository", p->image_repository);
+		fq_repo = xasprintf("%s.%s", fq_schema, repo);
+		s = sb_add(&sb, SETUP_IMAGE_REPOSITORY, fq_repo, p->user_role);
+		s->sql = xasprintf(
+		    "CREATE IMAGE REPOSITORY IF NOT EXISTS %s", fq_repo);
+		free(in_x);
+		in_x = xasprintf("SCHEMA %s", fq_schema);
+		sb_probe_like(s, "IMAGE REPOSITORIES", repo, in_x);
+	}
+
+	free(role);
+	free(db);
+	free(sc);
+	free(xdb);
+	free(xsc);
+	free(tbl);
+	free(stg);
+	free(fq_schema);
+	free(fq_xschema);
+	free(fq_table);
+	free(fq_stage);
+	free(in_x);
+	free(wh);
+	free(pool);
+	free(repo);
+	free(fq_repo);
+	free(sb.grants_probe);
+	if (sb.bad != NULL) {
+		*cause = sb.bad;
+		setup_plan_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+setup_plan_free(struct setup_plan *pl)
+{
+	size_t i;
+	struct setup_step *s;
+
+	for (i = 0; i < pl->n; i++) {
+		s = &pl->v[i];
+		free(s->object);
+		free(s->role);
+		free(s->sql);
+		free(s->probe_sql);
+		free(s->probe_name);
+		free(s->probe_privileges);
+		free(s->probe_granted_on);
+		free(s->error);
+	}
+	free(pl->v);
+	memset(pl, 0, sizeof *pl);
+}
+
+static long
+rows_col(const struct setup_rows *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++) {
+		if (r->cols[i] != NULL && strcasecmp(r->cols[i], name) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static const char *
+rows_cell(const struct setup_rows *r, size_t row, long col)
+{
+	if (col < 0)
+		return NULL;
+	return r->cells[row * r->ncols + (size_t)col];
+}
+
+/*
+ * Whether a SHOW result's name matches an identifier as written in the
+ * plan: unquoted identifiers were upper-cased; quoted ones compare with the
+ * quotes taken off. SHOW GRANTS prints qualified names, compared part by
+ * part the same way (a plain string compare after normalising is enough).
+ */
+static int
+name_matches(const char *shown, const char *ident)
+{
+	struct buf a;
+	const char *p;
+	int eq, inq = 0;
+
+	if (shown == NULL)
+		return 0;
+	buf_init(&a);
+	for (p = ident; *p != '\0'; p++) {
+		if (*p == '"') {
+			if (inq && p[1] == '"') {
+				buf_addc(&a, '"');
+				p++;
+			} else
+				inq = !inq;
+			continue;
+		}
+		buf_addc(&a, *p);
+	}
+	/* SHOW GRANTS may quote parts ("DEMO"."XCOM"): drop those quotes. */
+	{
+		struct buf b;
+
+		buf_init(&b);
+		for (p = shown; *p != '\0'; p++) {
+			if (*p != '"')
+				buf_addc(&b, *p);
+		}
+		eq = strcmp(a.data != NULL ? a.data : "",
+			 b.data != NULL ? b.data : "") == 0;
+		buf_free(&b);
+	}
+	buf_free(&a);
+	return eq;
+}
+
+static int
+grant_present(const struct setup_step *s, const struct setup_rows *r)
+{
+	long cp = rows_col(r, "privilege"), co = rows_col(r, "granted_on");
+	long cn = rows_col(r, "name");
+	char *privs = xstrdup(s->probe_privileges), *tok, *save = NULL;
+	const char *pv, *on;
+	size_t i;
+	int found, all = 1;
+
+	for (tok = strtok_r(privs, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		found = 0;
+		for (i = 0; i < r->nrows && !found; i++) {
+			pv = rows_cell(r, i, cp);
+			on = rows_cell(r, i, co);
+			if (pv == NULL || on == NULL ||
+			    strcasecmp(pv, tok) != 0)
+				continue;
+			/* COMPUTE_POOL / COMPUTE POOL and the like. */
+			if (strcasecmp(on, s->probe_granted_on) != 0)
+				continue;
+			if (s->probe_name == NULL ||
+			    name_matches(rows_cell(r, i, cn), s->probe_name))
+				found = 1;
+		}
+		if (!found)
+			all = 0;
+	}
+	free(privs);
+	return all;
+}
+
+void
+setup_plan_probe(
+    struct setup_plan *pl, const char *probe_sql, const struct setup_rows *r)
+{
+	struct setup_step *s;
+	long cn = rows_col(r, "name");
+	size_t i, j;
+	int exists;
+
+	for (i = 0; i < pl->n; i++) {
+		s = &pl->v[i];
+		if (s->probe_sql == NULL ||
+		    strcmp(s->probe_sql, probe_sql) != 0)
+			continue;
+		if (s->status == SETUP_DONE || s->status == SETUP_FAILED)
+			continue;
+		if (s->kind == SETUP_GRANT)
+			exists = grant_present(s, r);
+		else {
+			exists = 0;
+			for (j = 0; j < r->nrows && !exists; j++)
+				exists = name_matches(
+				    rows_cell(r, j, cn), s->probe_name);
+		}
+		if (exists)
+			s->status =
+			    s->destructive ? SETUP_REPLACE : SETUP_EXISTS;
+		else
+			s->status = SETUP_CREATE;
+	}
+}
+
+void
+setup_plan_counts(const struct setup_plan *pl, size_t *to_run, size_t *skipped)
+{
+	size_t i;
+
+	*to_run = *skipped = 0;
+	for (i = 0; i < pl->n; i++) {
+		switch (pl->v[i].status) {
+		case SETUP_EXISTS:
+		case SETUP_DONE:
+			(*skipped)++;
+			break;
+		case SETUP_UNKNOWN:
+		case SETUP_CREATE:
+		case SETUP_REPLACE:
+		case SETUP_FAILED:
+			(*to_run)++;
+			break;
+		}
+	}
+}
+
+static const char *
+status_word(const struct setup_step *s)
+{
+	switch (s->status) {
+	case SETUP_UNKNOWN:
+		return "?";
+	case SETUP_CREATE:
+		return s->kind == SETUP_GRANT ? "grant" : "create";
+	case SETUP_EXISTS:
+		return "exists";
+	case SETUP_REPLACE:
+		return "REPLACE";
+	case SETUP_DONE:
+		return "done";
+	case SETUP_FAILED:
+		return "FAILED";
+	}
+	return "?";
+}
+
+static const char *
+kind_word(enum setup_kind k)
+{
+	static const char *const w[] = { "database", "schema", "warehouse",
+		"table", "stage", "compute pool", "image repository", "grant" };
+
+	return (size_t)k < nitems(w) ? w[k] : "?";
+}
+
+void
+setup_plan_text(const struct setup_plan *pl, struct buf *out)
+{
+	const struct setup_step *s;
+	size_t i, run, skip;
+
+	setup_plan_counts(pl, &run, &skip);
+	buf_printf(
+	    out, "%zu steps: %zu to run, %zu already done\n", pl->n, run, skip);
+	for (i = 0; i < pl->n; i++) {
+		s = &pl->v[i];
+		buf_printf(out, "%3zu %-7s %-16s %s  (as %s)\n", i + 1,
+		    status_word(s), kind_word(s->kind), s->object, s->role);
+		if (s->status != SETUP_EXISTS && s->status != SETUP_DONE)
+			buf_printf(out, "      %s;\n", s->sql);
+		if (s->destructive && s->status != SETUP_DONE)
+			buf_printf(out,
+			    "      destructive: wipes every row "
+			    "or file in %s; needs its name typed "
+			    "to confirm\n",
+			    s->object);
+		if (s->error != NULL)
+			buf_printf(out, "      error: %s\n", s->error);
+	}
+}
+
+/* Case-insensitive substring test (strcasestr is a GNU extension). */
+static int
+contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++) {
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+char *
+setup_hint(const struct setup_step *s, const char *code, const char *message)
+{
+	const char *m = message != NULL ? message : "";
+
+	if ((code != NULL && strcmp(code, "003001") == 0) ||
+	    contains(m, "insufficient privileges")) {
+		if (s->kind == SETUP_GRANT)
+			return xasprintf(
+			    "role %s may not grant %s: run setup with an admin "
+			    "role that owns the object or has MANAGE GRANTS "
+			    "(--admin-role ACCOUNTADMIN), then resume",
+			    s->role, s->object);
+		return xasprintf("role %s lacks the privilege to create %s: "
+				 "grant it (e.g. GRANT CREATE %s ON ACCOUNT "
+				 "TO ROLE %s as ACCOUNTADMIN) or choose "
+				 "another --admin-role, then resume",
+		    s->role, s->object,
+		    s->kind == SETUP_DATABASE       ? "DATABASE"
+		    : s->kind == SETUP_WAREHOUSE    ? "WAREHOUSE"
+		    : s->kind == SETUP_COMPUTE_POOL ? "COMPUTE POOL"
+						    : "SCHEMA",
+		    s->role);
+	}
+	if (contains(m, "does not exist or not authorized"))
+		return xasprintf("an object %s needs is missing or role %s "
+				 "cannot see it: check the names and the "
+				 "role's USAGE grants, then resume",
+		    s->object, s->role);
+	if (contains(m, "is not granted to this user") ||
+	    (code != NULL && strcmp(code, "390189") == 0))
+		return xasprintf("the user may not use role %s: GRANT ROLE %s "
+				 "TO USER <you>, or pick another role",
+		    s->role, s->role);
+	return xasprintf("step %s on %s failed: fix the cause above, then "
+			 "resume (steps already done are skipped)",
+	    kind_word(s->kind), s->object);
+}
