@@ -93,6 +93,7 @@ struct cd {
 	struct buf evbuf; /* partial event line */
 	cJSON *evnames;   /* the event actions seen, in order */
 	double t0;
+	double since; /* logs --since, epoch seconds; 0 = all */
 };
 
 static const char *const cd_commands[] = {
@@ -709,6 +710,8 @@ cd_stream_start(struct cd_stream *st)
 	    c->opts->follow ? 1 : 0);
 	if (c->opts->tail >= 0)
 		buf_printf(&q, "&tail=%ld", c->opts->tail);
+	if (c->since > 0)
+		buf_printf(&q, "&since=%.0f", c->since);
 	path = docker_path("/containers", st->id, "/logs", (char *)NULL);
 	st->open = 1;
 	c->nopen++;
@@ -1270,6 +1273,11 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 					"[--follow] [--tail N]");
 		c.cmd = CD_LOGS;
 		c.target = argc == 2 ? argv[1] : NULL;
+		if (opts->since != NULL &&
+		    docker_since_parse(opts->since, util_wall(), &c.since) != 0)
+			return cd_usage(
+			    "--since takes 90s, 10m, 2h, 1d, a Unix "
+			    "time or an ISO-8601 time");
 	} else {
 		if (argc != 2)
 			return cd_usage("usage: restart|stop|start CONTAINER "

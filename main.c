@@ -55,6 +55,7 @@ static const char main_usage[] =
     "                       of the current directory)\n"
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
+    "  --since WHEN         logs: from 10m/2h ago, a Unix or ISO time\n"
     "  -y, --yes            do not ask before restart or stop\n"
     "  --watch              get containers: print again on every change\n"
     "  --cacert FILE        CA bundle for a private CA\n"
@@ -90,6 +91,7 @@ enum {
 	OPT_COMPOSE_PROJECT,
 	OPT_TAIL,
 	OPT_WATCH,
+	OPT_SINCE,
 };
 
 static const struct option main_options[] = {
@@ -111,6 +113,7 @@ static const struct option main_options[] = {
 	{ "follow", no_argument, NULL, 'f' },
 	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -224,6 +227,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_WATCH:
 			opts.watch = 1;
+			break;
+		case OPT_SINCE:
+			opts.since = optarg;
 			break;
 		case 'y':
 			opts.yes = 1;

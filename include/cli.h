@@ -22,6 +22,7 @@ struct cli_options {
 	int follow;                  /* logs --follow */
 	long tail;                   /* logs --tail N; -1 = all */
 	int watch;                   /* get containers --watch */
+	const char *since;           /* logs --since */
 };
 
 /* Whether argv[0] names a headless command. */

@@ -155,6 +155,16 @@ def test_logs_multiplexed():
     assert len(docs) == 4, docs  # the last 4 lines, both streams
 
 
+def test_logs_since():
+    every = sd("logs", "worker", "--local", "--since", "1d").out
+    assert every.count("out ") >= 5
+    future = str(int(time.time()) + 3600)
+    r = sd("logs", "worker", "--local", "--since", future)
+    assert r.out == "" and r.err == "", r
+    r = sd("logs", "worker", "--local", "--since", "yesterday", check=False)
+    assert r.code == 2 and "--since" in r.err, r
+
+
 def test_logs_tty_raw():
     r = sd("logs", f"{PROJECT}-console", "--local", "--tail", "5")
     lines = r.out.splitlines()
@@ -324,7 +334,8 @@ def main():
         setup()
         failed = run_tests([test_list_project, test_probes_column, test_table_output,
                    test_default_project_is_astro, test_logs_multiplexed,
-                   test_logs_tty_raw, test_logs_all_containers,
+                   test_logs_since, test_logs_tty_raw,
+                   test_logs_all_containers,
                    test_logs_follow_no_loss,
                    test_restart_resets_uptime,
                    test_stop_shows_exited_and_start,

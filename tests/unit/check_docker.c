@@ -444,6 +444,26 @@ START_TEST(test_log_line_helpers)
 	docker_log_split_ts("2026-12-01T13:41:34Z", 20, &t, &text, &tlen);
 	ck_assert(t > 0);
 	ck_assert_uint_eq(tlen, 0);
+
+	ck_assert_int_eq(docker_since_parse("10m", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 600);
+	ck_assert_int_eq(docker_since_parse("2h", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 7200);
+	ck_assert_int_eq(docker_since_parse("1d", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 86400);
+	ck_assert_int_eq(docker_since_parse("90s", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 90);
+	ck_assert_int_eq(docker_since_parse("1796132489", 0, &t), 0);
+	ck_assert_double_eq(t, 1796132489);
+	ck_assert_int_eq(
+	    docker_since_parse("2026-12-01T13:41:29Z", 0, &t), 0);
+	ck_assert_double_eq(t, 1796132489);
+	ck_assert_int_eq(docker_since_parse("10x", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("10mm", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("-5m", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("inf", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("nan", 0, &t), -1);
 }
 END_TEST
 
