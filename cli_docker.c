@@ -1183,7 +1183,7 @@ cd_list_done(const struct docker_result *r, void *arg)
 
 /* Prints the table (or a JSON line) when the model changed. */
 static void
-cd_watch_tick(uv_timer_t *t)
+cd_watch_print(uv_timer_t *t)
 {
 	struct cd *c = t->data;
 
@@ -1199,6 +1199,19 @@ cd_watch_tick(uv_timer_t *t)
 	fflush(stdout);
 }
 
+/*
+ * The source changed something: print once things settle (a burst of
+ * stats answers gives one print). Nothing runs while nothing changes.
+ */
+static void
+cd_watch_changed(void *arg)
+{
+	struct cd *c = arg;
+
+	if (c->timer_init && !uv_is_active((uv_handle_t *)&c->timer))
+		uv_timer_start(&c->timer, cd_watch_print, 100, 0);
+}
+
 static int
 cd_watch_start(struct cd *c, char **cause)
 {
@@ -1208,14 +1221,15 @@ cd_watch_start(struct cd *c, char **cause)
 	sc.project = c->project;
 	sc.refresh_ms = c->cfg->refresh_ms > 0 ? c->cfg->refresh_ms : 2000;
 	sc.cfg = c->cfg;
+	sc.on_change = cd_watch_changed;
+	sc.on_change_arg = c;
 	c->status_src.name = "docker";
-	if (src_docker_create(&c->src, &c->loop, c->http, c->d, &sc, &c->svcs,
-		&c->status_src, cause) != 0)
-		return -1;
 	uv_timer_init(&c->loop, &c->timer);
 	c->timer_init = 1;
 	c->timer.data = c;
-	uv_timer_start(&c->timer, cd_watch_tick, 200, 200);
+	if (src_docker_create(&c->src, &c->loop, c->http, c->d, &sc, &c->svcs,
+		&c->status_src, cause) != 0)
+		return -1;
 	uv_signal_init(&c->loop, &c->sig[0]);
 	uv_signal_init(&c->loop, &c->sig[1]);
 	c->sig[0].data = c->sig[1].data = c;

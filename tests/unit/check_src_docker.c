@@ -377,10 +377,17 @@ END_TEST
 
 struct srcwatch {
 	struct models m;
+	int changes;
 	int action_calls;
 	int action_error;
 	char *action_msg;
 };
+
+static void
+src_changed(void *arg)
+{
+	((struct srcwatch *)arg)->changes++;
+}
 
 static int
 src_ready(void *arg)
@@ -443,6 +450,8 @@ START_TEST(test_source_cycle)
 	script_engine(f.srv);
 	memset(&w, 0, sizeof w);
 	models_init(&w.m);
+	sc.on_change = src_changed;
+	sc.on_change_arg = &w;
 	ck_assert_int_eq(src_docker_create(&s, &f.loop, f.http, f.d, &sc,
 			     &w.m.services, &w.m.docker, &cause),
 	    0);
@@ -460,6 +469,8 @@ START_TEST(test_source_cycle)
 	ck_assert_int_eq(b->exit_code, 3);
 	ck_assert(b->cpu_pct < 0);
 	ck_assert_int_eq(w.m.docker.state, SOURCE_OK);
+	/* list, two inspects, two stats answers at least */
+	ck_assert_int_ge(w.changes, 5);
 	ck_assert_ptr_nonnull(strstr(w.m.docker.detail, "Podman Engine 4.3.1"));
 	ck_assert_ptr_nonnull(strstr(w.m.docker.detail, "2 containers"));
 	t = stub_server_last_target(f.srv, "/v1.40/containers/json");
