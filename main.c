@@ -49,9 +49,10 @@ static const char main_usage[] =
     "is red)\n"
     "  jobs | job NAME                   configured external commands: list, "
     "run\n"
-    "  get containers [--local] [--compose-project P]\n"
+    "  get containers [--local] [--compose-project P] [--watch]\n"
     "                                    containers of a compose project\n"
-    "  logs CONTAINER --local [--follow] [--tail N]\n"
+    "  logs [CONTAINER] --local [--follow] [--tail N]\n"
+    "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
     "\n"
     "options:\n"
@@ -68,6 +69,8 @@ static const char main_usage[] =
     "                       of the current directory)\n"
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
+    "  --since WHEN         logs: from 10m/2h ago, a Unix or ISO time\n"
+    "  --watch              get containers: print again on every change\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
@@ -138,6 +141,8 @@ enum {
 	OPT_LOCAL,
 	OPT_COMPOSE_PROJECT,
 	OPT_TAIL,
+	OPT_WATCH,
+	OPT_SINCE,
 };
 
 static const struct option main_options[] = {
@@ -176,6 +181,8 @@ static const struct option main_options[] = {
 	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -340,6 +347,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_TAIL:
 			opts.tail = main_number(optarg, "--tail");
+			break;
+		case OPT_WATCH:
+			opts.watch = 1;
+			break;
+		case OPT_SINCE:
+			opts.since = optarg;
 			break;
 		case 'y':
 			opts.yes = 1;

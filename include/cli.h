@@ -42,6 +42,8 @@ struct cli_options {
 	const char *compose_project; /* --compose-project */
 	int follow;                  /* logs --follow */
 	long tail;                   /* logs --tail N; -1 = all */
+	int watch;                   /* get containers --watch */
+	const char *since;           /* logs --since */
 };
 
 /* Whether argv[0] names a headless command. */
