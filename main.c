@@ -54,7 +54,10 @@ static const char main_usage[] =
     "  logs [CONTAINER] --local [--follow] [--tail N]\n"
     "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
-    "\n"
+    "\n";
+
+/* Two strings: C11 only promises 4095 characters per literal. */
+static const char main_usage_options[] =
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
     "                       http://localhost:8080)\n"
@@ -366,10 +369,12 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			fputs(main_usage, stdout);
+			fputs(main_usage_options, stdout);
 			config_free(&cfg);
 			return 0;
 		default:
 			fputs(main_usage, stderr);
+			fputs(main_usage_options, stderr);
 			config_free(&cfg);
 			return 2;
 		}
