@@ -500,6 +500,7 @@ TESTS = [
 
 if __name__ == "__main__":
     quick = os.environ.get("SF_QUICK") == "1"
+    only = os.environ.get("SF_ONLY")
     start()
     try:
         tests = TESTS
@@ -507,7 +508,11 @@ if __name__ == "__main__":
             tests = [test_jwt_from_airflow_connection_json, test_202_path,
                      test_several_partitions,
                      test_faults_recovered_no_loss_no_double_run,
-                     test_xcom_table_filters_and_masking]
+                     test_xcom_table_filters_and_masking,
+                     test_files_prefix_totals_and_list_fallback,
+                     test_file_preview_through_presigned_url]
+        if only:
+            tests = [t for t in TESTS if t.__name__ in only.split(",")]
         failed = run_tests(tests, "snowflake")
     finally:
         stop()
