@@ -538,6 +538,64 @@ START_TEST(test_conn_password_only)
 }
 END_TEST
 
+START_TEST(test_conn_key_content_and_pat_password)
+{
+	static const char pat_uri[] = "snowflake://u:pat-value@/S?account=a&"
+				      "authenticator=PROGRAMMATIC_ACCESS_TOKEN";
+	struct sf_conn c;
+	char *cause = NULL, *pem;
+	size_t len;
+	struct buf b, js;
+	struct sf_key *k = NULL;
+
+	ck_assert_int_eq(sf_read_file(FIX "test_rsa_key.p8", 1 << 16, &pem,
+			     &len, &cause),
+	    0);
+	/* private_key_content base64-encoded, as the provider wants it. */
+	buf_init(&b);
+	sf_base64(&b, pem, len);
+	buf_init(&js);
+	buf_printf(&js,
+	    "{\"conn_type\":\"snowflake\",\"login\":\"u\",\"extra\":{"
+	    "\"account\":\"a\",\"private_key_content\":\"%s\"}}",
+	    b.data);
+	sf_conn_init(&c);
+	ck_assert_int_eq(sf_conn_from_airflow(&c, js.data, js.len, &cause), 0);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_int_eq(c.auth, SF_AUTH_JWT);
+	ck_assert_str_eq(c.private_key_content, pem);
+	ck_assert_int_eq(sf_key_load(&k, c.private_key_content,
+			     strlen(c.private_key_content), NULL, &cause),
+	    0);
+	sf_key_free(k);
+	sf_conn_free(&c);
+	/* Raw PEM content works as it is; garbage is refused. */
+	sf_conn_init(&c);
+	sf_conn_set(&c, "account", "a");
+	sf_conn_set(&c, "user", "u");
+	sf_conn_set(&c, "private_key_content", pem);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_str_eq(c.private_key_content, pem);
+	sf_conn_set(&c, "private_key_content", "!!not base64!!");
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "private_key_content"));
+	free(cause);
+	cause = NULL;
+	sf_conn_free(&c);
+	/* A PAT in the Airflow password field. */
+	sf_conn_init(&c);
+	ck_assert_int_eq(
+	    sf_conn_from_airflow(&c, pat_uri, strlen(pat_uri), &cause), 0);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_int_eq(c.auth, SF_AUTH_PAT);
+	ck_assert_str_eq(c.token, "pat-value");
+	sf_conn_free(&c);
+	buf_free(&b);
+	buf_free(&js);
+	free(pem);
+}
+END_TEST
+
 START_TEST(test_conn_toml)
 {
 	static const char conns[] =
@@ -1310,6 +1368,7 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_conn_airflow_uri);
 	tcase_add_test(tc, test_conn_password_only);
 	tcase_add_test(tc, test_conn_toml);
+	tcase_add_test(tc, test_conn_key_content_and_pat_password);
 	tcase_add_test(tc, test_conn_env);
 	tcase_add_test(tc, test_conn_resolve);
 	tcase_add_test(tc, test_result_parse);
