@@ -430,6 +430,11 @@ sf_preview_got(const struct http_response *resp, void *arg)
 	char *m;
 
 	r->req = NULL;
+	/* Logged by stage path: the presigned URL is a secret. */
+	m = xasprintf("presigned URL of @%s.%s.%s/%s", r->db, r->schema,
+	    r->stage, r->path);
+	sf_client_log(r->sf, "GET", m, resp->status, resp->elapsed_ms, NULL);
+	free(m);
 	if (r->truncated) {
 		sf_preview_finish(r, 0, NULL);
 		return;
