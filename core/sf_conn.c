@@ -597,8 +597,48 @@ static const char sf_pw_help[] =
     "then private_key_file = rsa_key.p8 in the connection), a programmatic "
     "access token (ALTER USER <user> ADD PROGRAMMATIC ACCESS TOKEN <name>; "
     "then token = '<secret>' and authenticator = "
-    "'PROGRAMMATIC_ACCESS_TOKEN'), or OAuth (authenticator = 'oauth' with "
-    "token or token_file_path)";
+    "'PROGRAMMATIC_ACCESS_TOKEN'; a token kept in the password field is "
+    "used when authenticator = 'PROGRAMMATIC_ACCESS_TOKEN'), or OAuth "
+    "(authenticator = 'oauth' with token or token_file_path)";
+
+/* Decodes standard base64 (whitespace ignored); NULL when invalid. */
+static char *
+sf_base64_decode(const char *s)
+{
+	struct buf b;
+	unsigned long v = 0;
+	int bits = 0, d;
+	const char *p;
+
+	buf_init(&b);
+	for (p = s; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p) || *p == '=')
+			continue;
+		if (*p >= 'A' && *p <= 'Z')
+			d = *p - 'A';
+		else if (*p >= 'a' && *p <= 'z')
+			d = *p - 'a' + 26;
+		else if (*p >= '0' && *p <= '9')
+			d = *p - '0' + 52;
+		else if (*p == '+' || *p == '-')
+			d = 62;
+		else if (*p == '/' || *p == '_')
+			d = 63;
+		else {
+			buf_free(&b);
+			return NULL;
+		}
+		v = (v << 6) | (unsigned long)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(&b, (char)((v >> bits) & 0xff));
+		}
+	}
+	if (b.data == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}
 
 int
 sf_conn_finish(struct sf_conn *c, const char *url, char **cause)
@@ -637,6 +677,25 @@ sf_conn_finish(struct sf_conn *c, const char *url, char **cause)
 				   "or authenticator = oauth",
 		    c->source != NULL ? c->source : "?");
 		return -1;
+	}
+	if (c->auth == SF_AUTH_PAT && c->token == NULL &&
+	    c->token_file_path == NULL && c->password != NULL)
+		/* Airflow keeps a PAT in the password field. */
+		sf_replace(&c->token, c->password, 1);
+	if (c->auth == SF_AUTH_JWT && c->private_key_content != NULL &&
+	    strstr(c->private_key_content, "-----BEGIN") == NULL) {
+		/* The Airflow provider takes the PEM base64-encoded. */
+		char *pem = sf_base64_decode(c->private_key_content);
+
+		if (pem == NULL || strstr(pem, "-----BEGIN") == NULL) {
+			if (pem != NULL)
+				sf_wipe(pem);
+			*cause = xstrdup("private_key_content is neither a PEM "
+					 "key nor a base64-encoded one");
+			return -1;
+		}
+		sf_wipe(c->private_key_content);
+		c->private_key_content = pem;
 	}
 	if (c->auth == SF_AUTH_JWT) {
 		if (c->private_key_file == NULL &&

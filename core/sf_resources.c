@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "parquet_meta.h"
 #include "sanitize.h"
 #include "sf_sql.h"
 #include "util.h"
@@ -327,13 +328,50 @@ sf_preview_render(const char *kind, const char *path, const char *data,
 		return buf_detach(&b);
 	}
 	if (strcmp(kind, "parquet") == 0) {
-		if (len >= 4 && memcmp(data, "PAR1", 4) == 0)
-			return xstrdup("a parquet file (PAR1 magic present); "
-				       "its schema and row count live in the "
-				       "footer at the end of the file, which "
-				       "this version does not read");
-		return xstrdup("named .parquet but without the PAR1 magic: "
-			       "not a parquet file");
+		struct pq_meta pm;
+		const char *cv;
+		size_t i;
+
+		if (len < 4 || memcmp(data, "PAR1", 4) != 0)
+			return xstrdup("named .parquet but without the PAR1 "
+				       "magic: not a parquet file");
+		if (truncated)
+			return xstrdup("a parquet file larger than the preview "
+				       "cap: its schema and row count live in "
+				       "the footer at its end, which was not "
+				       "fetched");
+		if (pq_meta_parse(data, len, &pm, &t) != 0) {
+			out = xasprintf("a parquet file whose footer cannot be "
+					"read: %s",
+			    t);
+			free(t);
+			return out;
+		}
+		buf_init(&b);
+		buf_printf(&b, "parquet: %lld rows, %zu columns\n",
+		    (long long)pm.num_rows, pm.ncols);
+		for (i = 0; i < pm.ncols; i++) {
+			buf_printf(&b, "%*s", 2 + 2 * pm.cols[i].depth, "");
+			sanitize_append(
+			    &b, pm.cols[i].name, strlen(pm.cols[i].name), 0);
+			buf_printf(&b, "  %s", pq_type_name(pm.cols[i].type));
+			cv = pq_converted_name(pm.cols[i].converted_type);
+			if (cv != NULL)
+				buf_printf(&b, " (%s)", cv);
+			if (pm.cols[i].repetition == 1)
+				buf_adds(&b, " optional");
+			else if (pm.cols[i].repetition == 2)
+				buf_adds(&b, " repeated");
+			buf_addc(&b, '\n');
+		}
+		if (pm.created_by != NULL) {
+			buf_adds(&b, "created by ");
+			sanitize_append(
+			    &b, pm.created_by, strlen(pm.created_by), 0);
+			buf_addc(&b, '\n');
+		}
+		pq_meta_free(&pm);
+		return buf_detach(&b);
 	}
 	t = xasprintf("a binary file (%s%s): never deserialized here%s",
 	    dot != NULL ? dot + 1 : "no extension",
@@ -392,6 +430,11 @@ sf_preview_got(const struct http_response *resp, void *arg)
 	char *m;
 
 	r->req = NULL;
+	/* Logged by stage path: the presigned URL is a secret. */
+	m = xasprintf("presigned URL of @%s.%s.%s/%s", r->db, r->schema,
+	    r->stage, r->path);
+	sf_client_log(r->sf, "GET", m, resp->status, resp->elapsed_ms, NULL);
+	free(m);
 	if (r->truncated) {
 		sf_preview_finish(r, 0, NULL);
 		return;
@@ -513,6 +556,10 @@ sf_stage_preview(struct sf_client *sf, struct http *http, const char *db,
 	r->stage = xstrdup(stage);
 	r->path = xstrdup(path);
 	r->cap = cap > 0 ? cap : 64 * 1024;
+	/* A parquet footer sits at the end: fetch more of such files. */
+	if (strcmp(sf_preview_kind(path), "parquet") == 0 &&
+	    r->cap < 16 * 1024 * 1024)
+		r->cap = 16 * 1024 * 1024;
 	r->pdone = done;
 	r->arg = arg;
 	buf_init(&r->data);

@@ -295,6 +295,16 @@ sf_log(struct sf_client *c, const char *kind, const char *what, long status,
 	}
 }
 
+void
+sf_client_log(struct sf_client *c, const char *kind, const char *what,
+    long status, double ms, const char *result)
+{
+	char *safe = redact_text_dup(what);
+
+	sf_log(c, kind, safe, status, ms, result);
+	free(safe);
+}
+
 /* ---- statements -------------------------------------------------------- */
 
 static void sf_stmt_submit(struct sf_stmt *);

@@ -57,9 +57,9 @@ typedef void (*sf_preview_cb)(const struct sf_preview *, void *arg);
 
 /*
  * Previews path in the stage db.schema.stage: gets a presigned URL, then
- * fetches at most cap bytes through it. Text, JSON (pretty, secret fields
- * masked) and CSV are shown; parquet files are checked for their magic
- * bytes and described (schema reading is not implemented: said plainly);
+ * fetches at most cap bytes through it (16 MiB for parquet). Text, JSON
+ * (pretty, secret fields masked) and CSV are shown; parquet files show
+ * their row count and schema from the footer (or say why not);
  * .pickle, .np, .bin and other binaries are never deserialized, only
  * described.
  */

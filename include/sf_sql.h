@@ -151,6 +151,14 @@ struct sf_call *sf_rest_stream(struct sf_client *, const char *path,
 char *sf_rest_path(
     const char *db, const char *schema, const char *kind, const char *name);
 
+/*
+ * Records one step in the command log and the audit file (what must be
+ * safe to show: no URL with a signature, no token). result may be NULL
+ * (then the status is the result).
+ */
+void sf_client_log(struct sf_client *, const char *kind, const char *what,
+    long status, double ms, const char *result);
+
 /* Statements and calls in flight. */
 int sf_client_pending(const struct sf_client *);
 

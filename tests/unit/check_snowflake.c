@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "json_snowflake.h"
+#include "parquet_meta.h"
 #include "model_sf.h"
 #include "sf_conn.h"
 #include "sf_jwt.h"
@@ -534,6 +535,64 @@ START_TEST(test_conn_password_only)
 	ck_assert_ptr_nonnull(strstr(cause, "no credentials"));
 	free(cause);
 	sf_conn_free(&c);
+}
+END_TEST
+
+START_TEST(test_conn_key_content_and_pat_password)
+{
+	static const char pat_uri[] = "snowflake://u:pat-value@/S?account=a&"
+				      "authenticator=PROGRAMMATIC_ACCESS_TOKEN";
+	struct sf_conn c;
+	char *cause = NULL, *pem;
+	size_t len;
+	struct buf b, js;
+	struct sf_key *k = NULL;
+
+	ck_assert_int_eq(sf_read_file(FIX "test_rsa_key.p8", 1 << 16, &pem,
+			     &len, &cause),
+	    0);
+	/* private_key_content base64-encoded, as the provider wants it. */
+	buf_init(&b);
+	sf_base64(&b, pem, len);
+	buf_init(&js);
+	buf_printf(&js,
+	    "{\"conn_type\":\"snowflake\",\"login\":\"u\",\"extra\":{"
+	    "\"account\":\"a\",\"private_key_content\":\"%s\"}}",
+	    b.data);
+	sf_conn_init(&c);
+	ck_assert_int_eq(sf_conn_from_airflow(&c, js.data, js.len, &cause), 0);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_int_eq(c.auth, SF_AUTH_JWT);
+	ck_assert_str_eq(c.private_key_content, pem);
+	ck_assert_int_eq(sf_key_load(&k, c.private_key_content,
+			     strlen(c.private_key_content), NULL, &cause),
+	    0);
+	sf_key_free(k);
+	sf_conn_free(&c);
+	/* Raw PEM content works as it is; garbage is refused. */
+	sf_conn_init(&c);
+	sf_conn_set(&c, "account", "a");
+	sf_conn_set(&c, "user", "u");
+	sf_conn_set(&c, "private_key_content", pem);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_str_eq(c.private_key_content, pem);
+	sf_conn_set(&c, "private_key_content", "!!not base64!!");
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "private_key_content"));
+	free(cause);
+	cause = NULL;
+	sf_conn_free(&c);
+	/* A PAT in the Airflow password field. */
+	sf_conn_init(&c);
+	ck_assert_int_eq(
+	    sf_conn_from_airflow(&c, pat_uri, strlen(pat_uri), &cause), 0);
+	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
+	ck_assert_int_eq(c.auth, SF_AUTH_PAT);
+	ck_assert_str_eq(c.token, "pat-value");
+	sf_conn_free(&c);
+	buf_free(&b);
+	buf_free(&js);
+	free(pem);
 }
 END_TEST
 
@@ -1217,11 +1276,59 @@ START_TEST(test_preview_render)
 	ck_assert_ptr_nonnull(strstr(t, "arbitrary code"));
 	free(t);
 	t = sf_preview_render("parquet", "t.parquet", "PAR1xxxx", 8, 0);
-	ck_assert_ptr_nonnull(strstr(t, "PAR1"));
+	ck_assert_ptr_nonnull(strstr(t, "footer cannot be read"));
 	free(t);
 	t = sf_preview_render("parquet", "t.parquet", "nope", 4, 0);
 	ck_assert_ptr_nonnull(strstr(t, "not a parquet file"));
 	free(t);
+}
+END_TEST
+
+START_TEST(test_parquet_footer)
+{
+	struct pq_meta m;
+	char *data, *cause = NULL, *t;
+	size_t len;
+
+	ck_assert_int_eq(sf_read_file(FIX "nested.parquet", 1 << 20, &data,
+			     &len, &cause),
+	    0);
+	ck_assert_int_eq(pq_meta_parse(data, len, &m, &cause), 0);
+	ck_assert_int_eq(m.num_rows, 3);
+	ck_assert_uint_eq(m.ncols, 8);
+	ck_assert_str_eq(m.cols[0].name, "id");
+	ck_assert_str_eq(pq_type_name(m.cols[0].type), "INT64");
+	ck_assert_str_eq(m.cols[1].name, "name");
+	ck_assert_str_eq(pq_converted_name(m.cols[1].converted_type), "UTF8");
+	ck_assert_str_eq(m.cols[2].name, "tags");
+	ck_assert_int_eq(m.cols[2].type, -1);
+	ck_assert_str_eq(pq_converted_name(m.cols[2].converted_type), "LIST");
+	ck_assert_str_eq(m.cols[3].name, "list");
+	ck_assert_int_eq(m.cols[3].depth, 1);
+	ck_assert_int_eq(m.cols[3].repetition, 2);
+	ck_assert_str_eq(m.cols[4].name, "element");
+	ck_assert_int_eq(m.cols[4].depth, 2);
+	ck_assert_str_eq(m.cols[5].name, "loc");
+	ck_assert_int_eq(m.cols[5].depth, 0);
+	ck_assert_str_eq(m.cols[6].name, "lat");
+	ck_assert_int_eq(m.cols[6].depth, 1);
+	ck_assert_ptr_nonnull(strstr(m.created_by, "parquet-cpp"));
+	pq_meta_free(&m);
+	t = sf_preview_render("parquet", "x.parquet", data, len, 0);
+	ck_assert_ptr_nonnull(strstr(t, "parquet: 3 rows, 8 columns\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\n    lat  DOUBLE optional\n"));
+	free(t);
+	/* A cut file: the footer is gone, said plainly. */
+	t = sf_preview_render("parquet", "x.parquet", data, len / 2, 1);
+	ck_assert_ptr_nonnull(strstr(t, "larger than the preview cap"));
+	free(t);
+	/* A corrupted footer length. */
+	data[len - 8] = (char)0xff;
+	data[len - 7] = (char)0xff;
+	ck_assert_int_eq(pq_meta_parse(data, len, &m, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "footer length"));
+	free(cause);
+	free(data);
 }
 END_TEST
 
@@ -1261,6 +1368,7 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_conn_airflow_uri);
 	tcase_add_test(tc, test_conn_password_only);
 	tcase_add_test(tc, test_conn_toml);
+	tcase_add_test(tc, test_conn_key_content_and_pat_password);
 	tcase_add_test(tc, test_conn_env);
 	tcase_add_test(tc, test_conn_resolve);
 	tcase_add_test(tc, test_result_parse);
@@ -1275,6 +1383,7 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_uuid);
 	tcase_add_test(tc, test_ident_append);
 	tcase_add_test(tc, test_preview_render);
+	tcase_add_test(tc, test_parquet_footer);
 	suite_add_tcase(s, tc);
 	return s;
 }
