@@ -215,23 +215,6 @@ cd_print_json(cJSON *doc)
 	cJSON_Delete(doc);
 }
 
-static void
-cd_fmt_bytes(uint64_t b, char *out, size_t len)
-{
-	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	if (i == 0)
-		snprintf(out, len, "%lluB", (unsigned long long)b);
-	else
-		snprintf(out, len, "%.1f%s", v, unit[i]);
-}
-
 /* ---- get containers ---------------------------------------------------- */
 
 static void cd_get_step(struct cd *);
@@ -365,9 +348,10 @@ cd_print_containers(struct cd *c)
 	enum { NCOL = 10 };
 	double now = util_wall();
 	size_t i, j, w[NCOL], l;
-	char ***rows, tmp[64], ts[40];
+	char ***rows, ts[40];
 	cJSON *doc, *arr, *o, *p;
 	struct svc *s;
+	struct svc_cells cells;
 
 	svcs_sort(&c->svcs);
 	if (c->opts->json) {
@@ -480,36 +464,17 @@ cd_print_containers(struct cd *c)
 	for (i = 0; i < c->svcs.n; i++) {
 		s = &c->svcs.v[i];
 		rows[i] = xcalloc(NCOL, sizeof **rows);
-		snprintf(tmp, sizeof tmp, "%c %s", svc_state_glyph(s->state),
-		    svc_state_name(s->state));
+		svc_cells_format(s, now, &cells);
 		rows[i][0] = xstrdup(s->name);
 		rows[i][1] = xstrdup(s->service);
-		rows[i][2] = xstrdup(tmp);
-		rows[i][3] = xstrdup(svc_health_name(s->health));
-		if (s->state == SVC_RUNNING && s->started_at > 0)
-			time_format_duration(
-			    now - s->started_at, tmp, sizeof tmp);
-		else if (s->state == SVC_EXITED)
-			snprintf(tmp, sizeof tmp, "exit %d", s->exit_code);
-		else
-			snprintf(tmp, sizeof tmp, "-");
-		rows[i][4] = xstrdup(tmp);
-		snprintf(tmp, sizeof tmp, "%d", s->restarts);
-		rows[i][5] = xstrdup(tmp);
+		rows[i][2] = xstrdup(cells.state);
+		rows[i][3] = xstrdup(cells.health);
+		rows[i][4] = xstrdup(cells.uptime);
+		rows[i][5] = xstrdup(cells.restarts);
 		rows[i][6] = xstrdup(*s->ports != '\0' ? s->ports : "-");
-		if (s->cpu_pct >= 0)
-			snprintf(tmp, sizeof tmp, "%.1f%%", s->cpu_pct);
-		else
-			snprintf(tmp, sizeof tmp, "-");
-		rows[i][7] = xstrdup(tmp);
-		if (s->state == SVC_RUNNING && s->mem_bytes > 0)
-			cd_fmt_bytes(s->mem_bytes, tmp, sizeof tmp);
-		else
-			snprintf(tmp, sizeof tmp, "-");
-		rows[i][8] = xstrdup(tmp);
-		rows[i][9] = xstrdup(s->probe == SVC_PROBE_NONE
-					 ? "-"
-					 : svc_probe_name(s->probe));
+		rows[i][7] = xstrdup(cells.cpu);
+		rows[i][8] = xstrdup(cells.mem);
+		rows[i][9] = xstrdup(cells.probe);
 	}
 	for (j = 0; j < NCOL; j++)
 		w[j] = strlen(hdr[j]);

@@ -2,10 +2,12 @@
 
 #include "svc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "timefmt.h"
 #include "util.h"
 
 static const struct {
@@ -251,4 +253,47 @@ svcs_sort(struct svcs *c)
 	if (c->n > 1)
 		qsort(c->v, c->n, sizeof *c->v, svc_cmp);
 	c->gen++;
+}
+
+void
+svc_format_bytes(uint64_t b, char *out, size_t len)
+{
+	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(out, len, "%lluB", (unsigned long long)b);
+	else
+		snprintf(out, len, "%.1f%s", v, unit[i]);
+}
+
+void
+svc_cells_format(const struct svc *s, double now, struct svc_cells *c)
+{
+	snprintf(c->state, sizeof c->state, "%c %s", svc_state_glyph(s->state),
+	    svc_state_name(s->state));
+	snprintf(c->health, sizeof c->health, "%s", svc_health_name(s->health));
+	if (s->state == SVC_RUNNING && s->started_at > 0)
+		time_format_duration(
+		    now - s->started_at, c->uptime, sizeof c->uptime);
+	else if (s->state == SVC_EXITED && s->inspected)
+		snprintf(c->uptime, sizeof c->uptime, "exit %d", s->exit_code);
+	else
+		snprintf(c->uptime, sizeof c->uptime, "-");
+	snprintf(c->restarts, sizeof c->restarts, "%d", s->restarts);
+	if (s->cpu_pct >= 0 && s->state == SVC_RUNNING)
+		snprintf(c->cpu, sizeof c->cpu, "%.1f%%", s->cpu_pct);
+	else
+		snprintf(c->cpu, sizeof c->cpu, "-");
+	if (s->state == SVC_RUNNING && s->mem_bytes > 0)
+		svc_format_bytes(s->mem_bytes, c->mem, sizeof c->mem);
+	else
+		snprintf(c->mem, sizeof c->mem, "-");
+	snprintf(c->probe, sizeof c->probe, "%s",
+	    s->probe == SVC_PROBE_NONE ? "-" : svc_probe_name(s->probe));
 }

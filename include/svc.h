@@ -128,4 +128,22 @@ struct svc *svcs_lookup(struct svcs *, const char *what, int *ambiguous);
 /* Sorts by service name, then container name. Bumps gen. */
 void svcs_sort(struct svcs *);
 
+/*
+ * The text of the per-service columns a services pane and the headless
+ * table show, for one element at wall time now (pure).
+ */
+struct svc_cells {
+	char state[24];  /* "+ running" (glyph and name) */
+	char health[12]; /* "healthy", "-" */
+	char uptime[24]; /* "3m05s" while running, "exit 3" once exited */
+	char restarts[12];
+	char cpu[16];   /* "12.5%" or "-" */
+	char mem[16];   /* "24.0MiB" or "-" */
+	char probe[12]; /* "ok", "fail", "pending", "-" */
+};
+void svc_cells_format(const struct svc *, double now, struct svc_cells *);
+
+/* Formats a byte count as "512B", "1.5KiB", "24.0MiB", ... */
+void svc_format_bytes(uint64_t bytes, char *buf, size_t len);
+
 #endif

@@ -177,12 +177,31 @@ class Podman:
             raise RuntimeError(f"inspect {name}: {st} {r}")
         return r
 
+    def _users(self):
+        """Processes whose command line names our directory (conmon and
+        the `podman container cleanup` it runs when a container exits)."""
+        pids = []
+        for p in os.listdir("/proc"):
+            if not p.isdigit() or int(p) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if self.dir.encode() in f.read():
+                        pids.append(int(p))
+            except OSError:
+                pass
+        return pids
+
     def close(self):
         """Removes every container, stops the service, deletes the dir."""
         try:
             self.podman("rm", "-f", "-a", "-t", "0", check=False)
         finally:
             self.stop_service()
+            # Let exit cleanups finish, else they recreate the storage.
+            deadline = time.time() + 20
+            while self._users() and time.time() < deadline:
+                time.sleep(0.2)
             shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -707,6 +707,38 @@ START_TEST(test_svcs_model)
 	ck_assert_int_eq(svc_state_glyph(SVC_RUNNING), '+');
 	ck_assert_int_eq(svc_health_parse("healthy"), SVC_HEALTH_HEALTHY);
 	svcs_free(&c);
+
+	{
+		struct svc_cells cells;
+		char b[16];
+
+		svc_init(&s);
+		s.state = SVC_RUNNING;
+		s.started_at = 1000;
+		s.cpu_pct = 12.345;
+		s.mem_bytes = 25165824;
+		s.restarts = 3;
+		s.probe = SVC_PROBE_FAIL;
+		svc_cells_format(&s, 1185, &cells);
+		ck_assert_str_eq(cells.state, "+ running");
+		ck_assert_str_eq(cells.uptime, "3m05s");
+		ck_assert_str_eq(cells.cpu, "12.3%");
+		ck_assert_str_eq(cells.mem, "24.0MiB");
+		ck_assert_str_eq(cells.restarts, "3");
+		ck_assert_str_eq(cells.probe, "fail");
+		ck_assert_str_eq(cells.health, "-");
+		s.state = SVC_EXITED;
+		s.exit_code = 137;
+		s.inspected = 1;
+		svc_cells_format(&s, 1185, &cells);
+		ck_assert_str_eq(cells.uptime, "exit 137");
+		ck_assert_str_eq(cells.cpu, "-");
+		ck_assert_str_eq(cells.mem, "-");
+		svc_format_bytes(512, b, sizeof b);
+		ck_assert_str_eq(b, "512B");
+		svc_format_bytes(1536, b, sizeof b);
+		ck_assert_str_eq(b, "1.5KiB");
+	}
 }
 END_TEST
 

@@ -106,6 +106,7 @@ dfix_teardown(struct dfix *f)
 	uv_run(&f->loop, UV_RUN_DEFAULT);
 	ck_assert_int_eq(left, 0);
 	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
+	unlink(f->path);
 }
 
 static const char version_140[] =
