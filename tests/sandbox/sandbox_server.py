@@ -89,7 +89,11 @@ def encode_value(v: Any, sftype: str) -> str | None:
         secs = v.hour * 3600 + v.minute * 60 + v.second
         return f"{secs}.{v.microsecond * 1000:09d}"
     if isinstance(v, float):
-        return repr(v) if v != int(v) or abs(v) >= 1e16 else str(int(v)) if sftype == "fixed" else repr(v)
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return str(int(v)) if sftype == "fixed" and v == int(v) else repr(v)
     if isinstance(v, (dict, list)):
         return json.dumps(v, indent=2)
     if isinstance(v, Decimal):
@@ -273,6 +277,27 @@ class Sandbox:
         finally:
             conn.close()
 
+    def missing_context(self, database: str | None, schema: str | None) -> str | None:
+        """Snowflake's message when the body names a database or schema that does not exist."""
+        if not database:
+            return None
+        conn = self.connect(None, None)
+        try:
+            cur = conn._duck_conn  # noqa: SLF001
+            cur.execute("select count(*) from information_schema.schemata where catalog_name = ?", [database])
+            row = cur.fetchone()
+            if not row or not row[0]:
+                return f"The requested database does not exist or not authorized. (database '{database}')"
+            if schema:
+                cur.execute("select count(*) from information_schema.schemata where catalog_name = ? "
+                            "and schema_name = ?", [database, schema])
+                row = cur.fetchone()
+                if not row or not row[0]:
+                    return f"The requested schema does not exist or not authorized. (schema '{database}.{schema}')"
+            return None
+        finally:
+            conn.close()
+
     def stage_exists(self, db: str, sc: str, name: str) -> bool:
         conn = self.connect(None, None)
         try:
@@ -383,6 +408,11 @@ class Sandbox:
         with self.lock:
             self.statements[st.handle] = st
             self.by_request[request_id] = st.handle
+            if len(self.statements) > 20000:  # forget the oldest (dicts keep insertion order)
+                for h in list(self.statements)[:5000]:
+                    old = self.statements.pop(h)
+                    if self.by_request.get(old.request_id) == h:
+                        del self.by_request[old.request_id]
         params = body.get("parameters") or {}
         count = params.get("multi_statement_count", params.get("MULTI_STATEMENT_COUNT", 1))
 
@@ -473,7 +503,8 @@ class Handler(BaseHTTPRequestHandler):
     sb: Sandbox  # set on the class by main()
 
     def log_message(self, fmt: str, *a: Any) -> None:  # noqa: D401
-        log.info("%s %s", self.address_string(), fmt % a)
+        line = re.sub(r"(X-Sandbox-Signature=)[0-9a-f]+", r"\1***", fmt % a)
+        log.info("%s %s", self.address_string(), line)
 
     # ---- plumbing
     def _body(self) -> bytes:
@@ -664,7 +695,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- presigned URL downloads
     def presigned(self, path: str) -> None:
-        from stages import StageRef, resolve_file
+        from stages import StageRef, read_file
         exp = self.q.get("X-Sandbox-Expires", "")
         sig = self.q.get("X-Sandbox-Signature", "")
         want = hmac.new(self.sb.sign_key, f"{path}|{exp}".encode(), hashlib.sha256).hexdigest()
@@ -681,12 +712,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
         ref = StageRef(parts[0], parts[1], parts[2], "")
-        full = resolve_file(self.sb.stage_root, ref, "/".join(parts[3:]))
-        if full is None:
+        data = read_file(self.sb.stage_root, ref, "/".join(parts[3:]))
+        if data is None:
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
-        with open(full, "rb") as f:
-            data = f.read()
         self.send(200, data, {"ETag": f'"{hashlib.md5(data).hexdigest()}"'}, ctype="application/octet-stream")
 
     # ---- SQL API v2
@@ -704,6 +733,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "390142", "Incoming request does not contain a valid payload.")
         rid = self.q.get("requestId") or str(uuid.uuid4())
         self.entry["statement"] = body["statement"][:2000]
+        for what in ("database", "schema"):
+            v = body.get(what)
+            if v is not None and not isinstance(v, str):
+                return self.error(400, "390142", f"Incoming request does not contain a valid payload: {what} "
+                                  "must be a string.")
+        missing = sb.missing_context(body.get("database"), body.get("schema"))
+        if missing:
+            return self.send(422, {"code": "390201", "sqlState": "08004", "message": missing,
+                                   "statementHandle": str(uuid.uuid4())}, {"X-Snowflake-Request-ID": self.rid})
         retry = self.q.get("retry", "").lower() == "true"
         self.entry["retry"] = retry
         with sb.lock:
@@ -916,6 +954,27 @@ class Handler(BaseHTTPRequestHandler):
         self.rest_ok({"presigned_url": url})
 
     # ---- test-only control endpoints
+    def synthetic_stage(self) -> None:
+        """POST /_sandbox/stages/synthetic {"database", "schema", "stage", "files": N, "size": bytes}."""
+        from stages import SYNTHETIC, SyntheticStage
+        try:
+            d = json.loads(self._body() or b"null")
+            db, sc, st = (str(d.get(k, dflt)).upper() for k, dflt in
+                          (("database", "DEMO"), ("schema", "XCOM"), ("stage", "BENCH_STAGE")))
+            n, size = int(d.get("files", 1000)), int(d.get("size", 64))
+            if not all(re.fullmatch(r"[A-Z_][A-Z0-9_]*", x) for x in (db, sc, st)) or n < 0:
+                raise ValueError("names must be plain identifiers and files >= 0")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic stage: {e}"})
+        self.sb.run_sql(f"CREATE DATABASE IF NOT EXISTS {db}", None, None)
+        self.sb.run_sql(f"CREATE SCHEMA IF NOT EXISTS {db}.{sc}", None, None)
+        self.sb.run_sql(f"CREATE OR REPLACE STAGE {db}.{sc}.{st}", None, None)
+        syn = SyntheticStage(n, size)
+        t0 = time.time()
+        syn.entries(self.sb.args.padded_days)
+        SYNTHETIC[(db, sc, st)] = syn
+        self.send(200, {"stage": f"{db}.{sc}.{st}", "files": n, "build_ms": int((time.time() - t0) * 1000)})
+
     def control(self, path: str) -> None:
         sb = self.sb
         if path == "/_sandbox/health":
@@ -961,6 +1020,8 @@ class Handler(BaseHTTPRequestHandler):
                 sb.by_request.clear()
             sb.spcs.reset()
             return self.send(200, {"reset": True})
+        if path == "/_sandbox/stages/synthetic" and self.command == "POST":
+            return self.synthetic_stage()
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
         self.send(404, {"error": f"unknown control endpoint {path}"})
@@ -1019,6 +1080,11 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
     oauth = "sdoauth_" + secrets.token_urlsafe(24)
     sb.auth.pats[pat] = USER
     sb.auth.oauth[oauth] = (USER, time.time() + 30 * 86400)
+    oauth_expired = "sdoauth_" + secrets.token_urlsafe(24)
+    sb.auth.oauth[oauth_expired] = (USER, time.time() - 60)
+    # what SPCS mounts for code running in a service: /snowflake/session/token
+    os.makedirs(os.path.join(st, "snowflake", "session"), exist_ok=True)
+    token_file = write(os.path.join("snowflake", "session", "token"), oauth)
     toml = (
         "# snowdeck Snowflake sandbox (TEST AND DEMO INFRASTRUCTURE, NOT SNOWFLAKE)\n"
         'default_connection_name = "sandbox"\n\n'
@@ -1039,6 +1105,7 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
         "SANDBOX_WAREHOUSE": WAREHOUSE, "SANDBOX_DATABASE": "DEMO", "SANDBOX_SCHEMA": "XCOM",
         "SANDBOX_KEY": key, "SANDBOX_KEY_ENC": key_enc, "SANDBOX_KEY_PASSPHRASE": passphrase,
         "SANDBOX_UNREGISTERED_KEY": other_key, "SANDBOX_PAT": pat, "SANDBOX_OAUTH_TOKEN": oauth,
+        "SANDBOX_OAUTH_TOKEN_FILE": token_file, "SANDBOX_OAUTH_TOKEN_EXPIRED": oauth_expired,
         "SANDBOX_CONNECTIONS_TOML": conns, "SANDBOX_AIRFLOW_CONN": airflow_conn,
         "SANDBOX_STATE": st, "SANDBOX_PID": str(os.getpid()),
     }

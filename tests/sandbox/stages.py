@@ -8,6 +8,7 @@ see the same files). Pure functions over the file system; no SQL here.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -78,18 +79,83 @@ class StageFile:
     abspath: str
 
 
-def _md5(path: str) -> str:
+_md5_cache: dict[str, tuple[int, float, str]] = {}
+
+
+def _md5(path: str, st: os.stat_result | None = None) -> str:
+    st = st or os.stat(path)
+    hit = _md5_cache.get(path)
+    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime:
+        return hit[2]
     h = hashlib.md5()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+    _md5_cache[path] = (st.st_size, st.st_mtime, h.hexdigest())
     return h.hexdigest()
+
+
+class SyntheticStage:
+    """A stage of N generated files in the XCom layout, for benchmarks: nothing on disk.
+
+    File i is <dag>/<task>/<run>/0/return_value.json with deterministic JSON content of about
+    `size` bytes; listing entries are built once and cached.
+    """
+
+    def __init__(self, count: int, size: int = 64, base_ts: float | None = None):
+        self.count, self.size = count, max(16, size)
+        self.base_ts = base_ts if base_ts is not None else time.time() - 86400 * 30
+        self._entries: list[tuple[str, int, str, str]] | None = None
+        self.removed: set[str] = set()
+
+    def rel(self, i: int) -> str:
+        return (f"bench_dag_{i % 10}/task_{(i // 10) % 100:03d}/scheduled__2026-01-{1 + (i // 1000) % 28:02d}"
+                f"T00:00:00+00:00_{i // 28000}/0/return_value.json")
+
+    def content(self, i: int) -> bytes:
+        body = json.dumps({"i": i, "pad": ""}).encode()
+        return json.dumps({"i": i, "pad": "x" * max(0, self.size - len(body))}).encode()
+
+    def entries(self, padded: bool) -> list[tuple[str, int, str, str]]:
+        if self._entries is None:
+            out = []
+            for i in range(self.count):
+                data = self.content(i)
+                out.append((self.rel(i), len(data), hashlib.md5(data).hexdigest(),
+                            http_date(self.base_ts + (i % 86400) * 29, padded)))
+            out.sort()
+            self._entries = out
+        return self._entries
+
+    def find(self, rel: str) -> bytes | None:
+        if rel in self.removed:
+            return None
+        m = re.match(r"^bench_dag_\d/task_\d{3}/scheduled__2026-01-\d\dT00:00:00\+00:00_(\d+)/0/return_value.json$", rel)
+        if not m:
+            return None
+        for i in range(int(m[1]) * 28000, min(self.count, (int(m[1]) + 1) * 28000)):
+            if self.rel(i) == rel:
+                return self.content(i)
+        return None
+
+
+SYNTHETIC: dict[tuple[str, str, str], SyntheticStage] = {}
 
 
 def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = False) -> list[StageFile]:
     base = stage_dir(root, ref)
     rx = re.compile(pattern) if pattern else None
     out: list[StageFile] = []
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
+    if syn is not None:
+        prefix = ref.name.lower() + "/"
+        for rel, size, md5, lm in syn.entries(padded):
+            if rel in syn.removed or (ref.path and not rel.startswith(ref.path)):
+                continue
+            name = prefix + rel
+            if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
+                continue
+            out.append(StageFile(name, rel, size, md5, lm, ""))
     if not os.path.isdir(base):
         return out
     for dirpath, _dirs, files in os.walk(base):
@@ -102,17 +168,31 @@ def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = Fal
             if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
                 continue
             st = os.stat(full)
-            out.append(StageFile(name, rel, st.st_size, _md5(full), http_date(st.st_mtime, padded), full))
+            out.append(StageFile(name, rel, st.st_size, _md5(full, st), http_date(st.st_mtime, padded), full))
     out.sort(key=lambda f: f.rel)
     return out
 
 
 def remove_files(root: str, ref: StageRef, pattern: str | None) -> list[str]:
     removed = []
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
     for f in list_files(root, ref, pattern):
-        os.unlink(f.abspath)
+        if f.abspath:
+            os.unlink(f.abspath)
+        elif syn is not None:
+            syn.removed.add(f.rel)
         removed.append(f.name)
     return removed
+
+
+def read_file(root: str, ref: StageRef, rel: str) -> bytes | None:
+    """The content of a stage file (on disk or synthetic), or None."""
+    full = resolve_file(root, ref, rel)
+    if full is not None:
+        with open(full, "rb") as f:
+            return f.read()
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
+    return syn.find(rel.lstrip("/")) if syn is not None else None
 
 
 def resolve_file(root: str, ref: StageRef, rel: str) -> str | None:

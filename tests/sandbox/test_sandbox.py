@@ -254,8 +254,8 @@ def test_value_encodings(sbx: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["KEYPAIR_JWT", "KEYPAIR_JWT_ENCRYPTED_KEY", "KEYPAIR_JWT_MS",
-                                  "PROGRAMMATIC_ACCESS_TOKEN", "OAUTH", "PAT_NO_TYPE_HEADER",
-                                  "JWT_NO_TYPE_HEADER", "OAUTH_NO_TYPE_HEADER"])
+                                  "PROGRAMMATIC_ACCESS_TOKEN", "OAUTH", "OAUTH_SPCS_TOKEN_FILE",
+                                  "PAT_NO_TYPE_HEADER", "JWT_NO_TYPE_HEADER", "OAUTH_NO_TYPE_HEADER"])
 def test_auth_methods(sbx: dict[str, str], kind: str) -> None:
     if kind == "KEYPAIR_JWT_ENCRYPTED_KEY":
         h = headers(sbx, "KEYPAIR_JWT", make_jwt(sbx, load_key(sbx["SANDBOX_KEY_ENC"],
@@ -266,6 +266,9 @@ def test_auth_methods(sbx: dict[str, str], kind: str) -> None:
         tok = jwt.encode({"iss": f"SNOWDECK_SANDBOX.SNOWDECK.{fingerprint(key)}", "sub": "SNOWDECK_SANDBOX.SNOWDECK",
                           "iat": now, "exp": now + 3000_000}, key, algorithm="RS256")
         h = headers(sbx, "KEYPAIR_JWT", tok)
+    elif kind == "OAUTH_SPCS_TOKEN_FILE":
+        assert sbx["SANDBOX_OAUTH_TOKEN_FILE"].endswith("/snowflake/session/token")
+        h = headers(sbx, "OAUTH", open(sbx["SANDBOX_OAUTH_TOKEN_FILE"]).read().strip())
     elif kind == "PAT_NO_TYPE_HEADER":
         h = headers(sbx, "", sbx["SANDBOX_PAT"])
     elif kind == "JWT_NO_TYPE_HEADER":
@@ -278,7 +281,8 @@ def test_auth_methods(sbx: dict[str, str], kind: str) -> None:
     assert rows_of(r) == [["13"]]
     last = [e for e in request_log(sbx) if e["path"] == "/api/v2/statements"][-1]
     want = {"PROGRAMMATIC_ACCESS_TOKEN": "PROGRAMMATIC_ACCESS_TOKEN", "PAT_NO_TYPE_HEADER": "PROGRAMMATIC_ACCESS_TOKEN",
-            "OAUTH": "OAUTH", "OAUTH_NO_TYPE_HEADER": "OAUTH"}.get(kind, "KEYPAIR_JWT")
+            "OAUTH": "OAUTH", "OAUTH_NO_TYPE_HEADER": "OAUTH",
+            "OAUTH_SPCS_TOKEN_FILE": "OAUTH"}.get(kind, "KEYPAIR_JWT")
     assert last["auth"] == want
 
 
@@ -305,6 +309,7 @@ def _rejections(sbx: dict[str, str]) -> dict[str, tuple[dict[str, str], str, str
         "garbage jwt": (headers(sbx, "KEYPAIR_JWT", "not.a.jwt"), "390144", "JWT_TOKEN_MALFORMED"),
         "bad pat": (headers(sbx, "PROGRAMMATIC_ACCESS_TOKEN", "sdpat_wrong"), "390303", "PAT_INVALID"),
         "bad oauth": (headers(sbx, "OAUTH", "sdoauth_wrong"), "390303", "OAUTH_INVALID"),
+        "expired oauth": (headers(sbx, "OAUTH", sbx["SANDBOX_OAUTH_TOKEN_EXPIRED"]), "390318", "OAUTH_EXPIRED"),
         "pat sent as jwt": (headers(sbx, "KEYPAIR_JWT", sbx["SANDBOX_PAT"]), "390144", "JWT_TOKEN_MALFORMED"),
         "no authorization": ({"Content-Type": "application/json", "Accept": "application/json",
                               "User-Agent": "t/1"}, "390101", "NO_AUTH_HEADER"),
@@ -313,7 +318,7 @@ def _rejections(sbx: dict[str, str]) -> dict[str, tuple[dict[str, str], str, str
 
 REJECTIONS = ["unregistered key", "wrong account in issuer", "lower-case account", "unknown user", "expired",
               "lifetime over one hour", "issued in the future", "bad signature", "garbage jwt", "bad pat",
-              "bad oauth", "pat sent as jwt", "no authorization"]
+              "bad oauth", "expired oauth", "pat sent as jwt", "no authorization"]
 
 
 @pytest.mark.parametrize("case", REJECTIONS)
@@ -441,6 +446,10 @@ def test_sql_errors(sbx: dict[str, str]) -> None:
     assert r.status_code == 415
     r = get(sbx, f"/api/v2/statements/{uuid.uuid4()}")
     assert r.status_code == 422 and r.json()["code"] == "000709"
+    r = submit(sbx, "SELECT 1", database="NO_SUCH_DB")
+    assert r.status_code == 422 and r.json()["code"] == "390201" and "database" in r.json()["message"]
+    r = submit(sbx, "SELECT 1", schema="NO_SUCH_SCHEMA")
+    assert r.status_code == 422 and "schema" in r.json()["message"]
     r = submit(sbx, "LIST @NO_SUCH_STAGE")
     assert r.status_code == 422 and "does not exist" in r.json()["message"]
 
@@ -768,6 +777,23 @@ def test_python_connector_sees_the_same_data(sbx: dict[str, str]) -> None:
     assert n == 7
     assert rows_of(submit(sbx, "SELECT COUNT(*) FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")) == [["1"]]
     submit(sbx, "DELETE FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")
+
+
+def test_synthetic_stage_for_benchmarks(sbx: dict[str, str]) -> None:
+    r = requests.post(sbx["SANDBOX_URL"] + "/_sandbox/stages/synthetic",
+                      json={"stage": "BENCH_STAGE", "files": 30000, "size": 100}, timeout=60)
+    assert r.status_code == 200, r.text
+    files = get(sbx, "/api/v2/databases/DEMO/schemas/XCOM/stages/BENCH_STAGE/files").json()
+    assert len(files) == 30000 and all(f["size"] == "100" for f in files[:50])
+    assert len({f["name"] for f in files}) == 30000
+    r = submit(sbx, "LIST @DEMO.XCOM.BENCH_STAGE/bench_dag_3/")
+    meta = r.json()["resultSetMetaData"]
+    assert meta["numRows"] == 3000 and len(meta["partitionInfo"]) == 3
+    one = files[12345]
+    rel = one["name"].split("/", 1)[1]
+    url = rows_of(submit(sbx, f"SELECT GET_PRESIGNED_URL(@BENCH_STAGE, '{rel}')"))[0][0]
+    d = requests.get(url, timeout=10)
+    assert d.status_code == 200 and hashlib.md5(d.content).hexdigest() == one["md5"]
 
 
 def test_every_response_was_validated() -> None:
