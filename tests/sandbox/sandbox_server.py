@@ -161,6 +161,7 @@ class Fault:
     partitions: int = 0
     phase: str = "before"
     raw: dict[str, Any] = field(default_factory=dict)
+    query: re.Pattern[str] | None = None  # optional regex on the query string
 
 
 FAULT_KINDS = ("latency", "status", "async", "partitions", "drop")
@@ -588,7 +589,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sandbox/"):
                 return self.control(path)
-            fault = self.take_fault(f"{self.command} {path}")
+            fault = self.take_fault(f"{self.command} {path}", url.query)
             self.fault = fault
             if fault:
                 self.entry["fault"] = fault.kind
@@ -626,10 +627,10 @@ class Handler(BaseHTTPRequestHandler):
             except Exception:
                 self.close_connection = True
 
-    def take_fault(self, what: str) -> Fault | None:
+    def take_fault(self, what: str, query: str) -> Fault | None:
         with self.sb.lock:
             for f in self.sb.faults:
-                if f.count > 0 and f.match.search(what):
+                if f.count > 0 and f.match.search(what) and (f.query is None or f.query.search(query)):
                     f.count -= 1
                     if f.count == 0:
                         self.sb.faults.remove(f)
@@ -660,9 +661,47 @@ class Handler(BaseHTTPRequestHandler):
                        sqlState="08004")
             return None
 
+    def connector_intercept(self, body: bytes) -> bool:
+        """Statements fakesnow lacks (LIST with PATTERN, synthetic stages, REMOVE, GET_PRESIGNED_URL,
+        SPCS, ALTER USER ... RSA_PUBLIC_KEY) answered on the connector protocol too, as a JSON rowset."""
+        import fakesnow.server as fs_server
+        try:
+            req = json.loads(body)
+            sql = str(req["sqlText"]).strip().rstrip(";").strip()
+        except (ValueError, KeyError, TypeError):
+            return False
+        if re.match(r"^(PUT|GET)\s", sql, re.IGNORECASE):
+            return False  # fakesnow serves PUT to the Python connector
+        auth = self.headers.get("Authorization", "")
+        conn = fs_server.sessions.get(auth[17:-1]) if auth.startswith('Snowflake Token="') else None
+        if conn is None:
+            return False
+        db, sc = conn.database, conn.schema
+        try:
+            res = self.sb.intercept(sql, db, sc, self.host_url())
+            if res is None:
+                res = self.sb.spcs.sql(sql, db, sc)
+            if res is None:
+                return False
+        except SqlError as e:
+            self.send(200, {"data": {"errorCode": e.code, "sqlState": e.sqlstate}, "code": e.code,
+                            "message": e.message, "success": False})
+            return True
+        self.entry["outcome"] = "EXECUTED"
+        self.entry["statement"] = sql[:2000]
+        rowtype = [{**c, "length": c["length"] or None, "byteLength": c.get("byteLength")} for c in res.rowtype]
+        self.send(200, {"data": {"parameters": [{"name": "TIMEZONE", "value": "Etc/UTC"}], "rowtype": rowtype,
+                                 "rowset": res.rows, "total": len(res.rows), "returned": len(res.rows),
+                                 "queryId": str(uuid.uuid4()), "queryResultFormat": "json",
+                                 "statementTypeId": 4096, "finalDatabaseName": db, "finalSchemaName": sc},
+                        "code": None, "message": None, "success": True})
+        return True
+
     # ---- connector protocol: fakesnow's own ASGI app, in process
     def connector(self, path: str) -> None:
         body = self._body() if self.command in ("POST", "PUT") else b""
+        if path == "/queries/v1/query-request" and self.connector_intercept(body):
+            return
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": self.command,
@@ -991,7 +1030,8 @@ class Handler(BaseHTTPRequestHandler):
                     faults.append(Fault(re.compile(d.get("match", ".*")), kind, int(d.get("count", 1)),
                                         int(d.get("status", 503)), d.get("retry_after"),
                                         int(d.get("delay_ms", 0)), int(d.get("partitions", 0)),
-                                        d.get("phase", "after" if kind == "drop" else "before"), d))
+                                        d.get("phase", "after" if kind == "drop" else "before"), d,
+                                        re.compile(d["query"]) if d.get("query") else None))
             except (ValueError, TypeError, AttributeError, re.error) as e:
                 return self.send(400, {"error": f"bad fault: {e}"})
             with sb.lock:

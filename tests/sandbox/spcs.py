@@ -682,6 +682,16 @@ class Spcs:
             return text_result(rows, ["created_on", "image_name", "tags", "digest", "image_path"])
         return None
 
+    @staticmethod
+    def _json_body(h: Any) -> dict[str, Any]:
+        try:
+            body = json.loads(h._body() or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise SqlError("390142", "22000", "Incoming request does not contain a valid payload.", status=400)
+        return body
+
     def repo(self, name: str, database: str | None, schema: str | None) -> Repo:
         parts = [ident(p) for p in name.split(".")]
         fq = ".".join(parts if len(parts) == 3 else ([(database or "").upper(), (schema or "").upper()]
@@ -725,7 +735,8 @@ class Spcs:
             try:
                 self._rest(h, op, **kw)
             except SqlError as e:
-                h.error(404 if e.code == "002003" else 409 if e.status == 422 else e.status, e.code,
+                h.error(404 if e.code == "002003" else 400 if e.code in ("390142", "395018") else
+                        409 if e.status == 422 else e.status, e.code,
                         e.message.replace("SQL compilation error:\n", ""), rest=True)
 
     def _rest(self, h: Any, op: str, database: str = "", schema: str = "", name: str = "") -> None:
@@ -738,6 +749,32 @@ class Spcs:
                               (not q.get("startsWith") or p.name.startswith(q["startsWith"]))])
         if op == "pool":
             return h.rest_ok(self.pool_dict(self._pool(name)))  # type: ignore[arg-type]
+        if op == "pool_create":
+            body = self._json_body(h)
+            mode = q.get("createMode", "errorIfExists")
+            try:
+                pname = ident(str(body["name"]))
+                fam, lo, hi = str(body["instance_family"]), int(body["min_nodes"]), int(body["max_nodes"])
+            except (KeyError, TypeError, ValueError):
+                return h.error(400, "390142", "A compute pool needs name, instance_family, min_nodes and "
+                               "max_nodes.", rest=True)
+            if pname in self.pools and mode != "orReplace":
+                if mode == "ifNotExists":
+                    return h.rest_ok({"status": f"{pname} already exists, statement succeeded."})
+                return h.error(409, "002002", f"Object '{pname}' already exists.", rest=True)
+            p = self.create_pool(pname, fam, lo, hi, bool(body.get("auto_resume", True)),
+                                 q.get("initiallySuspended", "").lower() == "true", str(body.get("comment") or ""))
+            if isinstance(body.get("auto_suspend_secs"), int):
+                p.auto_suspend_secs = body["auto_suspend_secs"]
+            return h.rest_ok({"status": f"Compute pool {pname} successfully created."})
+        if op == "pool_delete":
+            p = self._pool(name, q.get("ifExists", "").lower() == "true")
+            if p is not None:
+                if any(sv.pool == p.name for sv in self.services.values()):
+                    return h.error(400, "399002", f"Cannot drop compute pool {p.name}: it still has services; "
+                                   "drop them first.", rest=True)
+                del self.pools[p.name]
+            return h.rest_ok({"status": f"{name.upper()} successfully dropped."})
         if op in ("pool_resume", "pool_suspend"):
             h._body()
             p = self._pool(name, q.get("ifExists", "").lower() == "true")
@@ -752,10 +789,34 @@ class Spcs:
             if q.get("showLimit", "").isdigit():
                 out = out[:int(q["showLimit"])]
             return h.rest_ok(out)
-        sv = self._svc(f"{database}.{schema}.{name}", None, None, op in ("svc_resume", "svc_suspend") and
-                       q.get("ifExists", "").lower() == "true")
+        if op == "service_create":
+            body = self._json_body(h)
+            spec = body.get("spec") if isinstance(body.get("spec"), dict) else {}
+            if not body.get("name") or not body.get("compute_pool") or spec.get("spec_type") != "from_inline" \
+                    or not isinstance(spec.get("spec_text"), str):
+                return h.error(400, "390142", "A service needs name, compute_pool and spec {spec_type: "
+                               "from_inline, spec_text} (from_file specs are not supported by the sandbox).",
+                               rest=True)
+            fq = f"{database.upper()}.{schema.upper()}.{ident(str(body['name']))}"
+            mode = q.get("createMode", "errorIfExists")
+            if fq in self.services and mode != "orReplace":
+                if mode == "ifNotExists":
+                    return h.rest_ok({"status": f"{fq} already exists, statement succeeded."})
+                return h.error(409, "002002", f"Object '{fq}' already exists.", rest=True)
+            lo = int(body.get("min_instances") or 1)
+            sv = self.create_service(database, schema, str(body["name"]), str(body["compute_pool"]),
+                                     spec["spec_text"], lo, int(body.get("max_instances") or lo),
+                                     comment=str(body.get("comment") or ""))
+            sv.auto_resume = bool(body.get("auto_resume", True))
+            return h.rest_ok({"status": f"Service {sv.name} successfully created."})
+        sv = self._svc(f"{database}.{schema}.{name}", None, None,
+                       op in ("svc_resume", "svc_suspend", "service_delete") and q.get("ifExists", "").lower() == "true")
         if op == "service":
             return h.rest_ok(self.service_dict(sv))  # type: ignore[arg-type]
+        if op == "service_delete":
+            if sv is not None:
+                del self.services[sv.fq]
+            return h.rest_ok({"status": f"{name.upper()} successfully dropped."})
         if op in ("svc_resume", "svc_suspend"):
             h._body()
             if sv is not None:
@@ -846,6 +907,10 @@ def _route_table() -> list[tuple[str, Any, Any]]:
 
     return [
         ("GET", R(r"^/api/v2/compute-pools$"), svc("pools")),
+        ("POST", R(r"^/api/v2/compute-pools$"), svc("pool_create")),
+        ("DELETE", R(rf"^/api/v2/compute-pools/{P}$"), svc("pool_delete")),
+        ("POST", R(rf"^{DS}/services$"), svc("service_create")),
+        ("DELETE", R(rf"^{DS}/services/{P}$"), svc("service_delete")),
         ("GET", R(rf"^/api/v2/compute-pools/{P}$"), svc("pool")),
         ("POST", R(rf"^/api/v2/compute-pools/{P}:resume$"), svc("pool_resume")),
         ("POST", R(rf"^/api/v2/compute-pools/{P}:suspend$"), svc("pool_suspend")),

@@ -105,7 +105,7 @@ def sbx() -> Any:
         return
     state = tempfile.mkdtemp(prefix="snowdeck-sbx-")
     subprocess.run([os.path.join(HERE, "sandbox.sh"), "start", state, "--sync-wait-ms", "1500",
-                    "--spcs-pending-ms", "600", "--spcs-suspending-ms", "400"], check=True)
+                    "--spcs-pending-ms", "1500", "--spcs-suspending-ms", "1000"], check=True)
     try:
         yield read_env(os.path.join(state, "env"))
     finally:
@@ -409,6 +409,13 @@ def test_result_in_many_partitions_gzip(sbx: dict[str, str]) -> None:
         assert len(p.json()["data"]) == meta["partitionInfo"][n]["rowCount"]
         rows += p.json()["data"]
     assert rows == full
+    # a fault on one partition only (query regex); the retry gets the same rows
+    fault(sbx, match=rf"^GET /api/v2/statements/{h}$", query=r"(^|&)partition=3(&|$)", kind="status", status=503)
+    assert get(sbx, f"/api/v2/statements/{h}?partition=2").status_code == 200
+    assert get(sbx, f"/api/v2/statements/{h}?partition=3").status_code == 503
+    offset = sum(p["rowCount"] for p in meta["partitionInfo"][:3])
+    again = get(sbx, f"/api/v2/statements/{h}?partition=3").json()["data"]
+    assert again == full[offset:offset + meta["partitionInfo"][3]["rowCount"]]
     raw = requests.get(f"{sbx['SANDBOX_URL']}/api/v2/statements/{h}?partition=1", stream=True,
                        headers=headers(sbx), timeout=10)
     assert gzip.decompress(raw.raw.read()).startswith(b'{"data"')
@@ -753,6 +760,34 @@ def test_sql_create_pool_and_service_from_seed_spec(sbx: dict[str, str]) -> None
     assert bad.status_code == 422 and "specification" in bad.json()["message"]
 
 
+def test_rest_create_and_drop_pool_and_service(sbx: dict[str, str]) -> None:
+    r = post(sbx, "/api/v2/compute-pools?initiallySuspended=true",
+             {"name": "REST_POOL", "instance_family": "CPU_X64_S", "min_nodes": 1, "max_nodes": 2})
+    assert r.status_code == 200, r.text
+    assert get(sbx, "/api/v2/compute-pools/REST_POOL").json()["state"] == "SUSPENDED"
+    assert post(sbx, "/api/v2/compute-pools", {"name": "REST_POOL", "instance_family": "CPU_X64_S",
+                                               "min_nodes": 1, "max_nodes": 1}).status_code == 409
+    assert post(sbx, "/api/v2/compute-pools", {"name": "X"}).status_code == 400
+    spec = "spec:\n  containers:\n  - name: app\n    image: /demo/xcom/snowdeck_repo/app:1\n"
+    r = post(sbx, f"{SVC}", {"name": "REST_SVC", "compute_pool": "REST_POOL",
+                            "spec": {"spec_type": "from_inline", "spec_text": spec}})
+    assert r.status_code == 200, r.text
+    # the suspended pool auto-resumes for the service: STARTING, then the service goes PENDING -> RUNNING
+    status = lambda: get(sbx, f"{SVC}/REST_SVC").json()["status"]  # noqa: E731
+    assert wait_for(status, "RUNNING")[0] == "PENDING"
+    assert get(sbx, "/api/v2/compute-pools/REST_POOL").json()["state"] == "ACTIVE"
+    bad = post(sbx, f"{SVC}", {"name": "B", "compute_pool": "REST_POOL",
+                              "spec": {"spec_type": "from_inline", "spec_text": "spec: {}"}})
+    assert bad.status_code == 400
+    assert validated(requests.delete(sbx["SANDBOX_URL"] + "/api/v2/compute-pools/REST_POOL",
+                                     headers=headers(sbx), timeout=10)).status_code == 400
+    assert validated(requests.delete(sbx["SANDBOX_URL"] + f"{SVC}/REST_SVC", headers=headers(sbx),
+                                     timeout=10)).status_code == 200
+    assert validated(requests.delete(sbx["SANDBOX_URL"] + "/api/v2/compute-pools/REST_POOL",
+                                     headers=headers(sbx), timeout=10)).status_code == 200
+    assert get(sbx, f"{SVC}/REST_SVC").status_code == 404
+
+
 def test_sql_image_repositories(sbx: dict[str, str]) -> None:
     r = submit(sbx, "SHOW IMAGE REPOSITORIES IN SCHEMA DEMO.XCOM")
     assert rows_of(r)[0][col(r, "name")] == "SNOWDECK_REPO"
@@ -772,9 +807,14 @@ def test_python_connector_sees_the_same_data(sbx: dict[str, str]) -> None:
         cur.execute("SELECT COUNT(*) FROM XCOM_TABLE WHERE dag_id = %s", ("customer_analytics",))
         n = cur.fetchone()[0]
         cur.execute("INSERT INTO DEMO.DEMO.TAXI_RAW (VENDOR_ID) VALUES (99)")
+        # what fakesnow lacks is answered by the sandbox on this protocol too
+        cur.execute("LIST @XCOM_STAGE PATTERN = '.*[.]json'")
+        listed = len(cur.fetchall())
+        cur.execute("SHOW SERVICES")
+        services = len(cur.fetchall())
     finally:
         conn.close()
-    assert n == 7
+    assert n == 7 and listed == 2 and services >= 2
     assert rows_of(submit(sbx, "SELECT COUNT(*) FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")) == [["1"]]
     submit(sbx, "DELETE FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")
 
@@ -794,6 +834,25 @@ def test_synthetic_stage_for_benchmarks(sbx: dict[str, str]) -> None:
     url = rows_of(submit(sbx, f"SELECT GET_PRESIGNED_URL(@BENCH_STAGE, '{rel}')"))[0][0]
     d = requests.get(url, timeout=10)
     assert d.status_code == 200 and hashlib.md5(d.content).hexdigest() == one["md5"]
+
+
+def snow(sbx: dict[str, str], *args: str) -> Any:
+    state = os.path.dirname(sbx["SANDBOX_KEY"])
+    p = subprocess.run([os.path.join(HERE, "sandbox.sh"), "snow", state, *args, "-c", "sandbox", "--format", "json"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return json.loads(p.stdout)
+
+
+def test_snow_cli_sees_the_same_data(sbx: dict[str, str]) -> None:
+    out = snow(sbx, "sql", "-q", "SELECT COUNT(*) AS N FROM XCOM_TABLE")
+    assert out[0]["N"] == 13
+    files = snow(sbx, "stage", "list-files", "@DEMO.XCOM.XCOM_STAGE")
+    assert len(files) == 8 and {f["name"].rsplit(".", 1)[1] for f in files} >= {"parquet", "json", "bin"}
+    names = {s["name"] for s in snow(sbx, "spcs", "service", "list")}
+    assert {"SISSYG", "AIRFLOW_TASK_RUNNER"} <= names
+    pools = {p["name"] for p in snow(sbx, "spcs", "compute-pool", "list")}
+    assert "SNOWDECK_POOL" in pools
 
 
 def test_every_response_was_validated() -> None:
