@@ -146,6 +146,9 @@ class Statement:
     cancelled: bool = False
     ready_at: float = 0.0  # fault async: the result shows only from then on
     partitions: list[list[list[str | None]]] = field(default_factory=list)
+    # once answered: per partition (rows, uncompressed JSON size, gzip of the JSON array); the row
+    # objects are then dropped, so a million-row result costs megabytes, not a gigabyte
+    packed: list[tuple[int, int, bytes]] | None = None
     timeout: int = 0
     timed_out: bool = False
 
@@ -358,8 +361,8 @@ class Sandbox:
                 files = list_files(self.stage_root, ref, pattern, self.args.padded_days)
             except re.error as e:
                 raise SqlError("100048", "2201B", f"Invalid regular expression '{pattern}': {e}") from None
-            return text_result([[f.name, f.size, f.md5, f.last_modified] for f in files],
-                               ["name", "size", "md5", "last_modified"], ["text", "fixed", "text", "text"])
+            return Result([column("name"), column("size", "fixed"), column("md5"), column("last_modified")],
+                          [[f.name, str(f.size), f.md5, f.last_modified] for f in files])
         m = re.match(r"^(?:REMOVE|RM)\s+('[^']*'|@\S+)(?:\s+PATTERN\s*=\s*'((?:[^']|'')*)')?$", s, flags)
         if m:
             ref = self._stage_ref(m[1], database, schema)
@@ -457,6 +460,18 @@ class Sandbox:
         res = text_result([["Multiple statements executed successfully."]], ["multiple statement execution"])
         res.stats = {"statementHandles": handles}  # type: ignore[dict-item]
         return res
+
+    def pack(self, st: Statement, nullable: bool) -> None:
+        packed = []
+        for p in st.partitions:
+            if not nullable:
+                p = [["null" if v is None else v for v in row] for row in p]
+            raw = json.dumps(p).encode()
+            packed.append((len(p), len(raw), gzip.compress(raw, 1)))
+        st.packed = packed
+        st.partitions = []
+        if st.result is not None:
+            st.result.rows = []
 
     def partition(self, st: Statement, forced: int) -> None:
         rows = st.result.rows if st.result else []
@@ -795,7 +810,6 @@ class Handler(BaseHTTPRequestHandler):
             if self.fault and self.fault.kind == "async":
                 st.ready_at = time.time() + self.fault.delay_ms / 1000
             if self.fault and self.fault.kind == "partitions":
-                st.partitions = [[]]
                 st.__dict__["forced_partitions"] = self.fault.partitions
         self.entry["statementHandle"] = st.handle
         is_async = self.q.get("async", "").lower() == "true"
@@ -844,17 +858,17 @@ class Handler(BaseHTTPRequestHandler):
                                         "statementStatusUrl": status_url}, hdr)
         res = st.result
         assert res is not None
-        if not st.partitions or st.__dict__.get("forced_partitions"):
-            self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
-        nparts = len(st.partitions)
+        nullable = st.__dict__.get("nullable", True)
+        with self.sb.lock:
+            if st.packed is None:
+                self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
+                self.sb.pack(st, nullable)
+        assert st.packed is not None
+        nparts = len(st.packed)
         if part < 0 or part >= nparts:
             return self.send(422, {"code": "000709", "sqlState": "02000", "message": f"Partition {part} of "
                                    f"statement {st.handle} does not exist (0..{nparts - 1}).",
                                    "statementHandle": st.handle}, hdr)
-        nullable = st.__dict__.get("nullable", True)
-        data = st.partitions[part]
-        if not nullable:
-            data = [["null" if v is None else v for v in row] for row in data]
         links = []
         base = f"/api/v2/statements/{st.handle}?requestId={st.request_id}&partition="
         links.append(f'<{base}0>; rel="first"')
@@ -864,26 +878,28 @@ class Handler(BaseHTTPRequestHandler):
             links.append(f'<{base}{part - 1}>; rel="prev"')
         links.append(f'<{base}{nparts - 1}>; rel="last"')
         hdr["Link"] = ",".join(links)
+        data = gzip.decompress(st.packed[part][2])
         if part > 0:
             # later partitions carry no metadata, only data (gzip when accepted)
-            return self.send(200, {"data": data}, hdr, gz=True)
+            return self.send(200, b'{"data": ' + data + b"}", hdr, gz=True)
         body: dict[str, Any] = {
             "resultSetMetaData": {
-                "numRows": len(res.rows), "format": "jsonv2", "rowType": res.rowtype,
-                "partitionInfo": [{"rowCount": len(p), "uncompressedSize": len(json.dumps(p))}
-                                  for p in st.partitions],
+                "numRows": sum(p[0] for p in st.packed), "format": "jsonv2", "rowType": res.rowtype,
+                "partitionInfo": [{"rowCount": n, "uncompressedSize": size, "compressedSize": len(z)}
+                                  for n, size, z in st.packed],
                 "nullable": nullable,
             },
-            "data": data, "code": "090001", "statementStatusUrl": status_url, "requestId": st.request_id,
-            "sqlState": "00000", "statementHandle": st.handle, "message": "Statement executed successfully.",
-            "createdOn": st.created_ms,
+            "data": "\u0000DATA", "code": "090001", "statementStatusUrl": status_url,
+            "requestId": st.request_id, "sqlState": "00000", "statementHandle": st.handle,
+            "message": "Statement executed successfully.", "createdOn": st.created_ms,
         }
         if res.stats:
             if "statementHandles" in res.stats:
                 body["statementHandles"] = res.stats["statementHandles"]
             else:
                 body["stats"] = res.stats
-        self.send(200, body, hdr, gz=not first)
+        raw = json.dumps(body).encode().replace(b'"\\u0000DATA"', data, 1)
+        self.send(200, raw, hdr, gz=not first)
 
     def statements_get(self, handle: str) -> None:
         with self.sb.lock:
@@ -974,8 +990,11 @@ class Handler(BaseHTTPRequestHandler):
                                self.sb.args.padded_days)
         except re.error as e:
             return self.error(400, "100048", f"Invalid regular expression: {e}", rest=True)
-        self.rest_ok([{"name": f.name, "size": str(f.size), "md5": f.md5, "last_modified": f.last_modified}
-                      for f in files])
+        # built as text: a synthetic stage can list millions of files
+        body = "[" + ",".join(f'{{"name": {json.dumps(f.name)}, "size": "{f.size}", "md5": "{f.md5}", '
+                              f'"last_modified": "{f.last_modified}"}}' for f in files) + "]"
+        del files
+        self.send(200, body.encode(), {"X-Snowflake-Request-ID": self.rid})
 
     def stage_presign(self, database: str, schema: str, name: str, path: str) -> None:
         from stages import StageRef
@@ -1008,11 +1027,33 @@ class Handler(BaseHTTPRequestHandler):
         self.sb.run_sql(f"CREATE DATABASE IF NOT EXISTS {db}", None, None)
         self.sb.run_sql(f"CREATE SCHEMA IF NOT EXISTS {db}.{sc}", None, None)
         self.sb.run_sql(f"CREATE OR REPLACE STAGE {db}.{sc}.{st}", None, None)
-        syn = SyntheticStage(n, size)
         t0 = time.time()
-        syn.entries(self.sb.args.padded_days)
-        SYNTHETIC[(db, sc, st)] = syn
+        SYNTHETIC[(db, sc, st)] = SyntheticStage(n, size)
         self.send(200, {"stage": f"{db}.{sc}.{st}", "files": n, "build_ms": int((time.time() - t0) * 1000)})
+
+    def synthetic_xcom(self) -> None:
+        """POST /_sandbox/xcom/synthetic {"rows": N, "dag_id": "bench_dag", "runs": 100}: N more XCom rows."""
+        try:
+            d = json.loads(self._body() or b"{}")
+            n, runs = int(d.get("rows", 1000)), max(1, int(d.get("runs", 100)))
+            dag = str(d.get("dag_id", "bench_dag"))
+            if n < 0 or not re.fullmatch(r"[A-Za-z0-9_.-]+", dag):
+                raise ValueError("rows >= 0 and a plain dag_id")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic xcom: {e}"})
+        t0 = time.time()
+        conn = self.sb.connect(None, None)
+        try:
+            conn._duck_conn.execute(  # noqa: SLF001
+                "INSERT INTO DEMO.XCOM.XCOM_TABLE SELECT ?, 'task_' || lpad(CAST(i % 50 AS VARCHAR), 2, '0'), "
+                "'scheduled__2026-01-01T00:00:00+00:00_' || CAST(i // 50 % ? AS VARCHAR), CAST(i // 50 // ? AS "
+                "INTEGER), 'return_value', 'dict', '{\"i\": ' || CAST(i AS VARCHAR) || ', \"ok\": true}' "
+                "FROM range(?) t(i)", [dag, runs, runs, n])
+        except Exception as e:
+            return self.send(409, {"error": f"cannot fill DEMO.XCOM.XCOM_TABLE (is the demo seed loaded?): {e}"})
+        finally:
+            conn.close()
+        self.send(200, {"table": "DEMO.XCOM.XCOM_TABLE", "rows": n, "ms": int((time.time() - t0) * 1000)})
 
     def control(self, path: str) -> None:
         sb = self.sb
@@ -1062,6 +1103,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"reset": True})
         if path == "/_sandbox/stages/synthetic" and self.command == "POST":
             return self.synthetic_stage()
+        if path == "/_sandbox/xcom/synthetic" and self.command == "POST":
+            return self.synthetic_xcom()
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
         self.send(404, {"error": f"unknown control endpoint {path}"})

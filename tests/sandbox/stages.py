@@ -13,6 +13,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 from email.utils import formatdate
 
 _IDENT = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -96,47 +97,51 @@ def _md5(path: str, st: os.stat_result | None = None) -> str:
 
 
 class SyntheticStage:
-    """A stage of N generated files in the XCom layout, for benchmarks: nothing on disk.
+    """A stage of N generated files in the XCom layout, for benchmarks: nothing on disk, nothing cached.
 
-    File i is <dag>/<task>/<run>/0/return_value.json with deterministic JSON content of about
-    `size` bytes; listing entries are built once and cached.
+    File i is bench_dag_DD/task_TTT/<run>_RRRR/0/return_value.json (fixed widths, so the numeric order
+    is the name order) with deterministic JSON content of `size` bytes; entries are generated on the fly
+    in name order, so a million files cost no memory until they are listed.
     """
 
     def __init__(self, count: int, size: int = 64, base_ts: float | None = None):
-        self.count, self.size = count, max(16, size)
-        self.base_ts = base_ts if base_ts is not None else time.time() - 86400 * 30
-        self._entries: list[tuple[str, int, str, str]] | None = None
+        self.count, self.size = min(count, 10_000_000), max(40, size)
+        base = base_ts if base_ts is not None else time.time() - 86400 * 40
+        self.days = [http_date(base + d * 86400 + 3723) for d in range(28)]
+        self.days_padded = [http_date(base + d * 86400 + 3723, True) for d in range(28)]
         self.removed: set[str] = set()
 
-    def rel(self, i: int) -> str:
-        return (f"bench_dag_{i % 10}/task_{(i // 10) % 100:03d}/scheduled__2026-01-{1 + (i // 1000) % 28:02d}"
-                f"T00:00:00+00:00_{i // 28000}/0/return_value.json")
+    @staticmethod
+    def rel(i: int) -> str:
+        return (f"bench_dag_{i // 100000:02d}/task_{i // 1000 % 100:03d}/"
+                f"scheduled__2026-01-01T00:00:00+00:00_{i % 1000:04d}/0/return_value.json")
 
     def content(self, i: int) -> bytes:
-        body = json.dumps({"i": i, "pad": ""}).encode()
-        return json.dumps({"i": i, "pad": "x" * max(0, self.size - len(body))}).encode()
+        head = f'{{"i": {i}, "pad": "'
+        return (head + "x" * (self.size - len(head) - 2) + '"}').encode()
 
-    def entries(self, padded: bool) -> list[tuple[str, int, str, str]]:
-        if self._entries is None:
-            out = []
-            for i in range(self.count):
-                data = self.content(i)
-                out.append((self.rel(i), len(data), hashlib.md5(data).hexdigest(),
-                            http_date(self.base_ts + (i % 86400) * 29, padded)))
-            out.sort()
-            self._entries = out
-        return self._entries
+    def entries(self, padded: bool, prefix: str = "") -> Any:
+        """(rel, size, md5, last_modified) in name order, optionally only under a path prefix."""
+        days = self.days_padded if padded else self.days
+        md5 = hashlib.md5
+        for i in range(self.count):
+            rel = self.rel(i)
+            if prefix and not rel.startswith(prefix):
+                continue
+            if rel in self.removed:
+                continue
+            data = self.content(i)
+            yield rel, len(data), md5(data).hexdigest(), days[i % 28]
 
     def find(self, rel: str) -> bytes | None:
         if rel in self.removed:
             return None
-        m = re.match(r"^bench_dag_\d/task_\d{3}/scheduled__2026-01-\d\dT00:00:00\+00:00_(\d+)/0/return_value.json$", rel)
+        m = re.match(r"^bench_dag_(\d\d)/task_(\d{3})/scheduled__2026-01-01T00:00:00\+00:00_(\d{4})/0/"
+                     r"return_value.json$", rel)
         if not m:
             return None
-        for i in range(int(m[1]) * 28000, min(self.count, (int(m[1]) + 1) * 28000)):
-            if self.rel(i) == rel:
-                return self.content(i)
-        return None
+        i = int(m[1]) * 100000 + int(m[2]) * 1000 + int(m[3])
+        return self.content(i) if i < self.count else None
 
 
 SYNTHETIC: dict[tuple[str, str, str], SyntheticStage] = {}
@@ -149,9 +154,7 @@ def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = Fal
     syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
     if syn is not None:
         prefix = ref.name.lower() + "/"
-        for rel, size, md5, lm in syn.entries(padded):
-            if rel in syn.removed or (ref.path and not rel.startswith(ref.path)):
-                continue
+        for rel, size, md5, lm in syn.entries(padded, ref.path):
             name = prefix + rel
             if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
                 continue

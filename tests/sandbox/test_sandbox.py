@@ -826,14 +826,37 @@ def test_synthetic_stage_for_benchmarks(sbx: dict[str, str]) -> None:
     files = get(sbx, "/api/v2/databases/DEMO/schemas/XCOM/stages/BENCH_STAGE/files").json()
     assert len(files) == 30000 and all(f["size"] == "100" for f in files[:50])
     assert len({f["name"] for f in files}) == 30000
-    r = submit(sbx, "LIST @DEMO.XCOM.BENCH_STAGE/bench_dag_3/")
+    assert [f["name"] for f in files] == sorted(f["name"] for f in files)
+    r = submit(sbx, "LIST @DEMO.XCOM.BENCH_STAGE/bench_dag_00/task_01")
     meta = r.json()["resultSetMetaData"]
-    assert meta["numRows"] == 3000 and len(meta["partitionInfo"]) == 3
+    assert meta["numRows"] == 10000 and len(meta["partitionInfo"]) == 10
     one = files[12345]
     rel = one["name"].split("/", 1)[1]
     url = rows_of(submit(sbx, f"SELECT GET_PRESIGNED_URL(@BENCH_STAGE, '{rel}')"))[0][0]
     d = requests.get(url, timeout=10)
     assert d.status_code == 200 and hashlib.md5(d.content).hexdigest() == one["md5"]
+
+
+def test_synthetic_xcom_rows_and_concurrency(sbx: dict[str, str]) -> None:
+    r = requests.post(sbx["SANDBOX_URL"] + "/_sandbox/xcom/synthetic", json={"rows": 20000, "dag_id": "bench_x"},
+                      timeout=60)
+    assert r.status_code == 200, r.text
+    try:
+        res = submit(sbx, "SELECT dag_id, task_id, run_id, multi_index, key, value_type, value FROM XCOM_TABLE "
+                          "WHERE dag_id = 'bench_x' ORDER BY run_id, task_id, multi_index")
+        meta = res.json()["resultSetMetaData"]
+        assert meta["numRows"] == 20000 and len(meta["partitionInfo"]) == 20
+        assert json.loads(res.json()["data"][0][6])["ok"] is True
+        # many clients at once: every statement answers with its own rows
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(12) as ex:
+            outs = list(ex.map(lambda i: submit(sbx, f"SELECT {i} AS I, COUNT(*) FROM XCOM_TABLE WHERE dag_id = "
+                                                     f"'bench_x' AND multi_index = {i % 4}"), range(24)))
+        assert [rows_of(o)[0][0] for o in outs] == [str(i) for i in range(24)]
+        assert all(rows_of(o)[0][1] == "5000" for o in outs)
+    finally:
+        submit(sbx, "DELETE FROM XCOM_TABLE WHERE dag_id = 'bench_x'")
+    assert rows_of(submit(sbx, "SELECT COUNT(*) FROM XCOM_TABLE")) == [["13"]]
 
 
 def snow(sbx: dict[str, str], *args: str) -> Any:
