@@ -561,8 +561,8 @@ class Handler(BaseHTTPRequestHandler):
         raise Dropped()
 
     def host_url(self) -> str:
-        host = self.headers.get("Host") or f"127.0.0.1:{self.sb.port}"
-        return f"http://{host}"
+        # the sandbox's own address, whatever Host header the client sent (it accepts any)
+        return f"http://127.0.0.1:{self.sb.port}"
 
     def error(self, status: int, code: str, message: str, rest: bool = False, **extra: Any) -> None:
         body: dict[str, Any] = {"code": code, "message": message}

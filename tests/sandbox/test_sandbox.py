@@ -157,6 +157,7 @@ def submit(sbx: dict[str, str], statement: str, *, query: str = "", kind: str = 
     b = {"statement": statement, "database": "DEMO", "schema": "XCOM", "warehouse": sbx["SANDBOX_WAREHOUSE"],
          "role": sbx["SANDBOX_ROLE"], "timeout": 60}
     b.update(body)
+    b = {k: v for k, v in b.items() if v is not None}
     return validated(requests.post(f"{sbx['SANDBOX_URL']}/api/v2/statements{query}", json=b,
                                    headers=hdrs or headers(sbx, kind), timeout=30))
 
@@ -600,6 +601,12 @@ def test_presigned_url_download_and_expiry(sbx: dict[str, str]) -> None:
                   ":presigned-url", {"expiration_time": 60})
     url = r.json()["presigned_url"]
     assert url.startswith(sbx["SANDBOX_URL"] + "/presigned/")
+    # any Host header is accepted; presigned URLs still point at the sandbox itself
+    h = headers(sbx)
+    h["Host"] = "snowdeck_sandbox.snowflakecomputing.com"
+    again = validated(requests.post(f"{sbx['SANDBOX_URL']}/api/v2/databases/DEMO/schemas/XCOM/stages/XCOM_STAGE/"
+                                    f"files/{quote(rel, safe='')}:presigned-url", json={}, headers=h, timeout=10))
+    assert again.json()["presigned_url"].startswith(sbx["SANDBOX_URL"] + "/presigned/")
     d = requests.get(url, timeout=10)  # no Authorization: the URL is the credential
     assert d.status_code == 200 and hashlib.md5(d.content).hexdigest() == f["md5"]
     assert json.loads(d.content)["minio_conn"]["aws_access_key_id"] == "minioadmin"
@@ -857,6 +864,40 @@ def test_synthetic_xcom_rows_and_concurrency(sbx: dict[str, str]) -> None:
     finally:
         submit(sbx, "DELETE FROM XCOM_TABLE WHERE dag_id = 'bench_x'")
     assert rows_of(submit(sbx, "SELECT COUNT(*) FROM XCOM_TABLE")) == [["13"]]
+
+
+def test_reset_clears_faults_requests_and_statements(sbx: dict[str, str]) -> None:
+    r = submit(sbx, "SELECT 1", query="?async=true")
+    h = r.json()["statementHandle"]
+    fault(sbx, match="never-matches", kind="latency")
+    assert requests.post(sbx["SANDBOX_URL"] + "/_sandbox/reset", timeout=10).json() == {"reset": True}
+    assert requests.get(sbx["SANDBOX_URL"] + "/_sandbox/faults", timeout=10).json()["armed"] == []
+    assert request_log(sbx) == []
+    assert get(sbx, f"/api/v2/statements/{h}").status_code == 422  # forgotten
+
+
+def test_second_sandbox_empty_seed_on_a_given_port(tmp_path: Any) -> None:
+    import socket
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        port = so.getsockname()[1]
+    state = str(tmp_path / "empty")
+    sh = os.path.join(HERE, "sandbox.sh")
+    subprocess.run([sh, "start", state, "--port", str(port), "--seed", "empty"], check=True, timeout=120)
+    try:
+        env = read_env(os.path.join(state, "env"))
+        assert env["SANDBOX_URL"] == f"http://127.0.0.1:{port}" and open(os.path.join(state, "pid")).read().strip()
+        again = subprocess.run([sh, "start", state], capture_output=True, text=True, timeout=60)
+        assert again.returncode != 0 and "already runs" in again.stderr
+        r = submit(env, "SELECT 1 AS ONE", database=None, schema=None)
+        assert rows_of(r) == [["1"]]
+        assert submit(env, "SELECT 1", database="DEMO").status_code == 422
+        assert get(env, "/api/v2/compute-pools").json() == []
+        assert os.path.getsize(os.path.join(state, "server.log")) > 0
+    finally:
+        subprocess.run([sh, "stop", state], check=True, timeout=60)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=5)
 
 
 def snow(sbx: dict[str, str], *args: str) -> Any:
