@@ -14,7 +14,7 @@ cleanup() {
 	rm -rf "$state"
 }
 trap cleanup EXIT INT TERM
-"$here/sandbox.sh" start "$state" --sync-wait-ms 1500 --spcs-pending-ms 1500 --spcs-suspending-ms 1000
+"$here/sandbox.sh" start "$state" --sync-wait-ms 1500 --spcs-pending-ms 2500 --spcs-suspending-ms 2000
 cd "$here"
 SANDBOX_ENV=$state/env nice "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfE \
     "$here/test_sandbox.py" "$@" || {
