@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from sandbox_server import SqlError, encode_value, like_regex, status_result, text_result
+from sandbox_server import SqlError, like_regex, status_result, text_result
 
 SEED_SPEC = """\
 sissyg:
@@ -395,7 +395,7 @@ class Spcs:
                                     hashlib.sha256(img.encode()).hexdigest(),
                                     "image_path": f"demo/xcom/snowdeck_repo/{n}:{tag}",
                                     "created_on": iso(now()) or ""})
-            self.repos[f"DEMO.XCOM.SNOWDECK_REPO"] = repo
+            self.repos["DEMO.XCOM.SNOWDECK_REPO"] = repo
 
     # ------------------------------------------------------------- rows ----
     def dns(self, s: Service) -> str:

@@ -8,7 +8,6 @@ see the same files). Pure functions over the file system; no SQL here.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import time
