@@ -104,9 +104,9 @@ stop() {
 	local pid
 	pid=$(cat "$state/pid")
 	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		kill -TERM "$pid" 2>/dev/null || true
 		local i
-		for i in $(seq 1 50); do
+		for i in $(seq 1 200); do # up to 20 s: it removes the real containers it started
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done

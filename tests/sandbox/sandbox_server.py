@@ -1204,6 +1204,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--padded-days", action="store_true", help="LIST last_modified with zero-padded days")
     ap.add_argument("--spcs-pending-ms", type=int, default=1500, help="PENDING/STARTING before RUNNING")
     ap.add_argument("--spcs-suspending-ms", type=int, default=1000, help="SUSPENDING before SUSPENDED")
+    ap.add_argument("--docker-host", default="", help="unix:///path: back SPCS containers by real containers "
+                    "on this Docker Engine API endpoint (Docker or Podman)")
+    ap.add_argument("--docker-image", default="localhost/bb:latest",
+                    help="local image with /bin/sh that every backed container runs")
     args = ap.parse_args(argv)
     os.makedirs(args.state, exist_ok=True)
     import warnings
@@ -1227,6 +1231,14 @@ def main(argv: list[str] | None = None) -> int:
             f.write(f"{k}={v}\n")
     os.chmod(tmp, 0o600)
     os.replace(tmp, os.path.join(sb.state, "env"))
+    import signal
+
+    def on_term(_sig: int, _frm: Any) -> None:
+        sb.spcs.backend.cleanup()  # real containers must not outlive the sandbox
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     log.info("listening on http://127.0.0.1:%d (state %s)", sb.port, sb.state)
     try:
         httpd.serve_forever(poll_interval=3600)

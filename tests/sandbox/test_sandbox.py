@@ -900,6 +900,58 @@ def test_second_sandbox_empty_seed_on_a_given_port(tmp_path: Any) -> None:
         requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=5)
 
 
+def test_spcs_containers_backed_by_real_podman_containers(tmp_path: Any) -> None:
+    pm = str(tmp_path / "podman")
+    out = subprocess.run([os.path.join(HERE, "podman.sh"), "start", pm], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    sock = out.stdout.strip().splitlines()[-1]
+    assert sock.startswith("unix://")
+    sh = os.path.join(HERE, "sandbox.sh")
+    state = str(tmp_path / "sbx")
+
+    def docker(method: str, path: str) -> Any:
+        p = subprocess.run(["curl", "-s", "-X", method, "--unix-socket", sock[len("unix://"):],
+                            f"http://d/v1.41{path}"], capture_output=True, text=True, timeout=60)
+        return json.loads(p.stdout) if p.stdout.strip().startswith(("[", "{")) else p.stdout
+
+    try:
+        subprocess.run([sh, "start", state, "--docker-host", sock, "--docker-image",
+                        "localhost/snowdeck-sbx-bb:latest", "--spcs-pending-ms", "1500",
+                        "--spcs-suspending-ms", "1000"], check=True, timeout=180)
+        env = read_env(os.path.join(state, "env"))
+        tag = None
+        ours = [c for c in docker("GET", "/containers/json") if "-sissyg-" in c["Names"][0]
+                and c["Labels"].get("snowdeck.sandbox.service") == "DEMO.XCOM.SISSYG"]
+        assert len(ours) == 6 and all(c["State"] == "running" for c in ours)
+        tag = ours[0]["Labels"]["snowdeck.sandbox"]
+        time.sleep(2.5)
+        logs = get(env, f"{SVC}/SISSYG/logs", params={"instanceId": 0, "containerName": "minio"}).json()
+        assert "minio: container started" in logs["system$get_service_logs"]
+        assert "heartbeat=1" in logs["system$get_service_logs"]  # written by the real container
+        weaviate = [c for c in ours if c["Labels"]["snowdeck.sandbox.container"] == "weaviate"][0]
+        docker("POST", f"/containers/{weaviate['Id']}/stop?t=1")  # stopped outside the sandbox
+        assert get(env, f"{SVC}/SISSYG").json()["status"] == "FAILED"
+        rows = {c["container_name"]: c for c in get(env, f"{SVC}/SISSYG/containers").json()}
+        assert rows["weaviate"]["status"] == "FAILED" and rows["minio"]["status"] == "READY"
+        # restart = suspend, resume: fresh real containers, all READY
+        post(env, f"{SVC}/SISSYG:suspend")
+        wait_for(lambda: get(env, f"{SVC}/SISSYG").json()["status"], "SUSPENDED")
+        assert not [c for c in docker("GET", "/containers/json?all=true") if "-sissyg-" in c["Names"][0]
+                    and c["Labels"].get("snowdeck.sandbox") == tag]
+        post(env, f"{SVC}/SISSYG:resume")
+        wait_for(lambda: get(env, f"{SVC}/SISSYG").json()["status"], "RUNNING")
+        assert {c["status"] for c in get(env, f"{SVC}/SISSYG/containers").json()} == {"READY"}
+        prev = get(env, f"{SVC}/SISSYG/logs", params={"instanceId": 0, "containerName": "minio",
+                                                      "previous": "true"}).json()["system$get_service_logs"]
+        assert "heartbeat=1" in prev and "SIGTERM" in prev
+    finally:
+        subprocess.run([sh, "stop", state], timeout=60)
+        left = [c for c in docker("GET", "/containers/json?all=true")
+                if tag and c["Labels"].get("snowdeck.sandbox") == tag] if tag else []
+        subprocess.run([os.path.join(HERE, "podman.sh"), "stop", pm], timeout=60)
+    assert left == []  # the sandbox removed every container it started
+
+
 def snow(sbx: dict[str, str], *args: str) -> Any:
     state = os.path.dirname(sbx["SANDBOX_KEY"])
     p = subprocess.run([os.path.join(HERE, "sandbox.sh"), "snow", state, *args, "-c", "sandbox", "--format", "json"],
