@@ -167,7 +167,10 @@ class Fault:
     query: re.Pattern[str] | None = None  # optional regex on the query string
 
 
-FAULT_KINDS = ("latency", "status", "async", "partitions", "drop")
+FAULT_KINDS = ("latency", "status", "async", "partitions", "drop", "sqlerror")
+# "sqlerror" matches the statement text (not METHOD path) and makes that statement fail with
+# {"code", "sqlstate", "message"} from the fault, as Snowflake would (e.g. 003001 insufficient
+# privileges): a test makes one step of a sequence fail.
 
 ERROR_BODIES = {
     400: ("390142", "Incoming request does not contain a valid payload."),
@@ -205,6 +208,12 @@ class Sandbox:
         self.by_request: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
+        # GRANT/REVOKE bookkeeping (fakesnow has no access control): one row per
+        # (privilege, granted_on, name, role), shown by SHOW GRANTS TO ROLE.
+        self.grants: list[dict[str, str]] = []
+        # Warehouses (fakesnow knows one fixed warehouse and no CREATE WAREHOUSE).
+        self.warehouses: dict[str, dict[str, str]] = {}
+        self.create_warehouse(WAREHOUSE, "X-Small", "600")
         self.seq = 0
         self.sign_key = secrets.token_bytes(32)
         self.port = 0
@@ -222,6 +231,15 @@ class Sandbox:
         s = sql.strip().rstrip(";").strip()
         if not s:
             raise SqlError("000900", "42000", "SQL compilation error:\nEmpty SQL statement.")
+        with self.lock:
+            for f in self.faults:
+                if f.kind == "sqlerror" and f.count > 0 and f.match.search(s):
+                    f.count -= 1
+                    if f.count == 0:
+                        self.faults.remove(f)
+                    raise SqlError(str(f.raw.get("code", "003001")), str(f.raw.get("sqlstate", "42501")),
+                                   str(f.raw.get("message", "SQL access control error:\nInsufficient "
+                                                 "privileges to operate on schema.")))
         intercepted = self.intercept(s, database, schema, host_url)
         if intercepted is not None:
             return intercepted
@@ -400,10 +418,90 @@ class Sandbox:
             secs = amount / 1000 if unit.startswith("MILLI") else amount * 60 if unit.startswith("MIN") else amount
             time.sleep(min(secs, 600))
             return text_result([[f"waited {m[1]} {unit.lower()}"]], ["SYSTEM$WAIT"])
+        wh = self.warehouse_sql(s)
+        if wh is not None:
+            return wh
+        m = re.match(r"^(GRANT|REVOKE)\s+(.+?)\s+ON\s+(ACCOUNT|(DATABASE|SCHEMA|TABLE|VIEW|STAGE|WAREHOUSE|"
+                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION)\s+(\S+))\s+(?:TO|FROM)\s+ROLE\s+"
+                     r"(\"[^\"]+\"|[\w$]+)$", s, flags)
+        if m:
+            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, m[6])
+        m = re.match(r"^SHOW\s+GRANTS\s+TO\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
+        if m:
+            role = ident_name(m[1])
+            with self.lock:
+                rows = [[g["created_on"], g["privilege"], g["granted_on"], g["name"], "ROLE", role, "false",
+                         "SYSADMIN"] for g in self.grants if g["role"] == role]
+            return text_result(rows, ["created_on", "privilege", "granted_on", "name", "granted_to",
+                                      "grantee_name", "grant_option", "granted_by"])
         if re.match(r"^(PUT|GET)\s", s, flags):
             raise SqlError("000002", "0A000", f"Unsupported feature '{s.split()[0].upper()}': the SQL API does "
                            "not support PUT and GET.")
         return None
+
+    def create_warehouse(self, name: str, size: str, auto_suspend: str) -> None:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
+        with self.lock:
+            self.warehouses.setdefault(name, {"name": name, "state": "SUSPENDED", "type": "STANDARD",
+                                              "size": size, "auto_suspend": auto_suspend, "auto_resume": "true",
+                                              "created_on": now, "owner": "SYSADMIN", "comment": ""})
+
+    def warehouse_sql(self, s: str) -> Result | None:
+        flags = re.IGNORECASE | re.DOTALL
+        m = re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE\s+(IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|[\w$]+)(.*)$",
+                     s, flags)
+        if m:
+            name = ident_name(m[3])
+            size = re.search(r"WAREHOUSE_SIZE\s*=\s*'?([\w-]+)'?", m[4] or "", flags)
+            susp = re.search(r"AUTO_SUSPEND\s*=\s*(\d+)", m[4] or "", flags)
+            if name in self.warehouses and not m[2] and not m[1]:
+                raise SqlError("002002", "42710", f"SQL compilation error:\nObject '{name}' already exists.")
+            if m[1]:
+                self.warehouses.pop(name, None)
+            self.create_warehouse(name, size[1].upper() if size else "X-Small", susp[1] if susp else "600")
+            return status_result(f"Warehouse {name} successfully created.")
+        m = re.match(r"^SHOW\s+WAREHOUSES(?:\s+LIKE\s+'((?:[^']|'')*)')?$", s, flags)
+        if m:
+            pat = like_regex(m[1].replace("''", "'")) if m[1] is not None else None
+            with self.lock:
+                rows = [[w["name"], w["state"], w["type"], w["size"], w["auto_suspend"], w["auto_resume"],
+                         w["created_on"], w["owner"], w["comment"]]
+                        for w in self.warehouses.values() if pat is None or pat.fullmatch(w["name"])]
+            return text_result(rows, ["name", "state", "type", "size", "auto_suspend", "auto_resume",
+                                      "created_on", "owner", "comment"])
+        m = re.match(r"^ALTER\s+WAREHOUSE\s+(?:IF\s+EXISTS\s+)?(\"[^\"]+\"|[\w$]+)\s+(SUSPEND|RESUME)"
+                     r"(?:\s+IF\s+SUSPENDED)?$", s, flags)
+        if m:
+            name = ident_name(m[1])
+            with self.lock:
+                if name not in self.warehouses:
+                    raise SqlError("002003", "02000", f"SQL compilation error:\nWarehouse '{name}' does not "
+                                   "exist or not authorized.")
+                self.warehouses[name]["state"] = "SUSPENDED" if m[2].upper() == "SUSPEND" else "STARTED"
+            return status_result()
+        return None
+
+    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str) -> Result:
+        kind = re.sub(r"\s+", "_", kind.upper())
+        name = ".".join(ident_name(p) for p in split_ident(obj)) if kind != "ACCOUNT" else obj
+        role = ident_name(role)
+        if kind == "DATABASE":
+            rows = self.fakesnow_sql("SHOW DATABASES", None, None, None).rows
+            if not any(str(r[1]).upper() == name for r in rows):
+                raise SqlError("002003", "02000", f"SQL compilation error:\nDatabase '{name}' does not exist "
+                               "or not authorized.")
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
+        with self.lock:
+            for p in (x.strip().upper() for x in privs.split(",")):
+                key = (p, kind, name, role)
+                have = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"], g["role"]) == key]
+                if verb == "GRANT" and not have:
+                    self.grants.append({"privilege": p, "granted_on": kind, "name": name, "role": role,
+                                        "created_on": now})
+                if verb == "REVOKE":
+                    for g in have:
+                        self.grants.remove(g)
+        return status_result()
 
     # ------------------------------------------------------ statements ----
     def start_statement(self, body: dict[str, Any], request_id: str, host_url: str) -> Statement:
@@ -425,7 +523,8 @@ class Sandbox:
                 if str(count) != "1":
                     st.result = self.run_multi(st, body, int(count), host_url)
                 else:
-                    st.result = self.run_sql(st.sql, st.database, st.schema, body.get("bindings"), host_url)
+                    sql = context_functions(st.sql, body.get("_context") or {})
+                    st.result = self.run_sql(sql, st.database, st.schema, body.get("bindings"), host_url)
             except SqlError as e:
                 st.error = e
             except Exception as e:  # a sandbox bug: say so, never hang the client
@@ -481,6 +580,37 @@ class Sandbox:
         else:
             size = max(1, self.args.partition_rows)
         st.partitions = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def context_functions(sql: str, ctx: dict[str, Any]) -> str:
+    """CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE() as literals of the session (fakesnow has no
+    such functions); NULL when the session has none, as Snowflake answers."""
+    def lit(m: re.Match[str]) -> str:
+        v = ctx.get(m[1].upper())
+        return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+    return re.sub(r"\b(CURRENT_USER|CURRENT_ROLE|CURRENT_WAREHOUSE)\s*\(\s*\)", lit, sql, flags=re.IGNORECASE)
+
+
+def split_ident(name: str) -> list[str]:
+    """Splits DB.SCHEMA.NAME at dots outside double quotes."""
+    parts, cur, inq = [], "", False
+    for ch in name:
+        if ch == '"':
+            inq = not inq
+        if ch == "." and not inq:
+            parts.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    parts.append(cur)
+    return parts
+
+
+def ident_name(part: str) -> str:
+    """Snowflake's name resolution: unquoted upper case, quoted verbatim."""
+    if part.startswith('"') and part.endswith('"') and len(part) >= 2:
+        return part[1:-1].replace('""', '"')
+    return part.upper()
 
 
 def like_regex(pattern: str) -> re.Pattern[str]:
@@ -645,7 +775,8 @@ class Handler(BaseHTTPRequestHandler):
     def take_fault(self, what: str, query: str) -> Fault | None:
         with self.sb.lock:
             for f in self.sb.faults:
-                if f.count > 0 and f.match.search(what) and (f.query is None or f.query.search(query)):
+                if f.kind != "sqlerror" and f.count > 0 and f.match.search(what) and \
+                        (f.query is None or f.query.search(query)):
                     f.count -= 1
                     if f.count == 0:
                         self.sb.faults.remove(f)
@@ -720,7 +851,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": self.command,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": self.url.query.encode(),
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": self.url.query.encode(),
                  "headers": headers, "client": self.client_address, "server": ("127.0.0.1", self.sb.port),
                  "root_path": ""}
         out: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
@@ -796,6 +927,10 @@ class Handler(BaseHTTPRequestHandler):
         if missing:
             return self.send(422, {"code": "390201", "sqlState": "08004", "message": missing,
                                    "statementHandle": str(uuid.uuid4())}, {"X-Snowflake-Request-ID": self.rid})
+        # The session context functions fakesnow lacks answer from the request.
+        body["_context"] = {"CURRENT_USER": getattr(getattr(self, "principal", None), "user", None),
+                            "CURRENT_ROLE": body.get("role") or ROLE,
+                            "CURRENT_WAREHOUSE": body.get("warehouse")}
         retry = self.q.get("retry", "").lower() == "true"
         self.entry["retry"] = retry
         with sb.lock:
@@ -1100,6 +1235,8 @@ class Handler(BaseHTTPRequestHandler):
                 sb.statements.clear()
                 sb.by_request.clear()
             sb.spcs.reset()
+            with sb.lock:
+                sb.grants.clear()
             return self.send(200, {"reset": True})
         if path == "/_sandbox/stages/synthetic" and self.command == "POST":
             return self.synthetic_stage()
@@ -1107,6 +1244,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.synthetic_xcom()
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
+        if path.startswith("/_sandbox/stage-file/") and self.command == "GET":
+            # Sandbox-only stand-in for the connector's GET (fakesnow does not serve GET):
+            # /_sandbox/stage-file/DB/SCHEMA/STAGE/<path, percent-encoded> -> the file's bytes.
+            from stages import StageRef, resolve_file
+            parts = [unquote(p) for p in path.split("/")[3:]]
+            if len(parts) < 4:
+                return self.send(400, {"error": "use /_sandbox/stage-file/DB/SCHEMA/STAGE/PATH"})
+            ref = StageRef(parts[0].upper(), parts[1].upper(), parts[2].upper(), "")
+            full = resolve_file(sb.stage_root, ref, "/".join(parts[3:]))
+            if full is None:
+                return self.send(404, {"error": f"no file {'/'.join(parts[3:])} in stage {ref.fqname}"})
+            with open(full, "rb") as f:
+                return self.send(200, f.read(), ctype="application/octet-stream")
         self.send(404, {"error": f"unknown control endpoint {path}"})
 
 

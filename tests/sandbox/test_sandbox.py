@@ -952,6 +952,27 @@ def test_spcs_containers_backed_by_real_podman_containers(tmp_path: Any) -> None
     assert left == []  # the sandbox removed every container it started
 
 
+def test_sqlerror_fault_grants_warehouses_and_context_functions(sbx: dict[str, str]) -> None:
+    fault(sbx, match=r"^CREATE SCHEMA", kind="sqlerror", code="003001", sqlstate="42501")
+    r = submit(sbx, "CREATE SCHEMA IF NOT EXISTS DEMO.FAILS")
+    assert r.status_code == 422 and r.json()["code"] == "003001" and r.json()["sqlState"] == "42501"
+    assert submit(sbx, "CREATE SCHEMA IF NOT EXISTS DEMO.FAILS").status_code == 200  # disarmed
+    submit(sbx, "DROP SCHEMA DEMO.FAILS")
+    submit(sbx, "GRANT USAGE, MONITOR ON DATABASE DEMO TO ROLE AIRFLOW_ROLE")
+    rows = rows_of(submit(sbx, "SHOW GRANTS TO ROLE AIRFLOW_ROLE"))
+    assert sorted(r[1] for r in rows) == ["MONITOR", "USAGE"] and rows[0][3] == "DEMO"
+    submit(sbx, "REVOKE MONITOR ON DATABASE DEMO FROM ROLE AIRFLOW_ROLE")
+    assert [r[1] for r in rows_of(submit(sbx, "SHOW GRANTS TO ROLE AIRFLOW_ROLE"))] == ["USAGE"]
+    assert submit(sbx, "GRANT USAGE ON DATABASE NOPE TO ROLE R").status_code == 422
+    submit(sbx, "CREATE WAREHOUSE IF NOT EXISTS BENCH_WH WAREHOUSE_SIZE = 'SMALL'")
+    r = submit(sbx, "SHOW WAREHOUSES LIKE 'BENCH%'")
+    assert rows_of(r)[0][col(r, "size")] == "SMALL"
+    submit(sbx, "ALTER WAREHOUSE BENCH_WH RESUME")
+    assert rows_of(submit(sbx, "SHOW WAREHOUSES LIKE 'BENCH_WH'"))[0][1] == "STARTED"
+    r = submit(sbx, "SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()")
+    assert rows_of(r) == [["SNOWDECK", sbx["SANDBOX_ROLE"], sbx["SANDBOX_WAREHOUSE"]]]
+
+
 def snow(sbx: dict[str, str], *args: str) -> Any:
     state = os.path.dirname(sbx["SANDBOX_KEY"])
     p = subprocess.run([os.path.join(HERE, "sandbox.sh"), "snow", state, *args, "-c", "sandbox", "--format", "json"],
