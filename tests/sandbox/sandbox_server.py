@@ -774,9 +774,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def take_fault(self, what: str, query: str) -> Fault | None:
         with self.sb.lock:
-            for f in self.sb.faults:
-                if f.kind != "sqlerror" and f.count > 0 and f.match.search(what) and \
-                        (f.query is None or f.query.search(query)):
+            for f in [x for x in self.sb.faults if x.query is None or x.query.search(query)]:
+                if f.kind != "sqlerror" and f.count > 0 and f.match.search(what):
                     f.count -= 1
                     if f.count == 0:
                         self.sb.faults.remove(f)
@@ -918,6 +917,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "390142", "Incoming request does not contain a valid payload.")
         rid = self.q.get("requestId") or str(uuid.uuid4())
         self.entry["statement"] = body["statement"][:2000]
+        # The session context functions fakesnow lacks answer from the request.
+        body["_context"] = {"CURRENT_USER": getattr(getattr(self, "principal", None), "user", None),
+                            "CURRENT_ROLE": body.get("role") or ROLE,
+                            "CURRENT_WAREHOUSE": body.get("warehouse")}
+        retry = self.q.get("retry", "").lower() == "true"
+        self.entry["retry"] = retry
         for what in ("database", "schema"):
             v = body.get(what)
             if v is not None and not isinstance(v, str):
@@ -927,12 +932,6 @@ class Handler(BaseHTTPRequestHandler):
         if missing:
             return self.send(422, {"code": "390201", "sqlState": "08004", "message": missing,
                                    "statementHandle": str(uuid.uuid4())}, {"X-Snowflake-Request-ID": self.rid})
-        # The session context functions fakesnow lacks answer from the request.
-        body["_context"] = {"CURRENT_USER": getattr(getattr(self, "principal", None), "user", None),
-                            "CURRENT_ROLE": body.get("role") or ROLE,
-                            "CURRENT_WAREHOUSE": body.get("warehouse")}
-        retry = self.q.get("retry", "").lower() == "true"
-        self.entry["retry"] = retry
         with sb.lock:
             prev = sb.statements.get(sb.by_request.get(rid, ""))
         if prev is not None and not (prev.done.is_set() and prev.error is not None):
