@@ -299,24 +299,24 @@ class Sandbox:
         finally:
             conn.close()
 
-    def missing_context(self, database: str | None, schema: str | None) -> str | None:
-        """Snowflake's message when the body names a database or schema that does not exist."""
+    def existing_context(self, database: str | None, schema: str | None) -> tuple[str | None, str | None]:
+        """The body's database and schema, each None when it does not exist (never created implicitly)."""
         if not database:
-            return None
+            return None, None
         conn = self.connect(None, None)
         try:
             cur = conn._duck_conn  # noqa: SLF001
             cur.execute("select count(*) from information_schema.schemata where catalog_name = ?", [database])
             row = cur.fetchone()
             if not row or not row[0]:
-                return f"The requested database does not exist or not authorized. (database '{database}')"
+                return None, None
             if schema:
                 cur.execute("select count(*) from information_schema.schemata where catalog_name = ? "
                             "and schema_name = ?", [database, schema])
                 row = cur.fetchone()
                 if not row or not row[0]:
-                    return f"The requested schema does not exist or not authorized. (schema '{database}.{schema}')"
-            return None
+                    return database, None
+            return database, schema
         finally:
             conn.close()
 
@@ -928,10 +928,9 @@ class Handler(BaseHTTPRequestHandler):
             if v is not None and not isinstance(v, str):
                 return self.error(400, "390142", f"Incoming request does not contain a valid payload: {what} "
                                   "must be a string.")
-        missing = sb.missing_context(body.get("database"), body.get("schema"))
-        if missing:
-            return self.send(422, {"code": "390201", "sqlState": "08004", "message": missing,
-                                   "statementHandle": str(uuid.uuid4())}, {"X-Snowflake-Request-ID": self.rid})
+        # as the drivers do at login: a database or schema that does not exist leaves the session
+        # without a current one (statements that need it fail), it is not an error by itself
+        body["database"], body["schema"] = sb.existing_context(body.get("database"), body.get("schema"))
         with sb.lock:
             prev = sb.statements.get(sb.by_request.get(rid, ""))
         if prev is not None and not (prev.done.is_set() and prev.error is not None):
