@@ -613,6 +613,20 @@ class Spcs:
             return r
 
     def _sql(self, s: str, database: str | None, schema: str | None, f: int) -> Any:
+        m = re.match(r"^DESC(?:RIBE)?\s+COMPUTE\s+POOL\s+(\"[^\"]+\"|\w+)$", s, f)
+        if m:  # the SHOW row of that one pool
+            p = self._pool(m[1])
+            assert p is not None
+            return self._sql(f"SHOW COMPUTE POOLS LIKE '{p.name}'", database, schema, f)
+        m = re.match(r"^DESC(?:RIBE)?\s+SERVICE\s+([\w.]+)$", s, f)
+        if m:  # the SHOW row of that one service, plus its spec
+            sv = self._svc(m[1], database, schema)
+            assert sv is not None
+            res = self._sql(f"SHOW SERVICES LIKE '{sv.name}' IN SCHEMA {sv.database}.{sv.schema}", database, schema, f)
+            res.rowtype.append(res.rowtype[0] | {"name": "spec"})
+            for row in res.rows:
+                row.append(sv.spec_text)
+            return res
         m = re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?COMPUTE\s+POOL\s+(IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|\w+)(.*)$", s, f)
         if m:
             name, opts = ident(m[3]), m[4]

@@ -754,6 +754,10 @@ def test_sql_create_pool_and_service_from_seed_spec(sbx: dict[str, str]) -> None
     assert len(st) == 6 and st[0]["instanceId"] == "0"
     eps = rows_of(submit(sbx, "SHOW ENDPOINTS IN SERVICE TEST_SVC"))
     assert len(eps) == 7
+    d = submit(sbx, "DESCRIBE SERVICE DEMO.XCOM.TEST_SVC")
+    assert rows_of(d)[0][col(d, "status")] == "RUNNING" and "minio" in rows_of(d)[0][col(d, "spec")]
+    d = submit(sbx, "DESC COMPUTE POOL TEST_POOL")
+    assert rows_of(d)[0][col(d, "state")] == "ACTIVE"
     # suspending the pool suspends its services
     submit(sbx, "ALTER COMPUTE POOL TEST_POOL SUSPEND")
     assert wait_for(pool_state, "SUSPENDED")[0] == "STOPPING"
