@@ -15,7 +15,9 @@ start() {
 	dir=$(cd "$dir" && pwd)
 	if ! command -v podman >/dev/null || ! command -v runc >/dev/null || [ ! -x /bin/busybox ]; then
 		local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-		$sudo apt-get install -y -q podman runc busybox-static >&2 || die "cannot install podman runc busybox-static"
+		$sudo apt-get install -y -q podman runc busybox-static >&2 ||
+			{ $sudo apt-get update -q >&2 && $sudo apt-get install -y -q podman runc busybox-static >&2; } ||
+			die "cannot install podman runc busybox-static"
 	fi
 	cat >"$dir/containers.conf" <<'CONF'
 [containers]

@@ -7,6 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/sandbox.sh" install
+"$here/sandbox.sh" install-snow # the Snowflake CLI the suite points at the sandbox
 venv=$("$here/sandbox.sh" venv)
 state=$(mktemp -d /tmp/snowdeck-sbx.XXXXXX)
 cleanup() {
