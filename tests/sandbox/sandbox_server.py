@@ -89,7 +89,11 @@ def encode_value(v: Any, sftype: str) -> str | None:
         secs = v.hour * 3600 + v.minute * 60 + v.second
         return f"{secs}.{v.microsecond * 1000:09d}"
     if isinstance(v, float):
-        return repr(v) if v != int(v) or abs(v) >= 1e16 else str(int(v)) if sftype == "fixed" else repr(v)
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return str(int(v)) if sftype == "fixed" and v == int(v) else repr(v)
     if isinstance(v, (dict, list)):
         return json.dumps(v, indent=2)
     if isinstance(v, Decimal):
@@ -142,6 +146,9 @@ class Statement:
     cancelled: bool = False
     ready_at: float = 0.0  # fault async: the result shows only from then on
     partitions: list[list[list[str | None]]] = field(default_factory=list)
+    # once answered: per partition (rows, uncompressed JSON size, gzip of the JSON array); the row
+    # objects are then dropped, so a million-row result costs megabytes, not a gigabyte
+    packed: list[tuple[int, int, bytes]] | None = None
     timeout: int = 0
     timed_out: bool = False
 
@@ -157,6 +164,7 @@ class Fault:
     partitions: int = 0
     phase: str = "before"
     raw: dict[str, Any] = field(default_factory=dict)
+    query: re.Pattern[str] | None = None  # optional regex on the query string
 
 
 FAULT_KINDS = ("latency", "status", "async", "partitions", "drop", "sqlerror")
@@ -291,6 +299,27 @@ class Sandbox:
         finally:
             conn.close()
 
+    def existing_context(self, database: str | None, schema: str | None) -> tuple[str | None, str | None]:
+        """The body's database and schema, each None when it does not exist (never created implicitly)."""
+        if not database:
+            return None, None
+        conn = self.connect(None, None)
+        try:
+            cur = conn._duck_conn  # noqa: SLF001
+            cur.execute("select count(*) from information_schema.schemata where catalog_name = ?", [database])
+            row = cur.fetchone()
+            if not row or not row[0]:
+                return None, None
+            if schema:
+                cur.execute("select count(*) from information_schema.schemata where catalog_name = ? "
+                            "and schema_name = ?", [database, schema])
+                row = cur.fetchone()
+                if not row or not row[0]:
+                    return database, None
+            return database, schema
+        finally:
+            conn.close()
+
     def stage_exists(self, db: str, sc: str, name: str) -> bool:
         conn = self.connect(None, None)
         try:
@@ -350,8 +379,8 @@ class Sandbox:
                 files = list_files(self.stage_root, ref, pattern, self.args.padded_days)
             except re.error as e:
                 raise SqlError("100048", "2201B", f"Invalid regular expression '{pattern}': {e}") from None
-            return text_result([[f.name, f.size, f.md5, f.last_modified] for f in files],
-                               ["name", "size", "md5", "last_modified"], ["text", "fixed", "text", "text"])
+            return Result([column("name"), column("size", "fixed"), column("md5"), column("last_modified")],
+                          [[f.name, str(f.size), f.md5, f.last_modified] for f in files])
         m = re.match(r"^(?:REMOVE|RM)\s+('[^']*'|@\S+)(?:\s+PATTERN\s*=\s*'((?:[^']|'')*)')?$", s, flags)
         if m:
             ref = self._stage_ref(m[1], database, schema)
@@ -481,6 +510,11 @@ class Sandbox:
         with self.lock:
             self.statements[st.handle] = st
             self.by_request[request_id] = st.handle
+            if len(self.statements) > 20000:  # forget the oldest (dicts keep insertion order)
+                for h in list(self.statements)[:5000]:
+                    old = self.statements.pop(h)
+                    if self.by_request.get(old.request_id) == h:
+                        del self.by_request[old.request_id]
         params = body.get("parameters") or {}
         count = params.get("multi_statement_count", params.get("MULTI_STATEMENT_COUNT", 1))
 
@@ -525,6 +559,18 @@ class Sandbox:
         res = text_result([["Multiple statements executed successfully."]], ["multiple statement execution"])
         res.stats = {"statementHandles": handles}  # type: ignore[dict-item]
         return res
+
+    def pack(self, st: Statement, nullable: bool) -> None:
+        packed = []
+        for p in st.partitions:
+            if not nullable:
+                p = [["null" if v is None else v for v in row] for row in p]
+            raw = json.dumps(p).encode()
+            packed.append((len(p), len(raw), gzip.compress(raw, 1)))
+        st.packed = packed
+        st.partitions = []
+        if st.result is not None:
+            st.result.rows = []
 
     def partition(self, st: Statement, forced: int) -> None:
         rows = st.result.rows if st.result else []
@@ -603,7 +649,8 @@ class Handler(BaseHTTPRequestHandler):
     sb: Sandbox  # set on the class by main()
 
     def log_message(self, fmt: str, *a: Any) -> None:  # noqa: D401
-        log.info("%s %s", self.address_string(), fmt % a)
+        line = re.sub(r"(X-Sandbox-Signature=)[0-9a-f]+", r"\1***", fmt % a)
+        log.info("%s %s", self.address_string(), line)
 
     # ---- plumbing
     def _body(self) -> bytes:
@@ -644,8 +691,8 @@ class Handler(BaseHTTPRequestHandler):
         raise Dropped()
 
     def host_url(self) -> str:
-        host = self.headers.get("Host") or f"127.0.0.1:{self.sb.port}"
-        return f"http://{host}"
+        # the sandbox's own address, whatever Host header the client sent (it accepts any)
+        return f"http://127.0.0.1:{self.sb.port}"
 
     def error(self, status: int, code: str, message: str, rest: bool = False, **extra: Any) -> None:
         body: dict[str, Any] = {"code": code, "message": message}
@@ -687,7 +734,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sandbox/"):
                 return self.control(path)
-            fault = self.take_fault(f"{self.command} {path}")
+            fault = self.take_fault(f"{self.command} {path}", url.query)
             self.fault = fault
             if fault:
                 self.entry["fault"] = fault.kind
@@ -725,9 +772,9 @@ class Handler(BaseHTTPRequestHandler):
             except Exception:
                 self.close_connection = True
 
-    def take_fault(self, what: str) -> Fault | None:
+    def take_fault(self, what: str, query: str) -> Fault | None:
         with self.sb.lock:
-            for f in self.sb.faults:
+            for f in [x for x in self.sb.faults if x.query is None or x.query.search(query)]:
                 if f.kind != "sqlerror" and f.count > 0 and f.match.search(what):
                     f.count -= 1
                     if f.count == 0:
@@ -759,13 +806,51 @@ class Handler(BaseHTTPRequestHandler):
                        sqlState="08004")
             return None
 
+    def connector_intercept(self, body: bytes) -> bool:
+        """Statements fakesnow lacks (LIST with PATTERN, synthetic stages, REMOVE, GET_PRESIGNED_URL,
+        SPCS, ALTER USER ... RSA_PUBLIC_KEY) answered on the connector protocol too, as a JSON rowset."""
+        import fakesnow.server as fs_server
+        try:
+            req = json.loads(body)
+            sql = str(req["sqlText"]).strip().rstrip(";").strip()
+        except (ValueError, KeyError, TypeError):
+            return False
+        if re.match(r"^(PUT|GET)\s", sql, re.IGNORECASE):
+            return False  # fakesnow serves PUT to the Python connector
+        auth = self.headers.get("Authorization", "")
+        conn = fs_server.sessions.get(auth[17:-1]) if auth.startswith('Snowflake Token="') else None
+        if conn is None:
+            return False
+        db, sc = conn.database, conn.schema
+        try:
+            res = self.sb.intercept(sql, db, sc, self.host_url())
+            if res is None:
+                res = self.sb.spcs.sql(sql, db, sc)
+            if res is None:
+                return False
+        except SqlError as e:
+            self.send(200, {"data": {"errorCode": e.code, "sqlState": e.sqlstate}, "code": e.code,
+                            "message": e.message, "success": False})
+            return True
+        self.entry["outcome"] = "EXECUTED"
+        self.entry["statement"] = sql[:2000]
+        rowtype = [{**c, "length": c["length"] or None, "byteLength": c.get("byteLength")} for c in res.rowtype]
+        self.send(200, {"data": {"parameters": [{"name": "TIMEZONE", "value": "Etc/UTC"}], "rowtype": rowtype,
+                                 "rowset": res.rows, "total": len(res.rows), "returned": len(res.rows),
+                                 "queryId": str(uuid.uuid4()), "queryResultFormat": "json",
+                                 "statementTypeId": 4096, "finalDatabaseName": db, "finalSchemaName": sc},
+                        "code": None, "message": None, "success": True})
+        return True
+
     # ---- connector protocol: fakesnow's own ASGI app, in process
     def connector(self, path: str) -> None:
         body = self._body() if self.command in ("POST", "PUT") else b""
+        if path == "/queries/v1/query-request" and self.connector_intercept(body):
+            return
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": self.command,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": self.url.query.encode(),
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": self.url.query.encode(),
                  "headers": headers, "client": self.client_address, "server": ("127.0.0.1", self.sb.port),
                  "root_path": ""}
         out: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
@@ -794,7 +879,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- presigned URL downloads
     def presigned(self, path: str) -> None:
-        from stages import StageRef, resolve_file
+        from stages import StageRef, read_file
         exp = self.q.get("X-Sandbox-Expires", "")
         sig = self.q.get("X-Sandbox-Signature", "")
         want = hmac.new(self.sb.sign_key, f"{path}|{exp}".encode(), hashlib.sha256).hexdigest()
@@ -811,12 +896,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
         ref = StageRef(parts[0], parts[1], parts[2], "")
-        full = resolve_file(self.sb.stage_root, ref, "/".join(parts[3:]))
-        if full is None:
+        data = read_file(self.sb.stage_root, ref, "/".join(parts[3:]))
+        if data is None:
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
-        with open(full, "rb") as f:
-            data = f.read()
         self.send(200, data, {"ETag": f'"{hashlib.md5(data).hexdigest()}"'}, ctype="application/octet-stream")
 
     # ---- SQL API v2
@@ -840,6 +923,14 @@ class Handler(BaseHTTPRequestHandler):
                             "CURRENT_WAREHOUSE": body.get("warehouse")}
         retry = self.q.get("retry", "").lower() == "true"
         self.entry["retry"] = retry
+        for what in ("database", "schema"):
+            v = body.get(what)
+            if v is not None and not isinstance(v, str):
+                return self.error(400, "390142", f"Incoming request does not contain a valid payload: {what} "
+                                  "must be a string.")
+        # as the drivers do at login: a database or schema that does not exist leaves the session
+        # without a current one (statements that need it fail), it is not an error by itself
+        body["database"], body["schema"] = sb.existing_context(body.get("database"), body.get("schema"))
         with sb.lock:
             prev = sb.statements.get(sb.by_request.get(rid, ""))
         if prev is not None and not (prev.done.is_set() and prev.error is not None):
@@ -852,7 +943,6 @@ class Handler(BaseHTTPRequestHandler):
             if self.fault and self.fault.kind == "async":
                 st.ready_at = time.time() + self.fault.delay_ms / 1000
             if self.fault and self.fault.kind == "partitions":
-                st.partitions = [[]]
                 st.__dict__["forced_partitions"] = self.fault.partitions
         self.entry["statementHandle"] = st.handle
         is_async = self.q.get("async", "").lower() == "true"
@@ -901,17 +991,17 @@ class Handler(BaseHTTPRequestHandler):
                                         "statementStatusUrl": status_url}, hdr)
         res = st.result
         assert res is not None
-        if not st.partitions or st.__dict__.get("forced_partitions"):
-            self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
-        nparts = len(st.partitions)
+        nullable = st.__dict__.get("nullable", True)
+        with self.sb.lock:
+            if st.packed is None:
+                self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
+                self.sb.pack(st, nullable)
+        assert st.packed is not None
+        nparts = len(st.packed)
         if part < 0 or part >= nparts:
             return self.send(422, {"code": "000709", "sqlState": "02000", "message": f"Partition {part} of "
                                    f"statement {st.handle} does not exist (0..{nparts - 1}).",
                                    "statementHandle": st.handle}, hdr)
-        nullable = st.__dict__.get("nullable", True)
-        data = st.partitions[part]
-        if not nullable:
-            data = [["null" if v is None else v for v in row] for row in data]
         links = []
         base = f"/api/v2/statements/{st.handle}?requestId={st.request_id}&partition="
         links.append(f'<{base}0>; rel="first"')
@@ -921,26 +1011,28 @@ class Handler(BaseHTTPRequestHandler):
             links.append(f'<{base}{part - 1}>; rel="prev"')
         links.append(f'<{base}{nparts - 1}>; rel="last"')
         hdr["Link"] = ",".join(links)
+        data = gzip.decompress(st.packed[part][2])
         if part > 0:
             # later partitions carry no metadata, only data (gzip when accepted)
-            return self.send(200, {"data": data}, hdr, gz=True)
+            return self.send(200, b'{"data": ' + data + b"}", hdr, gz=True)
         body: dict[str, Any] = {
             "resultSetMetaData": {
-                "numRows": len(res.rows), "format": "jsonv2", "rowType": res.rowtype,
-                "partitionInfo": [{"rowCount": len(p), "uncompressedSize": len(json.dumps(p))}
-                                  for p in st.partitions],
+                "numRows": sum(p[0] for p in st.packed), "format": "jsonv2", "rowType": res.rowtype,
+                "partitionInfo": [{"rowCount": n, "uncompressedSize": size, "compressedSize": len(z)}
+                                  for n, size, z in st.packed],
                 "nullable": nullable,
             },
-            "data": data, "code": "090001", "statementStatusUrl": status_url, "requestId": st.request_id,
-            "sqlState": "00000", "statementHandle": st.handle, "message": "Statement executed successfully.",
-            "createdOn": st.created_ms,
+            "data": "\u0000DATA", "code": "090001", "statementStatusUrl": status_url,
+            "requestId": st.request_id, "sqlState": "00000", "statementHandle": st.handle,
+            "message": "Statement executed successfully.", "createdOn": st.created_ms,
         }
         if res.stats:
             if "statementHandles" in res.stats:
                 body["statementHandles"] = res.stats["statementHandles"]
             else:
                 body["stats"] = res.stats
-        self.send(200, body, hdr, gz=not first)
+        raw = json.dumps(body).encode().replace(b'"\\u0000DATA"', data, 1)
+        self.send(200, raw, hdr, gz=not first)
 
     def statements_get(self, handle: str) -> None:
         with self.sb.lock:
@@ -1031,8 +1123,11 @@ class Handler(BaseHTTPRequestHandler):
                                self.sb.args.padded_days)
         except re.error as e:
             return self.error(400, "100048", f"Invalid regular expression: {e}", rest=True)
-        self.rest_ok([{"name": f.name, "size": str(f.size), "md5": f.md5, "last_modified": f.last_modified}
-                      for f in files])
+        # built as text: a synthetic stage can list millions of files
+        body = "[" + ",".join(f'{{"name": {json.dumps(f.name)}, "size": "{f.size}", "md5": "{f.md5}", '
+                              f'"last_modified": "{f.last_modified}"}}' for f in files) + "]"
+        del files
+        self.send(200, body.encode(), {"X-Snowflake-Request-ID": self.rid})
 
     def stage_presign(self, database: str, schema: str, name: str, path: str) -> None:
         from stages import StageRef
@@ -1050,6 +1145,49 @@ class Handler(BaseHTTPRequestHandler):
         self.rest_ok({"presigned_url": url})
 
     # ---- test-only control endpoints
+    def synthetic_stage(self) -> None:
+        """POST /_sandbox/stages/synthetic {"database", "schema", "stage", "files": N, "size": bytes}."""
+        from stages import SYNTHETIC, SyntheticStage
+        try:
+            d = json.loads(self._body() or b"null")
+            db, sc, st = (str(d.get(k, dflt)).upper() for k, dflt in
+                          (("database", "DEMO"), ("schema", "XCOM"), ("stage", "BENCH_STAGE")))
+            n, size = int(d.get("files", 1000)), int(d.get("size", 64))
+            if not all(re.fullmatch(r"[A-Z_][A-Z0-9_]*", x) for x in (db, sc, st)) or n < 0:
+                raise ValueError("names must be plain identifiers and files >= 0")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic stage: {e}"})
+        self.sb.run_sql(f"CREATE DATABASE IF NOT EXISTS {db}", None, None)
+        self.sb.run_sql(f"CREATE SCHEMA IF NOT EXISTS {db}.{sc}", None, None)
+        self.sb.run_sql(f"CREATE OR REPLACE STAGE {db}.{sc}.{st}", None, None)
+        t0 = time.time()
+        SYNTHETIC[(db, sc, st)] = SyntheticStage(n, size)
+        self.send(200, {"stage": f"{db}.{sc}.{st}", "files": n, "build_ms": int((time.time() - t0) * 1000)})
+
+    def synthetic_xcom(self) -> None:
+        """POST /_sandbox/xcom/synthetic {"rows": N, "dag_id": "bench_dag", "runs": 100}: N more XCom rows."""
+        try:
+            d = json.loads(self._body() or b"{}")
+            n, runs = int(d.get("rows", 1000)), max(1, int(d.get("runs", 100)))
+            dag = str(d.get("dag_id", "bench_dag"))
+            if n < 0 or not re.fullmatch(r"[A-Za-z0-9_.-]+", dag):
+                raise ValueError("rows >= 0 and a plain dag_id")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic xcom: {e}"})
+        t0 = time.time()
+        conn = self.sb.connect(None, None)
+        try:
+            conn._duck_conn.execute(  # noqa: SLF001
+                "INSERT INTO DEMO.XCOM.XCOM_TABLE SELECT ?, 'task_' || lpad(CAST(i % 50 AS VARCHAR), 2, '0'), "
+                "'scheduled__2026-01-01T00:00:00+00:00_' || CAST(i // 50 % ? AS VARCHAR), CAST(i // 50 // ? AS "
+                "INTEGER), 'return_value', 'dict', '{\"i\": ' || CAST(i AS VARCHAR) || ', \"ok\": true}' "
+                "FROM range(?) t(i)", [dag, runs, runs, n])
+        except Exception as e:
+            return self.send(409, {"error": f"cannot fill DEMO.XCOM.XCOM_TABLE (is the demo seed loaded?): {e}"})
+        finally:
+            conn.close()
+        self.send(200, {"table": "DEMO.XCOM.XCOM_TABLE", "rows": n, "ms": int((time.time() - t0) * 1000)})
+
     def control(self, path: str) -> None:
         sb = self.sb
         if path == "/_sandbox/health":
@@ -1066,7 +1204,8 @@ class Handler(BaseHTTPRequestHandler):
                     faults.append(Fault(re.compile(d.get("match", ".*")), kind, int(d.get("count", 1)),
                                         int(d.get("status", 503)), d.get("retry_after"),
                                         int(d.get("delay_ms", 0)), int(d.get("partitions", 0)),
-                                        d.get("phase", "after" if kind == "drop" else "before"), d))
+                                        d.get("phase", "after" if kind == "drop" else "before"), d,
+                                        re.compile(d["query"]) if d.get("query") else None))
             except (ValueError, TypeError, AttributeError, re.error) as e:
                 return self.send(400, {"error": f"bad fault: {e}"})
             with sb.lock:
@@ -1097,8 +1236,25 @@ class Handler(BaseHTTPRequestHandler):
             with sb.lock:
                 sb.grants.clear()
             return self.send(200, {"reset": True})
+        if path == "/_sandbox/stages/synthetic" and self.command == "POST":
+            return self.synthetic_stage()
+        if path == "/_sandbox/xcom/synthetic" and self.command == "POST":
+            return self.synthetic_xcom()
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
+        if path.startswith("/_sandbox/stage-file/") and self.command == "GET":
+            # Sandbox-only stand-in for the connector's GET (fakesnow does not serve GET):
+            # /_sandbox/stage-file/DB/SCHEMA/STAGE/<path, percent-encoded> -> the file's bytes.
+            from stages import StageRef, resolve_file
+            parts = [unquote(p) for p in path.split("/")[3:]]
+            if len(parts) < 4:
+                return self.send(400, {"error": "use /_sandbox/stage-file/DB/SCHEMA/STAGE/PATH"})
+            ref = StageRef(parts[0].upper(), parts[1].upper(), parts[2].upper(), "")
+            full = resolve_file(sb.stage_root, ref, "/".join(parts[3:]))
+            if full is None:
+                return self.send(404, {"error": f"no file {'/'.join(parts[3:])} in stage {ref.fqname}"})
+            with open(full, "rb") as f:
+                return self.send(200, f.read(), ctype="application/octet-stream")
         self.send(404, {"error": f"unknown control endpoint {path}"})
 
 
@@ -1155,6 +1311,11 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
     oauth = "sdoauth_" + secrets.token_urlsafe(24)
     sb.auth.pats[pat] = USER
     sb.auth.oauth[oauth] = (USER, time.time() + 30 * 86400)
+    oauth_expired = "sdoauth_" + secrets.token_urlsafe(24)
+    sb.auth.oauth[oauth_expired] = (USER, time.time() - 60)
+    # what SPCS mounts for code running in a service: /snowflake/session/token
+    os.makedirs(os.path.join(st, "snowflake", "session"), exist_ok=True)
+    token_file = write(os.path.join("snowflake", "session", "token"), oauth)
     toml = (
         "# snowdeck Snowflake sandbox (TEST AND DEMO INFRASTRUCTURE, NOT SNOWFLAKE)\n"
         'default_connection_name = "sandbox"\n\n'
@@ -1175,6 +1336,7 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
         "SANDBOX_WAREHOUSE": WAREHOUSE, "SANDBOX_DATABASE": "DEMO", "SANDBOX_SCHEMA": "XCOM",
         "SANDBOX_KEY": key, "SANDBOX_KEY_ENC": key_enc, "SANDBOX_KEY_PASSPHRASE": passphrase,
         "SANDBOX_UNREGISTERED_KEY": other_key, "SANDBOX_PAT": pat, "SANDBOX_OAUTH_TOKEN": oauth,
+        "SANDBOX_OAUTH_TOKEN_FILE": token_file, "SANDBOX_OAUTH_TOKEN_EXPIRED": oauth_expired,
         "SANDBOX_CONNECTIONS_TOML": conns, "SANDBOX_AIRFLOW_CONN": airflow_conn,
         "SANDBOX_STATE": st, "SANDBOX_PID": str(os.getpid()),
     }
@@ -1190,6 +1352,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--padded-days", action="store_true", help="LIST last_modified with zero-padded days")
     ap.add_argument("--spcs-pending-ms", type=int, default=1500, help="PENDING/STARTING before RUNNING")
     ap.add_argument("--spcs-suspending-ms", type=int, default=1000, help="SUSPENDING before SUSPENDED")
+    ap.add_argument("--docker-host", default="", help="unix:///path: back SPCS containers by real containers "
+                    "on this Docker Engine API endpoint (Docker or Podman)")
+    ap.add_argument("--docker-image", default="localhost/bb:latest",
+                    help="local image with /bin/sh that every backed container runs")
     args = ap.parse_args(argv)
     os.makedirs(args.state, exist_ok=True)
     import warnings
@@ -1213,6 +1379,14 @@ def main(argv: list[str] | None = None) -> int:
             f.write(f"{k}={v}\n")
     os.chmod(tmp, 0o600)
     os.replace(tmp, os.path.join(sb.state, "env"))
+    import signal
+
+    def on_term(_sig: int, _frm: Any) -> None:
+        sb.spcs.backend.cleanup()  # real containers must not outlive the sandbox
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     log.info("listening on http://127.0.0.1:%d (state %s)", sb.port, sb.state)
     try:
         httpd.serve_forever(poll_interval=3600)
