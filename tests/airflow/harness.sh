@@ -59,9 +59,12 @@ elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv
 # --------------------------------------------------------------------- install
 ensure_debian_packages() {
 	# Only curl is used outside the venv (by `wait` and the self-test);
-	# setsid/flock come from util-linux, which every Debian has.
+	# setsid/flock come from util-linux, which every Debian has. Debian's
+	# python3 needs python3-venv for `python3 -m venv`.
 	local missing=()
 	command -v curl >/dev/null || missing+=(curl)
+	command -v python3 >/dev/null || missing+=(python3)
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing Debian packages: ${missing[*]}"
 	local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
