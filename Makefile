@@ -96,6 +96,7 @@ unit: $(BIN) $(CHECK_BIN)
 
 integration: $(BIN)
 	SNOWDECK_BIN=$(abspath $(BIN)) tests/integration/run.sh
+	tests/airflow/selftest.sh 3
 
 e2e: $(BIN)
 	SNOWDECK_BIN=$(abspath $(BIN)) tests/e2e/run.sh

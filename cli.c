@@ -199,10 +199,15 @@ static void
 cli_print_json(cJSON *doc)
 {
 	char *txt = cJSON_Print(doc);
+	struct buf safe;
 
 	if (txt != NULL) {
-		fputs(txt, stdout);
+		/* Escaped, not dropped: scripts still get the exact values. */
+		buf_init(&safe);
+		sanitize_json_append(&safe, txt, strlen(txt));
+		fputs(safe.data, stdout);
 		fputc('\n', stdout);
+		buf_free(&safe);
 		cJSON_free(txt);
 	}
 	cJSON_Delete(doc);

@@ -426,8 +426,12 @@ airflow_call_done(const struct http_response *r, void *arg)
 			    op->method, op->path, msg);
 			break;
 		default:
-			cause = xasprintf("%s %s: HTTP %ld: %s", op->method,
-			    op->path, r->status, msg);
+			cause = xasprintf("%s %s: HTTP %ld: %s%s", op->method,
+			    op->path, r->status, msg,
+			    r->status >= 500
+				? " (the Airflow server failed: its log has "
+				  "the details)"
+				: "");
 			break;
 		}
 		free(msg);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -764,6 +765,53 @@ json_af_token_parse(const char *buf, size_t len, char **token, char **cause)
 	return 0;
 }
 
+/* Returns 1 when the body starts (after white space) with '<'. */
+static int
+json_af_is_html(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	return i < len && buf[i] == '<';
+}
+
+/*
+ * Appends a one-line summary of an HTML error page (a proxy's or Airflow
+ * 2's 500 page) instead of its markup: its <title>, white space collapsed,
+ * at most 120 bytes, when it has one.
+ */
+static void
+json_af_html_summary(struct buf *b, const char *buf, size_t len)
+{
+	size_t i, start = len, n = 0;
+	int space = 0;
+
+	for (i = 0; i + 7 <= len; i++)
+		if (strncasecmp(buf + i, "<title>", 7) == 0) {
+			start = i + 7;
+			break;
+		}
+	buf_adds(b, "an HTML page instead of a JSON error");
+	if (start >= len)
+		return;
+	for (i = start; i < len && buf[i] != '<' && n < 120; i++) {
+		if (isspace((unsigned char)buf[i])) {
+			space = n > 0;
+			continue;
+		}
+		if (n == 0)
+			buf_adds(b, " (\"");
+		else if (space)
+			buf_addc(b, ' ');
+		space = 0;
+		buf_addc(b, buf[i]);
+		n++;
+	}
+	if (n > 0)
+		buf_adds(b, "\")");
+}
+
 char *
 json_af_error_message(const char *buf, size_t len)
 {
@@ -813,6 +861,8 @@ json_af_error_message(const char *buf, size_t len)
 			buf_adds(&b, e->valuestring);
 	}
 	cJSON_Delete(root);
+	if (b.len == 0 && json_af_is_html(buf, len))
+		json_af_html_summary(&b, buf, len);
 	if (b.len == 0) {
 		size_t n = len < 200 ? len : 200;
 

@@ -231,6 +231,65 @@ sanitize_dup(const char *s, size_t len, int flags)
 	return buf_detach(&b);
 }
 
+/* Appends the JSON escape of the code point cp (a pair above U+FFFF). */
+static void
+sanitize_json_escape(struct buf *out, long cp)
+{
+	unsigned int v = (unsigned int)cp;
+
+	if (v > 0xffff) {
+		v -= 0x10000;
+		buf_printf(out, "\\u%04x\\u%04x", 0xd800 + (v >> 10),
+		    0xdc00 + (v & 0x3ff));
+	} else
+		buf_printf(out, "\\u%04x", v);
+}
+
+size_t
+sanitize_json_append(struct buf *out, const char *json, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	size_t i = 0, j, n, changes = 0;
+	unsigned char c;
+	long cp;
+
+	if (out->data == NULL)
+		buf_add(out, "", 0); /* NUL-terminated even when empty */
+	while (i < len) {
+		c = p[i];
+		if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' ||
+		    c == '\r') {
+			for (j = i + 1;
+			     j < len &&
+			     ((p[j] >= 0x20 && p[j] < 0x7f) || p[j] == '\t' ||
+				 p[j] == '\n' || p[j] == '\r');
+			     j++)
+				;
+			buf_add(out, json + i, j - i);
+			i = j;
+			continue;
+		}
+		if (c < 0x80) { /* other C0 controls, DEL */
+			sanitize_json_escape(out, c);
+			changes++;
+			i++;
+			continue;
+		}
+		n = sanitize_utf8(p + i, len - i, &cp);
+		i += n;
+		if (cp < 0) {
+			buf_adds(out, "\\ufffd");
+			changes++;
+		} else if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+			   cp == 0x2029 || sanitize_is_invisible(cp)) {
+			sanitize_json_escape(out, cp);
+			changes++;
+		} else
+			buf_add(out, json + i - n, n);
+	}
+	return changes;
+}
+
 /* ---- secret names ------------------------------------------------------- */
 
 int

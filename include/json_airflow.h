@@ -72,7 +72,8 @@ int json_af_token_parse(
 /*
  * Extracts a readable error sentence from an error body: v1 problem+json
  * (title, detail), v2 {"detail": str | object | [validation errors]},
- * {"error": str}; falls back to the sanitized start of the body. Returns a
+ * {"error": str}; an HTML page becomes "an HTML page instead of a JSON
+ * error" plus its <title>; else the sanitized start of the body. Returns a
  * heap string (owned by the caller), never NULL.
  */
 char *json_af_error_message(const char *buf, size_t len);

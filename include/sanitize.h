@@ -34,6 +34,19 @@ size_t sanitize_append(struct buf *out, const char *s, size_t len, int flags);
 char *sanitize_dup(const char *s, size_t len, int flags);
 
 /*
+ * Appends a terminal-safe copy of the JSON text json (len bytes, as
+ * cJSON_Print writes it: raw bytes other than '\t', '\n' and '\r' only
+ * inside strings) to out, without changing what it means: every character
+ * sanitize_append() would drop or replace (C0 controls and DEL inside
+ * strings, C1 controls, bidi and other invisible format characters, U+2028
+ * and U+2029) is written as a \uXXXX escape (a surrogate pair above
+ * U+FFFF), so a script still reads the exact value. Only invalid UTF-8,
+ * which JSON cannot carry, changes: each ill-formed sequence becomes the
+ * escape \ufffd. Returns the number of characters escaped or replaced.
+ */
+size_t sanitize_json_append(struct buf *out, const char *json, size_t len);
+
+/*
  * Returns 1 when a field or key name looks like it holds a secret
  * (password, passwd, secret, token, api_key, apikey, access_key, private_key,
  * passphrase, credential, authorization, cookie, session, signature, ...),

@@ -1,4 +1,4 @@
-/* Fuzz target: the terminal sanitizer's output invariants. */
+/* Fuzz target: the terminal sanitizer's output invariants (text and JSON). */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -79,12 +79,41 @@ fuzz_check(const char *s, size_t len, int flags)
 	}
 }
 
+/*
+ * sanitize_json_append: the output is what fuzz_check allows with newlines
+ * and tabs (plus '\r', JSON layout whitespace), and escaping it again
+ * changes nothing.
+ */
+static void
+fuzz_json(const uint8_t *data, size_t size)
+{
+	struct buf out, again;
+	size_t i, j;
+
+	buf_init(&out);
+	buf_init(&again);
+	sanitize_json_append(&out, (const char *)data, size);
+	for (i = j = 0; i < out.len; i++)
+		if (out.data[i] != '\r')
+			out.data[j++] = out.data[i];
+	out.len = j;
+	out.data[j] = '\0';
+	fuzz_check(out.data, out.len, SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
+	if (sanitize_json_append(&again, out.data, out.len) != 0 ||
+	    again.len != out.len || memcmp(again.data, out.data, out.len) != 0)
+		abort();
+	buf_free(&again);
+	buf_free(&out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf out, again;
 	size_t n;
 	int flags;
+
+	fuzz_json(data, size);
 
 	for (flags = 0; flags <= (SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
 	     flags++) {

@@ -243,8 +243,18 @@ START_TEST(test_error_messages)
 	    84);
 	ck_assert_str_eq(m, "Field required at [\"body\",\"logical_date\"]");
 	free(m);
-	m = json_af_error_message("<html>\x1b[31mbad</html>", 21);
-	ck_assert_str_eq(m, "<html>bad</html>");
+	m = json_af_error_message("<html>\x1b[31mbad</html>",
+	    21);
+	ck_assert_str_eq(m, "an HTML page instead of a JSON error");
+	free(m);
+	m = json_af_error_message("\n  <!DOCTYPE html><html><head><TITLE>\n"
+				  "  Airflow \t 500\n</title>",
+	    62);
+	ck_assert_str_eq(
+	    m, "an HTML page instead of a JSON error (\"Airflow 500\")");
+	free(m);
+	m = json_af_error_message("not json at all", 15);
+	ck_assert_str_eq(m, "not json at all");
 	free(m);
 }
 END_TEST

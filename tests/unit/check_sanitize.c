@@ -541,6 +541,56 @@ START_TEST(test_redact_json_tree)
 }
 END_TEST
 
+/* JSON output: unsafe characters become escapes, the value stays exact. */
+START_TEST(test_sanitize_json)
+{
+	cJSON *doc, *back;
+	char *txt;
+	struct buf b;
+	size_t n;
+	/* ESC, C1 CSI, RLO, LRI, ZWSP, U+2028, BOM, a tag character, DEL. */
+	static const char evil[] = "a\x1b[31m \xc2\x9b"
+				   "2J \xe2\x80\xae"
+				   "x \xe2\x81\xa6 \xe2\x80\x8b \xe2\x80\xa8 \xef\xbb\xbf "
+				   "\xf3\xa0\x80\x81 \x7f \xc3\xa9 \xf0\x9f\x98\x80 end";
+
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "v\xe2\x80\xae", evil);
+	txt = cJSON_Print(doc);
+	buf_init(&b);
+	n = sanitize_json_append(&b, txt, strlen(txt));
+	ck_assert_uint_eq(n, 9);
+	ck_assert_ptr_nonnull(strstr(b.data, "\"v\\u202e\""));
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "a\\u001b[31m \\u009b2J \\u202ex \\u2066 \\u200b \\u2028 \\ufeff "
+	    "\\udb40\\udc01 \\u007f \xc3\xa9 \xf0\x9f\x98\x80 end"));
+	/* A JSON reader gets exactly the original key and value back. */
+	back = cJSON_Parse(b.data);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItemCaseSensitive(back, "v\xe2\x80\xae")->valuestring,
+	    evil);
+	cJSON_Delete(back);
+	/* Escaped text passes unchanged; JSON layout whitespace stays. */
+	buf_reset(&b);
+	ck_assert_uint_eq(sanitize_json_append(&b, "{\n\t\"a\": 1\r\n}", 12), 0);
+	ck_assert_str_eq(b.data, "{\n\t\"a\": 1\r\n}");
+	/* Invalid UTF-8 (JSON cannot carry it) becomes \ufffd, one each. */
+	buf_reset(&b);
+	ck_assert_uint_eq(
+	    sanitize_json_append(&b, "\"\xff\xc0\xaf\xed\xa0\x80\xe2\x82\"", 10),
+	    7);
+	ck_assert_str_eq(b.data,
+	    "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	buf_reset(&b);
+	ck_assert_uint_eq(sanitize_json_append(&b, "", 0), 0);
+	ck_assert_str_eq(b.data, "");
+	buf_free(&b);
+	cJSON_free(txt);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *sanitize_suite(void);
 
 Suite *
@@ -559,6 +609,7 @@ sanitize_suite(void)
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_controls_and_cr);
 	tcase_add_test(tc, test_sanitize_dup);
+	tcase_add_test(tc, test_sanitize_json);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("redact");
