@@ -5,7 +5,11 @@
 #   harness.sh start 3|2 PORT STATEDIR     start it in the background
 #   harness.sh wait 3|2 PORT [TIMEOUT]     until the API, login and DAGs answer
 #   harness.sh stop STATEDIR               stop everything it started
+#   harness.sh venv 3|2                    print the venv directory
 # Credentials: admin/admin. Fails loudly (non-zero, log tail) on any problem.
+# SNOWDECK_AIRFLOW_DAGS_FOLDER replaces the DAG folder (default: dags/ here) and
+# SNOWDECK_AIRFLOW_EXPECT_DAGS the DAG ids `wait` waits for; any other
+# AIRFLOW_*/PYTHONPATH setting in the caller's environment reaches Airflow as is.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SNOWDECK_CACHE:-$HOME/.cache/snowdeck}
@@ -35,7 +39,7 @@ install() {
 env_for() {
 	local major=$1 port=$2 home=$3
 	export AIRFLOW_HOME=$home
-	export AIRFLOW__CORE__DAGS_FOLDER=$here/dags
+	export AIRFLOW__CORE__DAGS_FOLDER=${SNOWDECK_AIRFLOW_DAGS_FOLDER:-$here/dags}
 	export AIRFLOW__CORE__LOAD_EXAMPLES=False
 	export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
 	export AIRFLOW__CORE__FERNET_KEY=
@@ -97,6 +101,7 @@ start() {
 
 wait_ready() {
 	local major=$1 port=$2 timeout=${3:-300} url=http://127.0.0.1:$2 t0=$SECONDS auth
+	local expect=${SNOWDECK_AIRFLOW_EXPECT_DAGS:-snowpark_demo customer_analytics snowdeck_faults snowdeck_params}
 	while :; do
 		if [ "$major" = 3 ]; then
 			tok=$(curl -sf -X POST -H 'Content-Type: application/json' \
@@ -109,8 +114,8 @@ wait_ready() {
 			api=$url/api/v1
 		fi
 		n=$(curl -sf "${auth[@]}" "$api/dags?limit=100" 2>/dev/null |
-		    python3 -c 'import json,sys; d=json.load(sys.stdin)["dags"]; print(sum(x["dag_id"] in ("snowpark_demo","customer_analytics","snowdeck_faults","snowdeck_params") for x in d))' 2>/dev/null || echo 0)
-		if [ "$n" = 4 ]; then
+		    python3 -c 'import json,sys; d=json.load(sys.stdin)["dags"]; w=sys.argv[1].split(); print(int(set(w) <= {x["dag_id"] for x in d}))' "$expect" 2>/dev/null || echo 0)
+		if [ "$n" = 1 ]; then
 			log "Airflow $major ready on $url after $((SECONDS - t0)) s"
 			return 0
 		fi
@@ -143,5 +148,6 @@ install) install "$2" ;;
 start) start "$2" "$3" "$4" ;;
 wait) AIRFLOW_STATE=${AIRFLOW_STATE:-/nonexistent} wait_ready "$2" "$3" "${4:-300}" ;;
 stop) stop "$2" ;;
+venv) venv "$2" ;;
 *) echo "usage: harness.sh install|start|wait|stop ..." >&2; exit 2 ;;
 esac

@@ -765,7 +765,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": self.command,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": self.url.query.encode(),
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": self.url.query.encode(),
                  "headers": headers, "client": self.client_address, "server": ("127.0.0.1", self.sb.port),
                  "root_path": ""}
         out: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
@@ -1099,6 +1099,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"reset": True})
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
+        if path.startswith("/_sandbox/stage-file/") and self.command == "GET":
+            # Sandbox-only stand-in for the connector's GET (fakesnow does not serve GET):
+            # /_sandbox/stage-file/DB/SCHEMA/STAGE/<path, percent-encoded> -> the file's bytes.
+            from stages import StageRef, resolve_file
+            parts = [unquote(p) for p in path.split("/")[3:]]
+            if len(parts) < 4:
+                return self.send(400, {"error": "use /_sandbox/stage-file/DB/SCHEMA/STAGE/PATH"})
+            ref = StageRef(parts[0].upper(), parts[1].upper(), parts[2].upper(), "")
+            full = resolve_file(sb.stage_root, ref, "/".join(parts[3:]))
+            if full is None:
+                return self.send(404, {"error": f"no file {'/'.join(parts[3:])} in stage {ref.fqname}"})
+            with open(full, "rb") as f:
+                return self.send(200, f.read(), ctype="application/octet-stream")
         self.send(404, {"error": f"unknown control endpoint {path}"})
 
 
