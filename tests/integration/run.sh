@@ -34,6 +34,8 @@ python3 "$here/test_docker.py" || fail=1
 python3 "$here/test_setup.py" || fail=1
 # External jobs: real processes, streamed, cancelled as a group.
 python3 "$here/test_jobs.py" || fail=1
+# The demo's Snowflake XCom backend through Airflow 3 and snowdeck's --resolve.
+if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"

@@ -119,6 +119,8 @@ class Stack:
                  "import pandas, pyarrow, numpy, snowflake.connector", d],
                 what="importing the demo's packages")
             open(os.path.join(d, ".complete"), "w").close()
+        self.info["pylib"] = d
+        self.save()
         return d
 
     # ------------------------------------------------------------------ services

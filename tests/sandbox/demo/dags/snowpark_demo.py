@@ -37,7 +37,11 @@ def snowpark_provider_demo():
     def transform(raw_table: dict):
         ctx = get_current_context()
         ti = ctx["ti"]
-        return work.transform(raw_table, ti.dag_id, ti.task_id, ctx["ts_nodash"])
+        try:
+            ts_nodash = ctx["ts_nodash"]
+        except KeyError:  # Airflow 3: a manual run without a logical date
+            ts_nodash = ctx["dag_run"].run_after.strftime("%Y%m%dT%H%M%S")
+        return work.transform(raw_table, ti.dag_id, ti.task_id, ts_nodash)
 
     @task
     def feature_engineering(table: dict):
