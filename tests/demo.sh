@@ -87,9 +87,9 @@ print(next((r.get("state") for r in runs if r.get("dag_run_id", r.get("run_id"))
 	failed) "$sd" get tasks customer_analytics "$run" >&2 || true
 		fail "customer_analytics run $run failed" ;;
 	esac
-	[ $((SECONDS - t)) -ge "${DEMO_RUN_TIMEOUT:-240}" ] && {
+	[ $((SECONDS - t)) -ge "${DEMO_RUN_TIMEOUT:-600}" ] && {
 		"$sd" get tasks customer_analytics "$run" >&2 || true
-		fail "customer_analytics run $run still $st after ${DEMO_RUN_TIMEOUT:-240} s"; }
+		fail "customer_analytics run $run still $st after ${DEMO_RUN_TIMEOUT:-600} s"; }
 	sleep 2
 done
 echo "demo check: ok: customer_analytics run $run succeeded in $((SECONDS - t)) s" >&2
