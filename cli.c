@@ -22,6 +22,9 @@
 #include "json_airflow.h"
 #include "model.h"
 #include "sanitize.h"
+#include "sf_conn.h"
+#include "sf_sql.h"
+#include "xcom_resolve.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -53,6 +56,11 @@ struct cli {
 	char *value_json; /* xcom value for -o json (redacted) */
 	char *log_token;
 	int log_try;
+	/* get xcom … --resolve */
+	struct sf_conn sfconn;
+	struct sf_client *sf;
+	struct xres xres;
+	cJSON *resolve_doc; /* the document printed when resolving ends */
 };
 
 static const char *const cli_commands[] = {
@@ -461,6 +469,106 @@ cli_list_done(const struct af_result *r, void *arg)
 	}
 }
 
+/* The end of --resolve: print the value and what it pointed at. */
+static void
+cli_resolve_print(struct cli *c)
+{
+	cJSON *doc = c->resolve_doc;
+	struct buf b;
+	char *v;
+
+	cJSON_AddItemToObject(doc, "references", xres_to_json(&c->xres));
+	if (c->opts->json) {
+		cli_print_json(doc);
+	} else {
+		v = cJSON_Print(cJSON_GetObjectItemCaseSensitive(doc, "value"));
+		printf("%s\n", v != NULL ? v : "null");
+		cJSON_free(v);
+		buf_init(&b);
+		xres_text(&c->xres, &b);
+		if (b.len > 0)
+			printf("\nresolved:\n%s", b.data);
+		else
+			printf("\n(not a reference: the value is stored in "
+			       "Airflow itself)\n");
+		buf_free(&b);
+		cJSON_Delete(doc);
+	}
+	c->resolve_doc = NULL;
+	for (size_t i = 0; i < c->xres.n; i++) {
+		if (c->xres.v[i].error)
+			c->status = 1;
+	}
+	airflow_free(c->af);
+	c->af = NULL;
+	sf_client_free(c->sf);
+	c->sf = NULL;
+}
+
+static void
+cli_resolve_done(struct xres *x, void *arg)
+{
+	(void)x;
+	cli_resolve_print(arg);
+}
+
+/*
+ * --resolve: finds Snowflake XCom references (and table or object-storage
+ * pointers) in the value, then reads the real row or file.
+ */
+static void
+cli_resolve_start(struct cli *c, const char *body, size_t len)
+{
+	struct sf_conn_opts co;
+	struct sf_client_config sc;
+	cJSON *root, *v;
+	char *text, *cause = NULL;
+
+	root = cJSON_ParseWithLength(body, len);
+	v = root != NULL
+		? cJSON_DetachItemFromObjectCaseSensitive(root, "value")
+		: NULL;
+	cJSON_Delete(root);
+	if (v == NULL) {
+		cli_fail(c, "the XCom entry has no value");
+		return;
+	}
+	text = cJSON_PrintUnformatted(v);
+	xres_find(text, strlen(text), &c->xres);
+	cJSON_free(text);
+	redact_json_tree(v);
+	c->resolve_doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(c->resolve_doc, "dag_id", c->args[0]);
+	cJSON_AddStringToObject(c->resolve_doc, "run_id", c->args[1]);
+	cJSON_AddStringToObject(c->resolve_doc, "task_id", c->args[2]);
+	cJSON_AddStringToObject(c->resolve_doc, "key", c->args[3]);
+	cJSON_AddItemToObject(c->resolve_doc, "value", v);
+	memset(&co, 0, sizeof co);
+	co.conn_id = c->opts->sf_conn_id;
+	co.name = c->opts->sf_connection;
+	co.url = c->opts->sf_url;
+	memset(&sc, 0, sizeof sc);
+	sc.loop = &c->loop;
+	sc.conn = &c->sfconn;
+	sc.audit = c->audit;
+	sc.cmdlog = &c->m.cmdlog;
+	if (c->xres.n > 0 &&
+	    (sf_conn_resolve(&c->sfconn, &co, &cause) != 0 ||
+		sf_client_create(&c->sf, c->http, &sc, &cause) != 0)) {
+		for (size_t i = 0; i < c->xres.n; i++) {
+			if (c->xres.v[i].kind == XRES_OBJECT_STORAGE)
+				continue;
+			c->xres.v[i].error = 1;
+			c->xres.v[i].cause = xstrdup(cause);
+		}
+		free(cause);
+	}
+	if (c->sf == NULL ||
+	    xres_resolve(c->sf, c->http, &c->xres, (size_t)256 << 10,
+		cli_resolve_done, c) == NULL)
+		cli_resolve_print(c);
+}
+
 static void
 cli_value_done(const struct af_result *r, void *arg)
 {
@@ -471,6 +579,10 @@ cli_value_done(const struct af_result *r, void *arg)
 
 	if (r->error) {
 		cli_fail(c, r->cause);
+		return;
+	}
+	if (c->opts->resolve) {
+		cli_resolve_start(c, r->body, r->len);
 		return;
 	}
 	if (c->opts->json) {
@@ -797,6 +909,7 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 
 	models_init(&c.m);
 	buf_init(&c.text);
+	sf_conn_init(&c.sfconn);
 	uv_loop_init(&c.loop);
 	http_config_default(&hc);
 	hc.cacert = cfg->cacert;
@@ -822,6 +935,7 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	airflow_call(c.af, "GET", "/version", NULL, NULL, 0, cli_ready, &c);
 	uv_run(&c.loop, UV_RUN_DEFAULT);
 out:
+	sf_client_free(c.sf);
 	airflow_free(c.af);
 	http_free(c.http);
 	audit_close(c.audit);
@@ -830,6 +944,9 @@ out:
 		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
 	models_free(&c.m);
 	buf_free(&c.text);
+	xres_free(&c.xres);
+	sf_conn_free(&c.sfconn);
+	cJSON_Delete(c.resolve_doc);
 	free(c.log_token);
 	fflush(stdout);
 	return c.status;

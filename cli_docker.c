@@ -24,7 +24,9 @@
 #include "http.h"
 #include "json_docker.h"
 #include "probe.h"
+#include "model.h"
 #include "sanitize.h"
+#include "src_docker.h"
 #include "svc.h"
 #include "timefmt.h"
 #include "util.h"
@@ -35,6 +37,17 @@
 #define CD_STATS_GAP_MS 1000
 
 enum cd_cmd { CD_GET, CD_LOGS, CD_ACTION };
+
+/* One followed container. */
+struct cd_stream {
+	struct cd *c; /* the command it belongs to */
+	char *id;
+	char *name;
+	int tty;
+	struct docker_demux demux;
+	struct docker_op *op;
+	int open;
+};
 
 struct cd {
 	uv_loop_t loop;
@@ -63,8 +76,13 @@ struct cd {
 	char *name;
 	char *service;
 	int tty;
-	struct docker_demux demux;
-	int demux_init;
+	struct src_docker *src;          /* --watch */
+	struct source_status status_src; /* --watch */
+	uint64_t printed_gen, printed_sgen;
+	struct cd_stream **streams; /* followed logs */
+	size_t nstreams;
+	size_t nopen; /* streams (or their inspects) in flight */
+	int prefix_w;
 	struct buf line;
 	/* Actions. */
 	struct docker_inspect before;
@@ -75,6 +93,7 @@ struct cd {
 	struct buf evbuf; /* partial event line */
 	cJSON *evnames;   /* the event actions seen, in order */
 	double t0;
+	double since; /* logs --since, epoch seconds; 0 = all */
 };
 
 static const char *const cd_commands[] = {
@@ -128,9 +147,17 @@ cd_finish(struct cd *c)
 	if (c->finished)
 		return;
 	c->finished = 1;
+	if (c->src != NULL)
+		src_docker_free(c->src);
+	c->src = NULL;
 	if (c->op != NULL)
 		docker_cancel(c->op);
 	c->op = NULL;
+	for (i = 0; i < (int)c->nstreams; i++) {
+		if (c->streams[i]->op != NULL)
+			docker_cancel(c->streams[i]->op);
+		c->streams[i]->op = NULL;
+	}
 	if (c->events != NULL)
 		docker_cancel(c->events);
 	c->events = NULL;
@@ -303,7 +330,7 @@ cd_probes_all(struct cd *c)
 			continue;
 		c->svcs.v[i].probe = SVC_PROBE_PENDING;
 		free(c->svcs.v[i].probe_url);
-		c->svcs.v[i].probe_url = xstrdup(url);
+		c->svcs.v[i].probe_url = probe_display_url(url);
 		slot = xcalloc(3, sizeof *slot);
 		slot[0] = c;
 		slot[1] = xstrdup(c->svcs.v[i].id);
@@ -407,10 +434,43 @@ cd_print_containers(struct cd *c)
 				    p, "detail", s->probe_detail);
 			cJSON_AddItemToArray(arr, o);
 		}
+		if (c->src != NULL) {
+			/* --watch: one compact document per line. */
+			o = cJSON_AddObjectToObject(doc, "source");
+			cJSON_AddStringToObject(o, "state",
+			    c->status_src.state == SOURCE_OK ? "ok"
+			    : c->status_src.state == SOURCE_DOWN
+				? "down"
+				: "connecting");
+			cJSON_AddStringToObject(o, "detail",
+			    c->status_src.detail != NULL ? c->status_src.detail
+							 : "");
+			cJSON_AddNumberToObject(doc, "time", util_wall());
+			{
+				char *txt = cJSON_PrintUnformatted(doc);
+
+				if (txt != NULL) {
+					puts(txt);
+					cJSON_free(txt);
+				}
+				cJSON_Delete(doc);
+			}
+			fflush(stdout);
+			return;
+		}
 		cd_print_json(doc);
 		return;
 	}
-	if (c->svcs.n == 0) {
+	if (c->src != NULL) {
+		char tsn[40];
+
+		time_format_iso(util_wall(), tsn, sizeof tsn);
+		printf("-- %s  %s: %s\n", tsn,
+		    c->status_src.state == SOURCE_OK     ? "ok"
+		    : c->status_src.state == SOURCE_DOWN ? "DOWN"
+							 : "connecting",
+		    c->status_src.detail != NULL ? c->status_src.detail : "");
+	} else if (c->svcs.n == 0) {
 		fprintf(stderr,
 		    "snowdeck: no containers in compose project %s at %s "
 		    "(start it, or pass --compose-project NAME)\n",
@@ -532,20 +592,22 @@ cd_list_done_get(struct cd *c)
 static int
 cd_log_line(int stream, const char *line, size_t len, void *arg)
 {
-	struct cd *c = arg;
+	struct cd_stream *st = arg;
+	struct cd *c = st->c;
 	const char *text;
 	size_t tlen;
 	double t;
 	char ts[40];
 	cJSON *o;
 	char *js;
+	FILE *f = stream == DOCKER_STREAM_STDERR ? stderr : stdout;
 
 	docker_log_split_ts(line, len, &t, &text, &tlen);
 	buf_reset(&c->line);
 	docker_log_line_format(&c->line, text, tlen);
 	if (c->opts->json) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "container", c->name);
+		cJSON_AddStringToObject(o, "container", st->name);
 		cJSON_AddStringToObject(o, "stream",
 		    stream == DOCKER_STREAM_STDERR ? "stderr" : "stdout");
 		if (t > 0) {
@@ -563,24 +625,24 @@ cd_log_line(int stream, const char *line, size_t len, void *arg)
 		}
 		return 0;
 	}
-	fwrite(c->line.data != NULL ? c->line.data : "", 1, c->line.len,
-	    stream == DOCKER_STREAM_STDERR ? stderr : stdout);
-	fputc('\n', stream == DOCKER_STREAM_STDERR ? stderr : stdout);
+	if (c->nstreams > 1)
+		fprintf(f, "%-*s | ", c->prefix_w, st->name);
+	fwrite(c->line.data != NULL ? c->line.data : "", 1, c->line.len, f);
+	fputc('\n', f);
 	return 0;
 }
 
 static int
 cd_log_chunk(const char *data, size_t len, void *arg)
 {
-	struct cd *c = arg;
+	struct cd_stream *st = arg;
 
-	if (docker_demux_feed(&c->demux, data, len, cd_log_line, c) != 0) {
+	if (docker_demux_feed(&st->demux, data, len, cd_log_line, st) != 0) {
 		fprintf(stderr,
-		    "snowdeck: the log stream of %s is not "
-		    "framed as Docker's multiplexed stream; "
-		    "stopped reading it\n",
-		    c->name);
-		c->status = 1;
+		    "snowdeck: the log stream of %s is not framed as "
+		    "Docker's multiplexed stream: stopped reading it\n",
+		    st->name);
+		st->c->status = 1;
 		return -1;
 	}
 	fflush(stdout);
@@ -590,15 +652,22 @@ cd_log_chunk(const char *data, size_t len, void *arg)
 static void
 cd_log_done(const struct docker_result *r, void *arg)
 {
-	struct cd *c = arg;
+	struct cd_stream *st = arg;
+	struct cd *c = st->c;
 
-	c->op = NULL;
-	docker_demux_flush(&c->demux, cd_log_line, c);
+	st->op = NULL;
+	st->open = 0;
+	docker_demux_flush(&st->demux, cd_log_line, st);
+	fflush(stdout);
 	if (r->error && c->status == 0) {
-		cd_fail(c, r->cause);
-		return;
+		char *safe = sanitize_dup(r->cause, strlen(r->cause), 0);
+
+		fprintf(stderr, "snowdeck: %s\n", safe);
+		free(safe);
+		c->status = 1;
 	}
-	cd_finish(c);
+	if (--c->nopen == 0)
+		cd_finish(c);
 }
 
 static void
@@ -610,31 +679,128 @@ cd_signal(uv_signal_t *h, int signum)
 	cd_finish(c);
 }
 
-static void
-cd_logs_start(struct cd *c)
+static struct cd_stream *
+cd_stream_add(struct cd *c, const char *id, const char *name, int tty)
 {
+	struct cd_stream *st = xcalloc(1, sizeof *st);
+	int w = (int)strlen(name);
+
+	st->c = c;
+	st->id = xstrdup(id);
+	st->name = xstrdup(name);
+	st->tty = tty;
+	docker_demux_init(&st->demux, tty);
+	c->streams =
+	    xreallocarray(c->streams, c->nstreams + 1, sizeof *c->streams);
+	c->streams[c->nstreams++] = st;
+	if (w > c->prefix_w)
+		c->prefix_w = w;
+	return st;
+}
+
+static void
+cd_stream_start(struct cd_stream *st)
+{
+	struct cd *c = st->c;
 	struct buf q;
 	char *path;
 
-	docker_demux_init(&c->demux, c->tty);
-	c->demux_init = 1;
 	buf_init(&q);
 	buf_printf(&q, "stdout=1&stderr=1&timestamps=1&follow=%d",
 	    c->opts->follow ? 1 : 0);
 	if (c->opts->tail >= 0)
 		buf_printf(&q, "&tail=%ld", c->opts->tail);
-	path = docker_path("/containers", c->id, "/logs", (char *)NULL);
-	if (c->opts->follow) {
-		uv_signal_init(&c->loop, &c->sig[0]);
-		uv_signal_init(&c->loop, &c->sig[1]);
-		c->sig[0].data = c->sig[1].data = c;
-		uv_signal_start(&c->sig[0], cd_signal, SIGINT);
-		uv_signal_start(&c->sig[1], cd_signal, SIGTERM);
-		c->sig_init = 1;
-	}
-	c->op = docker_stream(c->d, path, q.data, cd_log_chunk, cd_log_done, c);
+	if (c->since > 0)
+		buf_printf(&q, "&since=%.0f", c->since);
+	path = docker_path("/containers", st->id, "/logs", (char *)NULL);
+	st->open = 1;
+	c->nopen++;
+	st->op =
+	    docker_stream(c->d, path, q.data, cd_log_chunk, cd_log_done, st);
 	free(path);
 	buf_free(&q);
+}
+
+static void
+cd_logs_signals(struct cd *c)
+{
+	if (!c->opts->follow || c->sig_init)
+		return;
+	uv_signal_init(&c->loop, &c->sig[0]);
+	uv_signal_init(&c->loop, &c->sig[1]);
+	c->sig[0].data = c->sig[1].data = c;
+	uv_signal_start(&c->sig[0], cd_signal, SIGINT);
+	uv_signal_start(&c->sig[1], cd_signal, SIGTERM);
+	c->sig_init = 1;
+}
+
+/* The single container named by the operator (c->id, c->name, c->tty). */
+static void
+cd_logs_start(struct cd *c)
+{
+	cd_logs_signals(c);
+	cd_stream_start(cd_stream_add(c, c->id, c->name, c->tty));
+}
+
+/* Every container of the project: the framing needs each one's Tty. */
+static void
+cd_logs_all_inspected(const struct docker_result *r, void *arg)
+{
+	struct cd_stream *st = arg;
+	struct cd *c = st->c;
+	struct docker_inspect x;
+
+	c->nopen--;
+	if (!r->error &&
+	    json_docker_inspect_parse(r->body, r->len, &x, NULL) == 0) {
+		st->tty = x.tty;
+		docker_demux_free(&st->demux);
+		docker_demux_init(&st->demux, st->tty);
+		docker_inspect_clear(&x);
+		cd_stream_start(st);
+		return;
+	}
+	if (r->error) {
+		char *safe = sanitize_dup(r->cause, strlen(r->cause), 0);
+
+		fprintf(stderr, "snowdeck: %s\n", safe);
+		free(safe);
+	}
+	c->status = 1;
+	if (c->nopen == 0)
+		cd_finish(c);
+}
+
+static void
+cd_logs_all(struct cd *c)
+{
+	struct cd_stream *st;
+	char *path;
+	size_t i;
+
+	if (c->svcs.n == 0) {
+		char *msg = xasprintf("no containers in compose project %s at "
+				      "%s (start it, or pass "
+				      "--compose-project NAME)",
+		    c->project, docker_display(c->d));
+
+		cd_fail(c, msg);
+		free(msg);
+		return;
+	}
+	cd_logs_signals(c);
+	svcs_sort(&c->svcs);
+	for (i = 0; i < c->svcs.n; i++)
+		cd_stream_add(c, c->svcs.v[i].id, c->svcs.v[i].name, 0);
+	for (i = 0; i < c->nstreams; i++) {
+		st = c->streams[i];
+		path =
+		    docker_path("/containers", st->id, "/json", (char *)NULL);
+		c->nopen++;
+		st->op = docker_call(
+		    c->d, "GET", path, NULL, NULL, cd_logs_all_inspected, st);
+		free(path);
+	}
 }
 
 /* ---- actions ----------------------------------------------------------- */
@@ -968,6 +1134,10 @@ cd_list_done(const struct docker_result *r, void *arg)
 		cd_list_done_get(c);
 		return;
 	}
+	if (c->cmd == CD_LOGS && c->target == NULL) {
+		cd_logs_all(c);
+		return;
+	}
 	s = svcs_lookup(&c->svcs, c->target, &amb);
 	if (s != NULL && amb) {
 		char *safe = sanitize_dup(c->target, strlen(c->target), 0);
@@ -1007,6 +1177,66 @@ cd_list_done(const struct docker_result *r, void *arg)
 		return;
 	}
 	cd_target_found(c);
+}
+
+/* ---- get containers --watch -------------------------------------------- */
+
+/* Prints the table (or a JSON line) when the model changed. */
+static void
+cd_watch_print(uv_timer_t *t)
+{
+	struct cd *c = t->data;
+
+	if (c->svcs.gen == c->printed_gen &&
+	    c->status_src.gen == c->printed_sgen)
+		return;
+	/* Wait for the first answer, good or bad. */
+	if (c->status_src.state == SOURCE_CONNECTING)
+		return;
+	c->printed_gen = c->svcs.gen;
+	c->printed_sgen = c->status_src.gen;
+	cd_print_containers(c);
+	fflush(stdout);
+}
+
+/*
+ * The source changed something: print once things settle (a burst of
+ * stats answers gives one print). Nothing runs while nothing changes.
+ */
+static void
+cd_watch_changed(void *arg)
+{
+	struct cd *c = arg;
+
+	if (c->timer_init && !uv_is_active((uv_handle_t *)&c->timer))
+		uv_timer_start(&c->timer, cd_watch_print, 100, 0);
+}
+
+static int
+cd_watch_start(struct cd *c, char **cause)
+{
+	struct src_docker_config sc;
+
+	memset(&sc, 0, sizeof sc);
+	sc.project = c->project;
+	sc.refresh_ms = c->cfg->refresh_ms > 0 ? c->cfg->refresh_ms : 2000;
+	sc.cfg = c->cfg;
+	sc.on_change = cd_watch_changed;
+	sc.on_change_arg = c;
+	c->status_src.name = "docker";
+	uv_timer_init(&c->loop, &c->timer);
+	c->timer_init = 1;
+	c->timer.data = c;
+	if (src_docker_create(&c->src, &c->loop, c->http, c->d, &sc, &c->svcs,
+		&c->status_src, cause) != 0)
+		return -1;
+	uv_signal_init(&c->loop, &c->sig[0]);
+	uv_signal_init(&c->loop, &c->sig[1]);
+	c->sig[0].data = c->sig[1].data = c;
+	uv_signal_start(&c->sig[0], cd_signal, SIGINT);
+	uv_signal_start(&c->sig[1], cd_signal, SIGTERM);
+	c->sig_init = 1;
+	return 0;
 }
 
 /* ---- entry ------------------------------------------------------------- */
@@ -1052,11 +1282,16 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 					"[--compose-project P]");
 		c.cmd = CD_GET;
 	} else if (strcmp(argv[0], "logs") == 0) {
-		if (argc != 2)
-			return cd_usage("usage: logs CONTAINER --local "
+		if (argc > 2)
+			return cd_usage("usage: logs [CONTAINER] --local "
 					"[--follow] [--tail N]");
 		c.cmd = CD_LOGS;
-		c.target = argv[1];
+		c.target = argc == 2 ? argv[1] : NULL;
+		if (opts->since != NULL &&
+		    docker_since_parse(opts->since, util_wall(), &c.since) != 0)
+			return cd_usage(
+			    "--since takes 90s, 10m, 2h, 1d, a Unix "
+			    "time or an ISO-8601 time");
 	} else {
 		if (argc != 2)
 			return cd_usage("usage: restart|stop|start CONTAINER "
@@ -1118,6 +1353,15 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 		goto out;
 	}
 	http_set_trace(c.http, cd_trace, &c);
+	if (c.cmd == CD_GET && opts->watch) {
+		if (cd_watch_start(&c, &cause) != 0) {
+			cd_fail(&c, cause);
+			free(cause);
+			goto out;
+		}
+		uv_run(&c.loop, UV_RUN_DEFAULT);
+		goto out;
+	}
 	q = docker_project_filter(c.project, 0);
 	{
 		char *full = xasprintf("all=1&%s", q);
@@ -1139,14 +1383,20 @@ out:
 	buf_free(&c.line);
 	buf_free(&c.evbuf);
 	cJSON_Delete(c.evnames);
-	if (c.demux_init)
-		docker_demux_free(&c.demux);
+	for (size_t i = 0; i < c.nstreams; i++) {
+		docker_demux_free(&c.streams[i]->demux);
+		free(c.streams[i]->id);
+		free(c.streams[i]->name);
+		free(c.streams[i]);
+	}
+	free(c.streams);
 	docker_inspect_clear(&c.before);
 	docker_inspect_clear(&c.after);
 	free(c.id);
 	free(c.name);
 	free(c.service);
 	free(c.project);
+	free(c.status_src.detail);
 	fflush(stdout);
 	return c.status;
 }

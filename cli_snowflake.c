@@ -267,49 +267,92 @@ cli_sf_dirlen(const char *name)
 	return slash != NULL ? (size_t)(slash - name) : 0;
 }
 
+/*
+ * Streams one JSON value (then frees it): a stage or table can hold a
+ * million entries, so documents are printed item by item, never built
+ * whole.
+ */
+static void
+cli_sf_json_item(cJSON *v, int *first)
+{
+	char *t = cJSON_PrintUnformatted(v);
+
+	if (t == NULL)
+		fatalx("out of memory");
+	if (first != NULL) {
+		fputs(*first ? "\n  " : ",\n  ", stdout);
+		*first = 0;
+	}
+	fputs(t, stdout);
+	cJSON_free(t);
+	cJSON_Delete(v);
+}
+
+/* Prints "key": <string> as a member line. */
+static void
+cli_sf_json_member_str(const char *key, const char *val)
+{
+	printf("\"%s\": ", key);
+	cli_sf_json_item(cJSON_CreateString(val != NULL ? val : ""), NULL);
+}
+
 static void
 cli_sf_print_files(struct cli_sf *c)
 {
 	struct sf_files *f = &c->m.files;
-	const char *hdr[] = { "PATH", "SIZE", "MD5", "LAST MODIFIED" };
-	char ***rows, ts[40];
-	size_t i, j, k, groups = 0, gstart, dl;
+	char ts[40], num[32];
+	size_t i, k, groups = 0, gstart, dl, wn = 4, ws = 4, wm = 3;
 	uint64_t gbytes;
-	cJSON *doc = NULL, *arr = NULL, *garr = NULL, *o;
+	int first;
+	cJSON *o;
 
 	if (c->opts->json) {
-		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "stage", f->stage);
-		arr = cJSON_AddArrayToObject(doc, "files");
-		garr = cJSON_AddArrayToObject(doc, "groups");
-	}
-	rows = xcalloc(f->n + 1, sizeof *rows);
-	for (i = 0; i < f->n; i++) {
-		if (f->v[i].last_modified > 0)
-			time_format_iso(f->v[i].last_modified, ts, sizeof ts);
-		else
-			snprintf(ts, sizeof ts, "-");
-		if (doc != NULL) {
+		fputs("{\n", stdout);
+		cli_sf_json_member_str("stage", f->stage);
+		fputs(",\n\"files\": [", stdout);
+		first = 1;
+		for (i = 0; i < f->n; i++) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "path", f->v[i].name);
 			cJSON_AddNumberToObject(
 			    o, "size", (double)f->v[i].size);
 			cJSON_AddStringToObject(o, "md5", f->v[i].md5);
-			if (f->v[i].last_modified > 0)
+			if (f->v[i].last_modified > 0) {
+				time_format_iso(
+				    f->v[i].last_modified, ts, sizeof ts);
 				cJSON_AddStringToObject(o, "last_modified", ts);
-			else
+			} else
 				cJSON_AddNullToObject(o, "last_modified");
-			cJSON_AddItemToArray(arr, o);
-			continue;
+			cli_sf_json_item(o, &first);
 		}
-		rows[i] = xcalloc(4, sizeof **rows);
-		rows[i][0] = xstrdup(f->v[i].name);
-		rows[i][1] =
-		    xasprintf("%llu", (unsigned long long)f->v[i].size);
-		rows[i][2] = xstrdup(*f->v[i].md5 != '\0' ? f->v[i].md5 : "-");
-		rows[i][3] = xstrdup(ts);
+		fputs("\n],\n\"groups\": [", stdout);
+	} else {
+		for (i = 0; i < f->n; i++) {
+			if (strlen(f->v[i].name) > wn)
+				wn = strlen(f->v[i].name);
+			snprintf(num, sizeof num, "%llu",
+			    (unsigned long long)f->v[i].size);
+			if (strlen(num) > ws)
+				ws = strlen(num);
+			if (strlen(f->v[i].md5) > wm)
+				wm = strlen(f->v[i].md5);
+		}
+		printf("%-*s  %-*s  %-*s  %s\n", (int)wn, "PATH", (int)ws,
+		    "SIZE", (int)wm, "MD5", "LAST MODIFIED");
+		for (i = 0; i < f->n; i++) {
+			if (f->v[i].last_modified > 0)
+				time_format_iso(
+				    f->v[i].last_modified, ts, sizeof ts);
+			else
+				snprintf(ts, sizeof ts, "-");
+			printf("%-*s  %-*llu  %-*s  %s\n", (int)wn,
+			    f->v[i].name, (int)ws,
+			    (unsigned long long)f->v[i].size, (int)wm,
+			    *f->v[i].md5 != '\0' ? f->v[i].md5 : "-", ts);
+		}
 	}
 	/* Groups: consecutive files (sorted) sharing a directory. */
+	first = 1;
 	for (i = 0; i < f->n; i = k) {
 		gstart = i;
 		dl = cli_sf_dirlen(f->v[i].name);
@@ -319,7 +362,7 @@ cli_sf_print_files(struct cli_sf *c)
 		     k++)
 			gbytes += f->v[k].size;
 		groups++;
-		if (garr != NULL) {
+		if (c->opts->json) {
 			char *pre = xstrndup(f->v[gstart].name, dl);
 
 			o = cJSON_CreateObject();
@@ -327,26 +370,17 @@ cli_sf_print_files(struct cli_sf *c)
 			cJSON_AddNumberToObject(
 			    o, "files", (double)(k - gstart));
 			cJSON_AddNumberToObject(o, "bytes", (double)gbytes);
-			cJSON_AddItemToArray(garr, o);
+			cli_sf_json_item(o, &first);
 			free(pre);
 		}
 	}
-	if (doc != NULL) {
-		cJSON_AddNumberToObject(doc, "total_files", (double)f->n);
-		cJSON_AddNumberToObject(
-		    doc, "total_bytes", (double)f->total_bytes);
-		cli_sf_print_json(doc);
-	} else {
-		cli_sf_table(hdr, 4, rows, f->n);
+	if (c->opts->json)
+		printf(
+		    "\n],\n\"total_files\": %zu,\n\"total_bytes\": %llu\n}\n",
+		    f->n, (unsigned long long)f->total_bytes);
+	else
 		printf("%zu files, %llu bytes in %zu directories of %s\n", f->n,
 		    (unsigned long long)f->total_bytes, groups, f->stage);
-		for (i = 0; i < f->n; i++) {
-			for (j = 0; j < 4; j++)
-				free(rows[i][j]);
-			free(rows[i]);
-		}
-	}
-	free(rows);
 }
 
 /* ---- get xcom-table ---------------------------------------------------- */
@@ -357,14 +391,16 @@ cli_sf_print_xcom(struct cli_sf *c)
 	const struct sf_xcom_rows *x = &c->m.xcom;
 	const char *hdr[] = { "DAG", "TASK", "RUN", "MAP", "KEY", "TYPE",
 		"VALUE" };
-	char ***rows;
-	size_t i, j;
-	cJSON *doc, *arr, *o, *v;
+	size_t i, j, w[7], l;
+	char map[16], *val;
+	const char *cell[7];
+	int first = 1;
+	cJSON *o, *v;
 
 	if (c->opts->json) {
-		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "table", x->table);
-		arr = cJSON_AddArrayToObject(doc, "rows");
+		fputs("{\n", stdout);
+		cli_sf_json_member_str("table", x->table);
+		fputs(",\n\"rows\": [", stdout);
 		for (i = 0; i < x->n; i++) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "dag_id", x->v[i].dag_id);
@@ -379,32 +415,45 @@ cli_sf_print_xcom(struct cli_sf *c)
 			v = cJSON_Parse(x->v[i].value);
 			cJSON_AddItemToObject(o, "value",
 			    v != NULL ? v : cJSON_CreateString(x->v[i].value));
-			cJSON_AddItemToArray(arr, o);
+			cli_sf_json_item(o, &first);
 		}
-		cJSON_AddNumberToObject(doc, "total", (double)x->n);
-		cli_sf_print_json(doc);
+		printf("\n],\n\"total\": %zu\n}\n", x->n);
 		return;
 	}
-	rows = xcalloc(x->n + 1, sizeof *rows);
+	for (j = 0; j < 7; j++)
+		w[j] = strlen(hdr[j]);
 	for (i = 0; i < x->n; i++) {
-		rows[i] = xcalloc(7, sizeof **rows);
-		rows[i][0] = xstrdup(x->v[i].dag_id);
-		rows[i][1] = xstrdup(x->v[i].task_id);
-		rows[i][2] = xstrdup(x->v[i].run_id);
-		rows[i][3] = xasprintf("%d", x->v[i].multi_index);
-		rows[i][4] = xstrdup(x->v[i].key);
-		rows[i][5] = xstrdup(x->v[i].value_type);
-		rows[i][6] = xstrdup(x->v[i].value);
-		if (strlen(rows[i][6]) > 120)
-			strcpy(rows[i][6] + 117, "...");
+		snprintf(map, sizeof map, "%d", x->v[i].multi_index);
+		cell[0] = x->v[i].dag_id;
+		cell[1] = x->v[i].task_id;
+		cell[2] = x->v[i].run_id;
+		cell[3] = map;
+		cell[4] = x->v[i].key;
+		cell[5] = x->v[i].value_type;
+		for (j = 0; j < 6; j++) {
+			if ((l = strlen(cell[j])) > w[j])
+				w[j] = l;
+		}
 	}
-	cli_sf_table(hdr, 7, rows, x->n);
+	for (j = 0; j < 7; j++)
+		printf("%-*s%s", j < 6 ? (int)w[j] : 0, hdr[j],
+		    j < 6 ? "  " : "\n");
 	for (i = 0; i < x->n; i++) {
-		for (j = 0; j < 7; j++)
-			free(rows[i][j]);
-		free(rows[i]);
+		snprintf(map, sizeof map, "%d", x->v[i].multi_index);
+		cell[0] = x->v[i].dag_id;
+		cell[1] = x->v[i].task_id;
+		cell[2] = x->v[i].run_id;
+		cell[3] = map;
+		cell[4] = x->v[i].key;
+		cell[5] = x->v[i].value_type;
+		for (j = 0; j < 6; j++)
+			printf("%-*s  ", (int)w[j], cell[j]);
+		val = xstrdup(x->v[i].value);
+		if (strlen(val) > 120)
+			strcpy(val + 117, "...");
+		printf("%s\n", val);
+		free(val);
 	}
-	free(rows);
 }
 
 static void

@@ -30,6 +30,9 @@ static const char main_usage[] =
     "without DAG)\n"
     "  get tasks DAG RUN                 task instances of a run\n"
     "  get xcom DAG RUN TASK [KEY]       XCom entries, or one value\n"
+    "       [--resolve]                  follow Snowflake XCom references to "
+    "the\n"
+    "                                    real row or stage file\n"
     "  get log DAG RUN TASK [TRY]        a task log (latest try by default)\n"
     "  trigger DAG [--conf JSON] [--run-id ID]\n"
     "  pause DAG | unpause DAG\n"
@@ -46,11 +49,15 @@ static const char main_usage[] =
     "is red)\n"
     "  jobs | job NAME                   configured external commands: list, "
     "run\n"
-    "  get containers [--local] [--compose-project P]\n"
+    "  get containers [--local] [--compose-project P] [--watch]\n"
     "                                    containers of a compose project\n"
-    "  logs CONTAINER --local [--follow] [--tail N]\n"
+    "  logs [CONTAINER] --local [--follow] [--tail N]\n"
+    "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
-    "\n"
+    "\n";
+
+/* Two strings: C11 only promises 4095 characters per literal. */
+static const char main_usage_options[] =
     "options:\n"
     "  --airflow-url URL    Airflow base URL (SNOWDECK_AIRFLOW_URL; default\n"
     "                       http://localhost:8080)\n"
@@ -65,6 +72,8 @@ static const char main_usage[] =
     "                       of the current directory)\n"
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
+    "  --since WHEN         logs: from 10m/2h ago, a Unix or ISO time\n"
+    "  --watch              get containers: print again on every change\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"
@@ -131,9 +140,12 @@ enum {
 	OPT_COMPUTE_POOL,
 	OPT_REPLACE_XCOM,
 	OPT_CONFIRM_REPLACE,
+	OPT_RESOLVE,
 	OPT_LOCAL,
 	OPT_COMPOSE_PROJECT,
 	OPT_TAIL,
+	OPT_WATCH,
+	OPT_SINCE,
 };
 
 static const struct option main_options[] = {
@@ -167,10 +179,13 @@ static const struct option main_options[] = {
 	{ "compute-pool", required_argument, NULL, OPT_COMPUTE_POOL },
 	{ "replace-xcom", no_argument, NULL, OPT_REPLACE_XCOM },
 	{ "confirm-replace", required_argument, NULL, OPT_CONFIRM_REPLACE },
+	{ "resolve", no_argument, NULL, OPT_RESOLVE },
 	{ "local", no_argument, NULL, OPT_LOCAL },
 	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -321,6 +336,9 @@ main(int argc, char **argv)
 		case OPT_CONFIRM_REPLACE:
 			opts.confirm_replace = optarg;
 			break;
+		case OPT_RESOLVE:
+			opts.resolve = 1;
+			break;
 		case OPT_LOCAL:
 			opts.local = 1;
 			break;
@@ -332,6 +350,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_TAIL:
 			opts.tail = main_number(optarg, "--tail");
+			break;
+		case OPT_WATCH:
+			opts.watch = 1;
+			break;
+		case OPT_SINCE:
+			opts.since = optarg;
 			break;
 		case 'y':
 			opts.yes = 1;
@@ -345,10 +369,12 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			fputs(main_usage, stdout);
+			fputs(main_usage_options, stdout);
 			config_free(&cfg);
 			return 0;
 		default:
 			fputs(main_usage, stderr);
+			fputs(main_usage_options, stderr);
 			config_free(&cfg);
 			return 2;
 		}

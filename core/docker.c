@@ -49,6 +49,8 @@ struct docker {
 	char *engine;
 	struct http_req *nego; /* the /version request in flight */
 	struct docker_ops ops;
+	int depth; /* callbacks running (docker_free may be called in one) */
+	int dying; /* freed from a callback: release when depth is 0 */
 };
 
 static void docker_send(struct docker_op *);
@@ -319,12 +321,20 @@ docker_op_free(struct docker_op *op)
 	free(op);
 }
 
+static void
+docker_release(struct docker *d)
+{
+	docker_endpoint_free(&d->ep);
+	free(d->engine);
+	free(d);
+}
+
 void
 docker_free(struct docker *d)
 {
 	struct docker_op *op;
 
-	if (d == NULL)
+	if (d == NULL || d->dying)
 		return;
 	while ((op = TAILQ_FIRST(&d->ops)) != NULL) {
 		if (op->req != NULL)
@@ -333,9 +343,29 @@ docker_free(struct docker *d)
 	}
 	if (d->nego != NULL)
 		http_cancel(d->nego);
-	docker_endpoint_free(&d->ep);
-	free(d->engine);
-	free(d);
+	d->nego = NULL;
+	if (d->depth > 0)
+		d->dying = 1; /* the running callback's caller releases it */
+	else
+		docker_release(d);
+}
+
+/* Around every call into a caller's callback. */
+static void
+docker_enter(struct docker *d)
+{
+	d->depth++;
+}
+
+/* Returns 1 when the client was freed meanwhile (d is then invalid). */
+static int
+docker_leave(struct docker *d)
+{
+	int dying = d->dying;
+
+	if (--d->depth == 0 && dying)
+		docker_release(d);
+	return dying;
 }
 
 const char *
@@ -439,7 +469,8 @@ docker_nego_done(const struct http_response *hr, void *arg)
 	r.body = hr->body;
 	r.len = hr->body_len;
 	r.ms = hr->elapsed_ms;
-	for (op = TAILQ_FIRST(&d->ops); op != NULL; op = next) {
+	docker_enter(d);
+	for (op = TAILQ_FIRST(&d->ops); op != NULL && !d->dying; op = next) {
 		next = TAILQ_NEXT(op, entry);
 		if (op->req != NULL)
 			continue;
@@ -455,6 +486,7 @@ docker_nego_done(const struct http_response *hr, void *arg)
 			next = TAILQ_NEXT(next, entry);
 	}
 	free(cause);
+	docker_leave(d);
 }
 
 static void
@@ -517,7 +549,9 @@ docker_call_done(const struct http_response *hr, void *arg)
 	}
 	r.error = cause != NULL ? -1 : 0;
 	r.cause = cause;
+	docker_enter(d);
 	docker_deliver(op, &r);
+	docker_leave(d);
 	free(cause);
 	free(msg);
 	free(what);
@@ -527,8 +561,14 @@ static int
 docker_chunk(const char *data, size_t len, void *arg)
 {
 	struct docker_op *op = arg;
+	struct docker *d = op->d;
+	int rc;
 
-	return op->chunk(data, len, op->arg);
+	docker_enter(d);
+	rc = op->chunk(data, len, op->arg);
+	if (docker_leave(d))
+		return -1;
+	return rc;
 }
 
 static void

@@ -29,7 +29,7 @@ docker_demux_free(struct docker_demux *d)
 		buf_free(&d->line[i]);
 }
 
-/* Hands out one line, without the '\r' a TTY puts before '\n'. */
+/* Hands out one line, without the '\r' a TTY sends before '\n'. */
 static int
 docker_demux_emit(struct docker_demux *d, int stream, const char *p, size_t n,
     docker_line_cb cb, void *arg)
@@ -188,4 +188,41 @@ docker_log_line_format(struct buf *out, const char *line, size_t len)
 	    redact_text_append(out, tmp.data != NULL ? tmp.data : "", tmp.len);
 	buf_free(&tmp);
 	return masks;
+}
+
+int
+docker_since_parse(const char *s, double now, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (time_parse_iso(s, out) == 0)
+		return 0;
+	v = strtod(s, &end);
+	if (end == s || !(v >= 0 && v < 1e11))
+		return -1;
+	switch (*end) {
+	case '\0':
+		*out = v;
+		return 0;
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (end[1] != '\0')
+		return -1;
+	*out = now - v;
+	return 0;
 }

@@ -179,7 +179,7 @@ json_docker_containers_parse(
 		    jd_ports(cJSON_GetObjectItemCaseSensitive(c, "Ports"), &pb);
 		s.ports = pb.data != NULL ? buf_detach(&pb) : xstrdup("");
 		buf_free(&pb);
-		/* Docker puts "(healthy)" in Status; inspect refines it. */
+		/* Docker writes "(healthy)" into Status; inspect refines it. */
 		if (s.status != NULL) {
 			if (strstr(s.status, "(unhealthy)") != NULL)
 				s.health = SVC_HEALTH_UNHEALTHY;

@@ -482,6 +482,167 @@ json_sf_files_rest_parse(
 }
 
 int
+json_sf_file_rest_one(
+    const char *buf, size_t len, struct sf_files *files, char **cause)
+{
+	cJSON *o;
+	char *cells[4];
+	int rc = 0, i;
+
+	*cause = NULL;
+	o = cJSON_ParseWithLength(buf, len);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		*cause = xstrdup("a stage file entry is not a JSON object");
+		return -1;
+	}
+	cells[0] = sf_json_str(o, "name");
+	cells[1] = sf_json_str(o, "size");
+	cells[2] = sf_json_str(o, "md5");
+	cells[3] = sf_json_str(o, "last_modified");
+	if (cells[0] != NULL)
+		rc = sf_file_from_list_row(
+		    files, (const char *const *)cells, 4, NULL, cause);
+	for (i = 0; i < 4; i++)
+		free(cells[i]);
+	cJSON_Delete(o);
+	return rc;
+}
+
+#define SF_SPLIT_MAX_ELEM (16 * 1024 * 1024)
+
+int
+sf_json_split_feed(struct sf_json_split *j, const char *p, size_t n,
+    sf_json_elem_cb cb, void *arg, char **cause)
+{
+	size_t i, start = 0;
+	int in_elem;
+	char ch;
+
+	*cause = NULL;
+	if (j->cur == NULL) {
+		j->cur = xcalloc(1, sizeof *j->cur);
+		buf_init(j->cur);
+	}
+	for (i = 0; i < n; i++) {
+		ch = p[i];
+		if (j->finished) {
+			if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+				continue;
+			*cause = xstrdup("text after the end of the list");
+			return -1;
+		}
+		if (!j->started) {
+			if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+				continue;
+			if (ch != '[') {
+				*cause =
+				    xstrdup("the list is not a JSON array");
+				return -1;
+			}
+			j->started = 1;
+			j->depth = 1;
+			start = i + 1;
+			continue;
+		}
+		in_elem = j->depth > 1 || j->in_str;
+		if (j->in_str) {
+			if (j->esc)
+				j->esc = 0;
+			else if (ch == '\\')
+				j->esc = 1;
+			else if (ch == '"')
+				j->in_str = 0;
+		} else if (ch == '"') {
+			j->in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			if (++j->depth > 64) {
+				*cause = xstrdup("the list nests too deep");
+				return -1;
+			}
+		} else if (ch == ']' || ch == '}') {
+			if (j->depth == 1 && ch == '}') {
+				*cause = xstrdup("unbalanced } in the list");
+				return -1;
+			}
+			j->depth--;
+		}
+		(void)in_elem;
+		/* At depth 1, outside strings, ',' and the final ']' end an
+		 * element. */
+		if (!j->in_str &&
+		    ((j->depth == 1 && ch == ',') || j->depth == 0)) {
+			buf_add(j->cur, p + start, i - start);
+			start = i + 1;
+			if (j->cur->len > 0) {
+				size_t a = 0, b = j->cur->len;
+				const char *d = j->cur->data;
+
+				while (
+				    a < b && (d[a] == ' ' || d[a] == '\n' ||
+						 d[a] == '\r' || d[a] == '\t'))
+					a++;
+				while (
+				    b > a &&
+				    (d[b - 1] == ' ' || d[b - 1] == '\n' ||
+					d[b - 1] == '\r' || d[b - 1] == '\t'))
+					b--;
+				if (b > a) {
+					j->count++;
+					if (cb(d + a, b - a, arg, cause) != 0) {
+						if (*cause == NULL)
+							*cause = xstrdup(
+							    "stopped reading "
+							    "the list");
+						return -1;
+					}
+				} else if (ch == ',') {
+					*cause = xstrdup("an empty element in "
+							 "the list");
+					return -1;
+				}
+			} else if (ch == ',') {
+				*cause =
+				    xstrdup("an empty element in the list");
+				return -1;
+			}
+			buf_reset(j->cur);
+			if (j->depth == 0)
+				j->finished = 1;
+		}
+	}
+	if (j->started && !j->finished && start < n) {
+		buf_add(j->cur, p + start, n - start);
+		if (j->cur->len > SF_SPLIT_MAX_ELEM) {
+			*cause = xstrdup("a list element is too large");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+sf_json_split_end(struct sf_json_split *j, char **cause)
+{
+	*cause = NULL;
+	if (!j->finished) {
+		*cause = xstrdup("the list ended before its closing ]");
+		return -1;
+	}
+	return 0;
+}
+
+void
+sf_json_split_free(struct sf_json_split *j)
+{
+	if (j->cur != NULL) {
+		buf_free(j->cur);
+		free(j->cur);
+	}
+	memset(j, 0, sizeof *j);
+}
+
+int
 json_sf_stages_rest_parse(const char *buf, size_t len, const char *database,
     const char *schema, struct sf_stages *stages, char **cause)
 {

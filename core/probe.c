@@ -127,7 +127,13 @@ probe_judge(long status, const char *body, size_t len, const char *expect,
 	n = len < sizeof head - 1 ? len : sizeof head - 1;
 	memcpy(head, body != NULL ? body : "", body != NULL ? n : 0);
 	head[body != NULL ? n : 0] = '\0';
-	safe = sanitize_dup(head, strlen(head), 0);
+	{
+		char *clean = sanitize_dup(head, strlen(head), 0);
+
+		/* A health body is not meant to hold secrets; mask any. */
+		safe = redact_text_dup(clean);
+		free(clean);
+	}
 	ok = status >= 200 && status <= 299 &&
 	     (expect == NULL || probe_body_matches(body != NULL ? body : "",
 				    body != NULL ? len : 0, expect));
@@ -139,4 +145,14 @@ probe_judge(long status, const char *body, size_t len, const char *expect,
 		    "%ld%s%s", status, *safe != '\0' ? " " : "", safe);
 	free(safe);
 	return ok ? SVC_PROBE_OK : SVC_PROBE_FAIL;
+}
+
+char *
+probe_display_url(const char *url)
+{
+	char *clean = sanitize_dup(url, strlen(url), 0);
+	char *out = redact_text_dup(clean);
+
+	free(clean);
+	return out;
 }

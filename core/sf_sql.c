@@ -43,6 +43,24 @@ enum sf_stmt_state {
 	SF_ST_DONE,
 };
 
+/* Result partitions are fetched this many at a time by default; rows are
+ * always delivered in partition order. */
+#define SF_PART_WINDOW 4
+
+struct sf_stmt;
+
+/* One result partition being fetched (or fetched, waiting its turn). */
+struct sf_part {
+	struct sf_stmt *s;
+	size_t idx;
+	struct http_req *req;
+	char *body;
+	size_t len;
+	long status;
+	int state; /* 0 not asked, 1 in flight, 2 arrived */
+	int reauth;
+};
+
 struct sf_stmt {
 	struct sf_client *c;
 	struct sf_stmt *next, *prev;
@@ -58,7 +76,10 @@ struct sf_stmt {
 	int closing;
 	struct sf_result_meta meta;
 	int have_meta;
-	size_t next_partition;
+	size_t next_partition; /* next to deliver */
+	size_t next_fetch;     /* next to ask for */
+	struct sf_part *parts; /* one per partition (index 0 unused) */
+	int inflight;
 	uint64_t rows;
 	size_t partitions;
 	int resubmits;
@@ -73,6 +94,7 @@ struct sf_call {
 	struct sf_client *c;
 	struct sf_call *next, *prev;
 	char *method, *path, *query, *body, *what;
+	int (*chunk)(const char *, size_t, void *);
 	sf_call_cb done;
 	void *arg;
 	struct http_req *req;
@@ -137,6 +159,8 @@ sf_client_create(struct sf_client **out, struct http *http,
 		c->cfg.retry_base_ms = 250;
 	if (c->cfg.post_timeout_ms <= 0)
 		c->cfg.post_timeout_ms = 60000;
+	if (c->cfg.partition_window <= 0)
+		c->cfg.partition_window = SF_PART_WINDOW;
 	c->base_url = xstrdup(conn->base_url);
 	c->database = sf_dupnull(conn->database);
 	c->schema = sf_dupnull(conn->schema);
@@ -211,8 +235,9 @@ sf_wipe_free(char *s)
 
 /* Starts one HTTP exchange with the auth headers. */
 static struct http_req *
-sf_http(struct sf_client *c, const char *method, const char *url,
-    const char *body, int flags, long timeout_ms, http_done_cb done, void *arg,
+sf_http_ex(struct sf_client *c, const char *method, const char *url,
+    const char *body, int flags, long timeout_ms,
+    int (*chunk)(const char *, size_t, void *), http_done_cb done, void *arg,
     char **cause)
 {
 	struct http_request r;
@@ -235,10 +260,20 @@ sf_http(struct sf_client *c, const char *method, const char *url,
 	r.body_len = body != NULL ? strlen(body) : 0;
 	r.flags = flags;
 	r.total_timeout_ms = timeout_ms;
+	r.chunk_cb = chunk;
 	req = http_start(c->http, &r, done, arg);
 	sf_wipe_free(auth);
 	free(type);
 	return req;
+}
+
+static struct http_req *
+sf_http(struct sf_client *c, const char *method, const char *url,
+    const char *body, int flags, long timeout_ms, http_done_cb done, void *arg,
+    char **cause)
+{
+	return sf_http_ex(
+	    c, method, url, body, flags, timeout_ms, NULL, done, arg, cause);
 }
 
 /* Command log and audit of one step; what is already redacted. */
@@ -270,7 +305,13 @@ static void
 sf_stmt_closed(uv_handle_t *h)
 {
 	struct sf_stmt *s = h->data;
+	size_t i;
 
+	if (s->parts != NULL) {
+		for (i = 0; i < s->meta.npartitions; i++)
+			free(s->parts[i].body);
+		free(s->parts);
+	}
 	sf_result_meta_free(&s->meta);
 	free(s->sql);
 	sf_wipe_free(s->body);
@@ -286,9 +327,17 @@ sf_stmt_destroy(struct sf_stmt *s)
 	if (s->closing)
 		return;
 	s->closing = 1;
+	size_t i;
+
 	if (s->req != NULL) {
 		http_cancel(s->req);
 		s->req = NULL;
+	}
+	for (i = 0; s->parts != NULL && i < s->meta.npartitions; i++) {
+		if (s->parts[i].req != NULL) {
+			http_cancel(s->parts[i].req);
+			s->parts[i].req = NULL;
+		}
 	}
 	if (s->prev != NULL)
 		s->prev->next = s->next;
@@ -429,7 +478,17 @@ sf_stmt_result(struct sf_stmt *s, const struct http_response *r)
 	}
 	s->partitions = 1;
 	s->next_partition = 1;
+	s->next_fetch = 1;
 	s->state = SF_ST_PARTITION;
+	if (s->meta.npartitions > 1) {
+		size_t i;
+
+		s->parts = xcalloc(s->meta.npartitions, sizeof *s->parts);
+		for (i = 0; i < s->meta.npartitions; i++) {
+			s->parts[i].s = s;
+			s->parts[i].idx = i;
+		}
+	}
 	sf_stmt_fetch(s);
 }
 
@@ -589,75 +648,121 @@ sf_stmt_poll(struct sf_stmt *s)
 	}
 }
 
+static void sf_part_start(struct sf_part *);
+
 static void
 sf_stmt_partition_done(const struct http_response *r, void *arg)
 {
-	struct sf_stmt *s = arg;
-	char *cause = NULL, *m;
-	size_t n;
+	struct sf_part *p = arg;
+	struct sf_stmt *s = p->s;
 
-	s->req = NULL;
-	s->status = r->status;
-	if (r->status == 401 && !s->reauth && s->c->jwt != NULL) {
-		s->reauth = 1;
+	p->req = NULL;
+	s->inflight--;
+	if (r->status == 401 && !p->reauth && s->c->jwt != NULL) {
+		p->reauth = 1;
 		sf_jwt_cache_invalidate(s->c->jwt);
-		sf_stmt_fetch(s);
+		sf_part_start(p);
 		return;
 	}
-	if (r->status != 200) {
-		m = xasprintf("fetching result partition %zu of %zu",
-		    s->next_partition + 1, s->meta.npartitions);
-		sf_stmt_fail(s, m, r->status, r->body, r->body_len);
-		free(m);
-		return;
-	}
-	if (json_sf_partition_parse(r->body, r->body_len, s->meta.ncols,
-		sf_stmt_row, s, &n, &cause) != 0) {
-		m = xasprintf("reading result partition %zu failed: %s",
-		    s->next_partition + 1, cause);
-		sf_stmt_finish(s, 1, m, NULL, NULL);
-		free(m);
-		free(cause);
-		return;
-	}
-	if (s->closing)
-		return;
-	if (s->meta.partition_rows != NULL &&
-	    s->meta.partition_rows[s->next_partition] != 0 &&
-	    s->meta.partition_rows[s->next_partition] != n) {
-		m = xasprintf("result partition %zu has %zu rows where "
-			      "Snowflake announced %llu; run the statement "
-			      "again",
-		    s->next_partition + 1, n,
-		    (unsigned long long)
-			s->meta.partition_rows[s->next_partition]);
-		sf_stmt_finish(s, 1, m, NULL, NULL);
-		free(m);
-		return;
-	}
-	s->partitions++;
-	s->next_partition++;
+	p->status = r->status;
+	p->body = xmalloc(r->body_len + 1);
+	memcpy(p->body, r->body, r->body_len);
+	p->body[r->body_len] = '\0';
+	p->len = r->body_len;
+	p->state = 2;
 	sf_stmt_fetch(s);
 }
 
 static void
-sf_stmt_fetch(struct sf_stmt *s)
+sf_part_start(struct sf_part *p)
 {
+	struct sf_stmt *s = p->s;
 	char *url, *q, *cause = NULL;
 
-	if (s->next_partition >= s->meta.npartitions) {
+	q = xasprintf("partition=%zu", p->idx);
+	url = sf_handle_url(s->c, s->meta.handle, NULL, q);
+	free(q);
+	p->state = 1;
+	p->req = sf_http(
+	    s->c, "GET", url, NULL, 0, 0, sf_stmt_partition_done, p, &cause);
+	free(url);
+	if (p->req == NULL) {
+		sf_stmt_finish(s, 1, cause, NULL, NULL);
+		free(cause);
+		return;
+	}
+	s->inflight++;
+}
+
+/* Delivers one arrived partition's rows; 0, or -1 when the statement
+ * ended (failed, or was cancelled from a callback). */
+static int
+sf_part_deliver(struct sf_stmt *s, struct sf_part *p)
+{
+	char *cause = NULL, *m;
+	size_t n;
+
+	s->status = p->status;
+	if (p->status != 200) {
+		m = xasprintf("fetching result partition %zu of %zu",
+		    p->idx + 1, s->meta.npartitions);
+		sf_stmt_fail(s, m, p->status, p->body, p->len);
+		free(m);
+		return -1;
+	}
+	if (json_sf_partition_parse(p->body, p->len, s->meta.ncols, sf_stmt_row,
+		s, &n, &cause) != 0) {
+		m = xasprintf("reading result partition %zu failed: %s",
+		    p->idx + 1, cause);
+		sf_stmt_finish(s, 1, m, NULL, NULL);
+		free(m);
+		free(cause);
+		return -1;
+	}
+	free(p->body);
+	p->body = NULL;
+	if (s->closing)
+		return -1;
+	if (s->meta.partition_rows != NULL &&
+	    s->meta.partition_rows[p->idx] != 0 &&
+	    s->meta.partition_rows[p->idx] != n) {
+		m = xasprintf("result partition %zu has %zu rows where "
+			      "Snowflake announced %llu; run the statement "
+			      "again",
+		    p->idx + 1, n,
+		    (unsigned long long)s->meta.partition_rows[p->idx]);
+		sf_stmt_finish(s, 1, m, NULL, NULL);
+		free(m);
+		return -1;
+	}
+	s->partitions++;
+	return 0;
+}
+
+/*
+ * Moves the partitions along: delivers those arrived, in order, then asks
+ * for more while fewer than the window are in flight; finishes after the
+ * last one.
+ */
+static void
+sf_stmt_fetch(struct sf_stmt *s)
+{
+	size_t np = s->meta.npartitions;
+
+	while (
+	    s->next_partition < np && s->parts[s->next_partition].state == 2) {
+		if (sf_part_deliver(s, &s->parts[s->next_partition]) != 0)
+			return;
+		s->next_partition++;
+	}
+	if (s->next_partition >= np) {
 		sf_stmt_finish(s, 0, NULL, NULL, NULL);
 		return;
 	}
-	q = xasprintf("partition=%zu", s->next_partition);
-	url = sf_handle_url(s->c, s->meta.handle, NULL, q);
-	free(q);
-	s->req = sf_http(
-	    s->c, "GET", url, NULL, 0, 0, sf_stmt_partition_done, s, &cause);
-	free(url);
-	if (s->req == NULL) {
-		sf_stmt_finish(s, 1, cause, NULL, NULL);
-		free(cause);
+	while (s->inflight < s->c->cfg.partition_window && s->next_fetch < np) {
+		sf_part_start(&s->parts[s->next_fetch++]);
+		if (s->closing)
+			return;
 	}
 }
 
@@ -814,6 +919,14 @@ sf_call_destroy(struct sf_call *k)
 
 static void sf_call_start(struct sf_call *);
 
+static int
+sf_call_chunk(const char *data, size_t len, void *arg)
+{
+	struct sf_call *k = arg;
+
+	return k->chunk(data, len, k->arg);
+}
+
 static void
 sf_call_done(const struct http_response *r, void *arg)
 {
@@ -866,8 +979,11 @@ sf_call_start(struct sf_call *k)
 	if (k->query != NULL)
 		buf_printf(&url, "?%s", k->query);
 	flags = strcmp(k->method, "GET") == 0 ? 0 : HTTP_IDEMPOTENT;
-	k->req = sf_http(k->c, k->method, url.data, k->body, flags, 0,
-	    sf_call_done, k, &cause);
+	if (k->chunk != NULL)
+		flags |= HTTP_STREAM;
+	k->req = sf_http_ex(k->c, k->method, url.data, k->body, flags,
+	    k->chunk != NULL ? 300000 : 0,
+	    k->chunk != NULL ? sf_call_chunk : NULL, sf_call_done, k, &cause);
 	buf_free(&url);
 	if (k->req == NULL) {
 		memset(&res, 0, sizeof res);
@@ -892,6 +1008,30 @@ sf_rest_call(struct sf_client *c, const char *method, const char *path,
 	k->query = sf_dupnull(query);
 	k->body = sf_dupnull(body);
 	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
+	k->done = done;
+	k->arg = arg;
+	k->started_ms = util_now_ms();
+	k->next = c->calls;
+	if (c->calls != NULL)
+		c->calls->prev = k;
+	c->calls = k;
+	sf_call_start(k);
+	return k;
+}
+
+struct sf_call *
+sf_rest_stream(struct sf_client *c, const char *path, const char *query,
+    const char *what, int (*chunk)(const char *, size_t, void *),
+    sf_call_cb done, void *arg)
+{
+	struct sf_call *k = xcalloc(1, sizeof *k);
+
+	k->c = c;
+	k->method = xstrdup("GET");
+	k->path = xstrdup(path);
+	k->query = sf_dupnull(query);
+	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
+	k->chunk = chunk;
 	k->done = done;
 	k->arg = arg;
 	k->started_ms = util_now_ms();

@@ -81,9 +81,19 @@ struct src_docker {
 	long backoff_ms;
 	struct sd_reqs reqs;
 	struct sd_actions actions;
+	void (*on_change)(void *);
+	void *on_change_arg;
 };
 
 static void sd_list(struct src_docker *);
+
+/* Tells the owner the models changed. */
+static void
+sd_changed(struct src_docker *s)
+{
+	if (s->on_change != NULL && !s->closing)
+		s->on_change(s->on_change_arg);
+}
 static void sd_inspect(struct src_docker *, const char *id);
 static void sd_actions_check(struct src_docker *, const char *id);
 
@@ -180,6 +190,7 @@ sd_inspect_done(const struct docker_result *res, void *arg)
 		if ((v = svcs_find_id(s->svcs, x.id)) != NULL) {
 			docker_inspect_apply(&x, v);
 			s->svcs->gen++;
+			sd_changed(s);
 		}
 		docker_inspect_clear(&x);
 	}
@@ -220,6 +231,7 @@ sd_stats_done(const struct docker_result *res, void *arg)
 	    v->state == SVC_RUNNING) {
 		docker_stats_apply(&st, v);
 		s->svcs->gen++;
+		sd_changed(s);
 	}
 	sd_req_free(r);
 }
@@ -243,6 +255,7 @@ sd_probe_done(const struct http_response *hr, void *arg)
 		detail = NULL;
 		v->probe_ms = hr->elapsed_ms;
 		s->svcs->gen++;
+		sd_changed(s);
 	}
 	free(detail);
 	sd_req_free(r);
@@ -275,7 +288,7 @@ sd_tick_once(struct src_docker *s)
 		if (v->probe == SVC_PROBE_NONE)
 			v->probe = SVC_PROBE_PENDING;
 		free(v->probe_url);
-		v->probe_url = xstrdup(url);
+		v->probe_url = probe_display_url(url);
 		r = sd_req_new(s, SD_PROBE, v->id);
 		r->expect = expect;
 		memset(&req, 0, sizeof req);
@@ -422,6 +435,7 @@ src_docker_action(struct src_docker *s, const char *id, const char *action,
 	if (strcmp(action, "restart") == 0) {
 		v->state = SVC_RESTARTING;
 		s->svcs->gen++;
+		sd_changed(s);
 	}
 	path = xasprintf("/containers/%s/%s", id, action);
 	a->op =
@@ -510,6 +524,7 @@ sd_down(struct src_docker *s, const char *cause)
 {
 	s->up = 0;
 	source_set(s->status, SOURCE_DOWN, cause);
+	sd_changed(s);
 	if (s->events_op != NULL)
 		docker_cancel(s->events_op);
 	s->events_op = NULL;
@@ -599,6 +614,7 @@ sd_list_done(const struct docker_result *res, void *arg)
 	s->backoff_ms = 0;
 	s->up = 1;
 	sd_set_up(s);
+	sd_changed(s);
 	sd_events_start(s);
 	if (!uv_is_active((uv_handle_t *)&s->tick)) {
 		sd_tick_once(s);
@@ -654,6 +670,8 @@ src_docker_create(struct src_docker **out, uv_loop_t *loop, struct http *http,
 	s->refresh_ms = c->refresh_ms > 0 ? c->refresh_ms : 2000;
 	s->svcs = svcs;
 	s->status = status;
+	s->on_change = c->on_change;
+	s->on_change_arg = c->on_change_arg;
 	buf_init(&s->evbuf);
 	TAILQ_INIT(&s->reqs);
 	TAILQ_INIT(&s->actions);

@@ -23,6 +23,8 @@
 /* One load in flight (a REST call, then maybe a statement). */
 struct src_sf_load {
 	struct src_snowflake *src;
+	struct sf_json_split split; /* streamed REST list */
+	char *split_err;
 	enum src_sf_kind kind;
 	struct sf_call *call;
 	struct sf_stmt *stmt;
@@ -51,6 +53,9 @@ src_sf_safe(const char *s)
 static void
 src_sf_cancel(struct src_sf_load *l)
 {
+	sf_json_split_free(&l->split);
+	free(l->split_err);
+	l->split_err = NULL;
 	if (l->call != NULL)
 		sf_call_cancel(l->call);
 	if (l->stmt != NULL)
@@ -414,6 +419,40 @@ src_sf_files_row(
 	return 0;
 }
 
+/* One listFiles element: into the model as it arrives. */
+static int
+src_sf_files_elem(const char *elem, size_t len, void *arg, char **cause)
+{
+	struct src_sf_load *l = arg;
+	struct sf_files tmp;
+
+	memset(&tmp, 0, sizeof tmp);
+	if (json_sf_file_rest_one(elem, len, &tmp, cause) != 0) {
+		sf_files_reset(&tmp);
+		free(tmp.v);
+		return -1;
+	}
+	if (tmp.n == 1)
+		src_sf_file_take(l->src, &tmp.v[0]);
+	free(tmp.v);
+	return 0;
+}
+
+static int
+src_sf_files_chunk(const char *data, size_t len, void *arg)
+{
+	struct src_sf_load *l = arg;
+	char *cause = NULL;
+
+	if (sf_json_split_feed(
+		&l->split, data, len, src_sf_files_elem, l, &cause) != 0) {
+		free(l->split_err);
+		l->split_err = cause;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 src_sf_files_rest_done(const struct sf_call_result *r, void *arg)
 {
@@ -421,14 +460,23 @@ src_sf_files_rest_done(const struct sf_call_result *r, void *arg)
 	struct src_snowflake *s = l->src;
 	struct sf_stmt_cbs cbs = { src_sf_files_meta, src_sf_files_row,
 		src_sf_stmt_done };
-	struct sf_files tmp;
-	char *cause = NULL;
-	size_t i;
+	char *cause = NULL, *m;
 	struct buf q;
 
 	l->call = NULL;
+	if (l->split_err != NULL) {
+		m = xasprintf(
+		    "reading the stage file list failed: %s", l->split_err);
+		free(l->split_err);
+		l->split_err = NULL;
+		sf_json_split_free(&l->split);
+		src_sf_finish(l, 1, m);
+		free(m);
+		return;
+	}
 	if (r->error && src_sf_rest_missing(r->status) &&
 	    !(r->body != NULL && strstr(r->body, "does not exist") != NULL)) {
+		sf_json_split_free(&l->split);
 		/* No user text in the SQL: the stage name is quoted and
 		 * the prefix is applied to the listing here. */
 		buf_init(&q);
@@ -443,21 +491,19 @@ src_sf_files_rest_done(const struct sf_call_result *r, void *arg)
 		return;
 	}
 	if (r->error) {
+		sf_json_split_free(&l->split);
 		src_sf_finish(l, 1, r->cause);
 		return;
 	}
-	memset(&tmp, 0, sizeof tmp);
-	if (json_sf_files_rest_parse(r->body, r->len, &tmp, &cause) != 0) {
-		sf_files_reset(&tmp);
-		free(tmp.v);
-		src_sf_finish(l, 1, cause);
+	if (sf_json_split_end(&l->split, &cause) != 0) {
+		m = xasprintf("reading the stage file list failed: %s", cause);
 		free(cause);
+		sf_json_split_free(&l->split);
+		src_sf_finish(l, 1, m);
+		free(m);
 		return;
 	}
-	for (i = 0; i < tmp.n; i++)
-		src_sf_file_take(s, &tmp.v[i]);
-	tmp.n = 0;
-	free(tmp.v);
+	sf_json_split_free(&l->split);
 	sf_files_sort(&s->m->files);
 	s->m->files.complete = 1;
 	src_sf_finish(l, 0, NULL);
@@ -496,8 +542,9 @@ src_snowflake_load_files(
 	s->prefix = pre;
 	path = sf_rest_path(db, sc, "stages", st);
 	p2 = xasprintf("%s/files", path);
-	l->call = sf_rest_call(s->sf, "GET", p2, NULL, NULL,
-	    "listing stage files", src_sf_files_rest_done, l);
+	sf_json_split_free(&l->split);
+	l->call = sf_rest_stream(s->sf, p2, NULL, "listing stage files",
+	    src_sf_files_chunk, src_sf_files_rest_done, l);
 	free(p2);
 	free(path);
 	return 0;

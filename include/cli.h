@@ -34,6 +34,7 @@ struct cli_options {
 	const char *sf_connection; /* -c NAME in connections.toml */
 	const char *sf_url;        /* --snowflake-url */
 	int allow_write;           /* sql --allow-write */
+	int resolve;               /* get xcom … KEY --resolve */
 	struct cli_setup_options setup;
 	const char *confirm_replace; /* setup: names typed to confirm */
 	/* Local containers (cli_docker.c). */
@@ -41,6 +42,8 @@ struct cli_options {
 	const char *compose_project; /* --compose-project */
 	int follow;                  /* logs --follow */
 	long tail;                   /* logs --tail N; -1 = all */
+	int watch;                   /* get containers --watch */
+	const char *since;           /* logs --since */
 };
 
 /* Whether argv[0] names a headless command. */

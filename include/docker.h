@@ -78,7 +78,11 @@ typedef int (*docker_chunk_cb)(const char *data, size_t len, void *arg);
  */
 int docker_create(struct docker **out, struct http *http,
     const struct docker_endpoint *ep, const char *want_api, char **cause);
-/* Cancels every call without calling back and frees the client. */
+/*
+ * Cancels every call without calling back and frees the client. Safe from
+ * inside any of its callbacks: the memory is released when that callback
+ * returns.
+ */
 void docker_free(struct docker *);
 
 /* "v1.41" once negotiated, else NULL. Borrowed. */

@@ -68,6 +68,13 @@ void docker_log_split_ts(const char *line, size_t len, double *t,
     const char **text, size_t *textlen);
 
 /*
+ * Parses a --since value into seconds since the epoch: a duration back
+ * from now ("90s", "10m", "2h", "1d"), a Unix time ("1796132489"), or an
+ * ISO-8601 time. Returns 0, or -1 when s is none of these.
+ */
+int docker_since_parse(const char *s, double now, double *out);
+
+/*
  * Appends the terminal-safe form of one log line to out: sanitized (tabs
  * kept) and with secrets masked. Returns the number of masks applied.
  */

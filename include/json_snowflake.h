@@ -92,6 +92,33 @@ int sf_file_from_list_row(struct sf_files *, const char *const *cells,
 int json_sf_files_rest_parse(
     const char *buf, size_t len, struct sf_files *, char **cause);
 
+/*
+ * An incremental splitter for a top-level JSON array that arrives in
+ * pieces (a REST list of a million stage files): each element's text is
+ * handed to the callback as soon as it is complete, so memory holds one
+ * element, never the whole body. Zero the struct to start; call
+ * sf_json_split_free() at the end.
+ */
+struct sf_json_split {
+	int depth;
+	int in_str, esc;
+	int started, finished;
+	size_t count;
+	struct buf *cur;
+};
+typedef int (*sf_json_elem_cb)(
+    const char *elem, size_t len, void *arg, char **cause);
+/* Feeds n bytes; returns 0, or -1 with *cause (bad JSON, or cb failed). */
+int sf_json_split_feed(struct sf_json_split *, const char *p, size_t n,
+    sf_json_elem_cb cb, void *arg, char **cause);
+/* After the last piece: 0 when the array was complete, else -1. */
+int sf_json_split_end(struct sf_json_split *, char **cause);
+void sf_json_split_free(struct sf_json_split *);
+
+/* Pure: one StageFile object (as a listFiles element) into files. */
+int json_sf_file_rest_one(
+    const char *buf, size_t len, struct sf_files *, char **cause);
+
 /* Pure: the REST listStages body (array of Stage) into stages. */
 int json_sf_stages_rest_parse(const char *buf, size_t len, const char *database,
     const char *schema, struct sf_stages *, char **cause);

@@ -46,6 +46,12 @@ enum svc_probe probe_judge(long status, const char *body, size_t len,
     const char *expect, const char *transport_error, char **detail);
 
 /*
+ * The form of a probe URL fit for the screen, logs and JSON output:
+ * sanitized, with credentials and signatures masked. Owned.
+ */
+char *probe_display_url(const char *url);
+
+/*
  * The host port published for container port priv in a ports column
  * ("127.0.0.1:18001->8001/tcp, 9000/tcp"): 18001. Returns 0 when priv is
  * not published, -1 when the column has no published port at all.

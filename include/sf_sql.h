@@ -41,6 +41,7 @@ struct sf_client_config {
 	long retry_base_ms;         /* resubmission backoff; default 250 */
 	long statement_timeout_s;   /* body "timeout"; 0 = server default */
 	long post_timeout_ms;       /* one POST's total; default 60000 */
+	int partition_window;       /* partitions fetched at once; default 4 */
 };
 
 /*
@@ -131,6 +132,16 @@ struct sf_call *sf_rest_call(struct sf_client *, const char *method,
     const char *path, const char *query, const char *body, const char *what,
     sf_call_cb done, void *arg);
 void sf_call_cancel(struct sf_call *);
+
+/*
+ * A streamed GET: each piece of a 2xx body goes to chunk (return 0 to go
+ * on, -1 to stop) as it arrives, so a huge list is never held whole; done
+ * then runs with body NULL on success (error bodies are collected as
+ * usual). A stream is not retried once a piece was delivered.
+ */
+struct sf_call *sf_rest_stream(struct sf_client *, const char *path,
+    const char *query, const char *what,
+    int (*chunk)(const char *, size_t, void *), sf_call_cb done, void *arg);
 
 /*
  * Builds "/api/v2/databases/<db>/schemas/<schema>/<kind>[/<name>]" with

@@ -30,8 +30,14 @@ struct src_docker;
 struct src_docker_config {
 	const char *project; /* compose project; copied */
 	int refresh_ms;      /* stats and probes; default 2000 */
-	const struct config
-	    *cfg; /* [services.*] probes; borrowed, may be NULL */
+	/* [services.*] probes; borrowed, may be NULL. */
+	const struct config *cfg;
+	/*
+	 * Optional: called after the models changed (a view marks itself
+	 * dirty; nothing needs to poll the generation counters).
+	 */
+	void (*on_change)(void *arg);
+	void *on_change_arg;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "json_snowflake.h"
 #include "model_sf.h"
 #include "sf_resources.h"
@@ -31,6 +32,17 @@ fuzz_row(const char *const *cells, size_t ncols, void *arg, char **cause)
 			free(c2);
 	}
 	return n > (1u << 30) ? -1 : 0;
+}
+
+static int
+fuzz_elem(const char *elem, size_t len, void *arg, char **cause)
+{
+	char *c2 = NULL;
+
+	(void)cause;
+	if (json_sf_file_rest_one(elem, len, arg, &c2) != 0)
+		free(c2);
+	return 0;
 }
 
 int
@@ -66,12 +78,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_sf_objects_parse(b, size, fields, 3, fuzz_row, &files,
 		&cause) != 0)
 		free(cause);
+	/* Previews are display text: nothing unsafe may survive. */
 	s = sf_preview_render("json", "f.json", b, size, 0);
+	fuzz_check_text(s, strlen(s));
 	free(s);
 	s = sf_preview_render("csv", "f.csv", b, size, 1);
+	fuzz_check_text(s, strlen(s));
 	free(s);
 	s = sf_preview_render("parquet", "f.parquet", b, size, 0);
+	fuzz_check_text(s, strlen(s));
 	free(s);
+	/* The streamed list splitter, fed in uneven pieces. */
+	{
+		struct sf_json_split j;
+		size_t i = 0, k;
+
+		memset(&j, 0, sizeof j);
+		while (i < size) {
+			k = 1 + (size_t)(data[i] % 7);
+			if (k > size - i)
+				k = size - i;
+			cause = NULL;
+			if (sf_json_split_feed(&j, b + i, k, fuzz_elem, &files,
+				&cause) != 0) {
+				if (cause == NULL)
+					abort();
+				free(cause);
+				break;
+			}
+			i += k;
+		}
+		cause = NULL;
+		if (sf_json_split_end(&j, &cause) != 0)
+			free(cause);
+		sf_json_split_free(&j);
+	}
 	sf_files_sort(&files);
 	sf_files_reset(&files);
 	free(files.v);

@@ -31,9 +31,11 @@ SF_QUICK=$quick python3 "$here/test_snowflake.py" || fail=1
 # Local mode against real containers (a private Podman engine).
 python3 "$here/test_docker.py" || fail=1
 # Setup and doctor against the Snowflake sandbox (started by the test).
-python3 "$here/test_setup.py" || fail=1
+QUICK=$quick python3 "$here/test_setup.py" || fail=1
 # External jobs: real processes, streamed, cancelled as a group.
 python3 "$here/test_jobs.py" || fail=1
+# The XCom bridge: references resolved against the sandbox.
+QUICK=$quick python3 "$here/test_resolve.py" || fail=1
 # The demo's Snowflake XCom backend through Airflow 3 and snowdeck's --resolve.
 if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
 

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -154,6 +155,16 @@ def test_logs_multiplexed():
     assert len(docs) == 4, docs  # the last 4 lines, both streams
 
 
+def test_logs_since():
+    every = sd("logs", "worker", "--local", "--since", "1d").out
+    assert every.count("out ") >= 5
+    future = str(int(time.time()) + 3600)
+    r = sd("logs", "worker", "--local", "--since", future)
+    assert r.out == "" and r.err == "", r
+    r = sd("logs", "worker", "--local", "--since", "yesterday", check=False)
+    assert r.code == 2 and "--since" in r.err, r
+
+
 def test_logs_tty_raw():
     r = sd("logs", f"{PROJECT}-console", "--local", "--tail", "5")
     lines = r.out.splitlines()
@@ -163,18 +174,40 @@ def test_logs_tty_raw():
         assert "\r" not in l and "\ufffd" not in l and "?" not in l, repr(l)
 
 
+def test_logs_all_containers():
+    r = sd("logs", "--local", "--tail", "2")
+    names = {l.split(" | ", 1)[0].strip() for l in r.out.splitlines()}
+    assert {f"{PROJECT}-worker", f"{PROJECT}-console",
+            f"{PROJECT}-once"} <= names, r.out
+    for l in r.out.splitlines():
+        name, text = l.split(" | ", 1)
+        if name.strip() == f"{PROJECT}-console":
+            assert text.startswith("tty line "), repr(l)
+    r = sd("logs", "--local", "--tail", "1", "-o", "json")
+    docs = [json.loads(l) for l in r.out.splitlines()]
+    assert {d["container"] for d in docs} >= {f"{PROJECT}-worker",
+                                              f"{PROJECT}-console"}, docs
+
+
 def test_logs_follow_no_loss():
     cmd = WRAP + [BIN, "logs", "worker", "--local", "--follow", "--tail",
                   "0", "--compose-project", PROJECT]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=dict(os.environ, **ENV), text=True)
-    time.sleep(3)
+    got = []
+    th = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
+    th.start()
+    # Streaming (and so the SIGINT handler) is up once a line arrived.
+    wait_for("the first followed line", lambda: got, timeout=120,
+             interval=0.2)
+    time.sleep(4)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    p.wait(timeout=60)
+    th.join(30)
+    err = p.stderr.read()
     assert p.returncode == 0, (p.returncode, err)
-    nums = [int(l.split()[1]) for l in out.splitlines()
-            if l.startswith("out ")]
-    assert len(nums) >= 10, out
+    nums = [int(l.split()[1]) for l in got if l.startswith("out ")]
+    assert len(nums) >= 10, got
     assert nums == list(range(nums[0], nums[0] + len(nums))), nums
 
 
@@ -185,7 +218,7 @@ def test_restart_resets_uptime():
     doc = r.json()
     assert doc["result"] == "ok" and doc["running"] is True, doc
     assert doc["started_at"] > doc["before"]["started_at"], doc
-    assert doc["events"], doc
+    assert isinstance(doc["events"], list), doc
     after = containers()["worker"]
     assert after["state"] == "running"
     assert after["started_at"] > before["started_at"], (before, after)
@@ -217,6 +250,51 @@ def test_unknown_container():
     r = sd("logs", "nosuch", "--local", check=False)
     assert r.code == 1, r
     assert "no container or service" in r.err and "nosuch" in r.err, r
+
+
+def _watch_until(p, pred, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = p.stdout.readline()
+        if not line:
+            break
+        doc = json.loads(line)
+        if pred(doc):
+            return doc
+    raise AssertionError("--watch never showed the expected state")
+
+
+def test_watch_follows_changes():
+    # The headless twin of the services pane (the src_docker source):
+    # events drive it, so a restart made elsewhere shows at once.
+    cmd = WRAP + [BIN, "get", "containers", "--local", "--watch", "-o",
+                  "json", "--refresh", "500", "--compose-project", PROJECT]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, **ENV), text=True)
+    try:
+        first = _watch_until(p, lambda d: d["source"]["state"] == "ok" and
+                             len(d["containers"]) == 4, 60)
+        old = {c["service"]: c for c in first["containers"]}["web"]
+        st, _ = P.api("POST", f"/v1.41/containers/{PROJECT}-web/restart?t=1")
+        assert st == 204, st
+        t0 = time.time()
+        _watch_until(p, lambda d: any(
+            c["service"] == "web" and c["state"] == "running" and
+            (c["started_at"] or "") > (old["started_at"] or "")
+            for c in d["containers"]), 30)
+        assert time.time() - t0 < 15
+        _watch_until(p, lambda d: any(
+            c["service"] == "worker" and c["cpu_percent"] is not None and
+            c["mem_bytes"] for c in d["containers"]), 30)
+        P.stop_service()
+        down = _watch_until(p, lambda d: d["source"]["state"] == "down", 60)
+        assert "cannot reach the Docker API" in down["source"]["detail"]
+        P.start()
+        _watch_until(p, lambda d: d["source"]["state"] == "ok", 90)
+    finally:
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, (p.returncode, err)
 
 
 def test_socket_gone_then_back():
@@ -256,10 +334,13 @@ def main():
         setup()
         failed = run_tests([test_list_project, test_probes_column, test_table_output,
                    test_default_project_is_astro, test_logs_multiplexed,
-                   test_logs_tty_raw, test_logs_follow_no_loss,
+                   test_logs_since, test_logs_tty_raw,
+                   test_logs_all_containers,
+                   test_logs_follow_no_loss,
                    test_restart_resets_uptime,
                    test_stop_shows_exited_and_start,
                    test_confirmation_and_readonly, test_unknown_container,
+                   test_watch_follows_changes,
                    test_socket_gone_then_back, test_no_engine_at_all],
                   "docker")
     finally:

@@ -444,6 +444,26 @@ START_TEST(test_log_line_helpers)
 	docker_log_split_ts("2026-12-01T13:41:34Z", 20, &t, &text, &tlen);
 	ck_assert(t > 0);
 	ck_assert_uint_eq(tlen, 0);
+
+	ck_assert_int_eq(docker_since_parse("10m", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 600);
+	ck_assert_int_eq(docker_since_parse("2h", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 7200);
+	ck_assert_int_eq(docker_since_parse("1d", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 86400);
+	ck_assert_int_eq(docker_since_parse("90s", 1000000, &t), 0);
+	ck_assert_double_eq(t, 1000000 - 90);
+	ck_assert_int_eq(docker_since_parse("1796132489", 0, &t), 0);
+	ck_assert_double_eq(t, 1796132489);
+	ck_assert_int_eq(
+	    docker_since_parse("2026-12-01T13:41:29Z", 0, &t), 0);
+	ck_assert_double_eq(t, 1796132489);
+	ck_assert_int_eq(docker_since_parse("10x", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("10mm", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("-5m", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("inf", 0, &t), -1);
+	ck_assert_int_eq(docker_since_parse("nan", 0, &t), -1);
 }
 END_TEST
 
@@ -631,6 +651,11 @@ START_TEST(test_probes)
 	    probe_judge(0, NULL, 0, NULL, "connection refused\x1b[2J", &detail),
 	    SVC_PROBE_FAIL);
 	ck_assert_str_eq(detail, "connection refused");
+	free(detail);
+	detail = probe_display_url("http://u:hunter2@h:1/x?token=abc\x1b[2J");
+	ck_assert_ptr_null(strstr(detail, "hunter2"));
+	ck_assert_ptr_null(strstr(detail, "abc"));
+	ck_assert_ptr_null(strchr(detail, '\033'));
 	free(detail);
 	ck_assert_int_eq(probe_host_port("9000/tcp", 9000), -1);
 	ck_assert_int_eq(probe_host_port("1.2.3.4:1->2/tcp, 5->6/udp", 6), 5);

@@ -949,6 +949,75 @@ START_TEST(test_files)
 }
 END_TEST
 
+static int
+split_cb(const char *elem, size_t len, void *arg, char **cause)
+{
+	struct buf *b = arg;
+
+	(void)cause;
+	buf_add(b, elem, len);
+	buf_addc(b, '|');
+	return 0;
+}
+
+START_TEST(test_json_split)
+{
+	static const char body[] =
+	    " [ {\"name\":\"a]b,c\", \"x\": [1, {\"y\": \"}\"}]},\n"
+	    "{\"name\":\"q\\\"\\\\\"} , 3 ] \n";
+	static const char *const bad[] = { "{}", "[1,,2]", "[1}", "[1] x",
+		"[{\"a\": 1}" };
+	struct sf_json_split j;
+	struct buf b;
+	char *cause = NULL;
+	size_t i, k, step;
+
+	/* Any split of the bytes gives the same elements. */
+	for (step = 1; step <= sizeof body; step += 3) {
+		memset(&j, 0, sizeof j);
+		buf_init(&b);
+		for (i = 0; i < sizeof body - 1; i += step) {
+			k = sizeof body - 1 - i < step ? sizeof body - 1 - i
+						       : step;
+			ck_assert_int_eq(sf_json_split_feed(&j, body + i, k,
+					     split_cb, &b, &cause),
+			    0);
+		}
+		ck_assert_int_eq(sf_json_split_end(&j, &cause), 0);
+		ck_assert_str_eq(b.data,
+		    "{\"name\":\"a]b,c\", \"x\": [1, {\"y\": \"}\"}]}|"
+		    "{\"name\":\"q\\\"\\\\\"}|3|");
+		ck_assert_uint_eq(j.count, 3);
+		sf_json_split_free(&j);
+		buf_free(&b);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		int rc;
+
+		memset(&j, 0, sizeof j);
+		buf_init(&b);
+		rc = sf_json_split_feed(
+		    &j, bad[i], strlen(bad[i]), split_cb, &b, &cause);
+		if (rc == 0)
+			rc = sf_json_split_end(&j, &cause);
+		ck_assert_msg(rc == -1, "accepted %s", bad[i]);
+		free(cause);
+		cause = NULL;
+		sf_json_split_free(&j);
+		buf_free(&b);
+	}
+	/* An empty list is a list. */
+	memset(&j, 0, sizeof j);
+	buf_init(&b);
+	ck_assert_int_eq(sf_json_split_feed(&j, "[ ]", 3, split_cb, &b, &cause),
+	    0);
+	ck_assert_int_eq(sf_json_split_end(&j, &cause), 0);
+	ck_assert_uint_eq(j.count, 0);
+	sf_json_split_free(&j);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_stages_rest)
 {
 	struct sf_stages s;
@@ -1199,6 +1268,7 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_time_parse);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_stages_rest);
+	tcase_add_test(tc, test_json_split);
 	tcase_add_test(tc, test_objects);
 	tcase_add_test(tc, test_idents);
 	tcase_add_test(tc, test_classify);

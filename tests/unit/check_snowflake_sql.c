@@ -68,6 +68,11 @@ fx_guard_cb(uv_timer_t *t)
 	f->expired = 1;
 }
 
+/* The stub answers a path's requests in arrival order whatever their
+ * query, so tests that script partition bodies fetch one at a time;
+ * test_partition_window checks the concurrent default. */
+static int fx_window = 1;
+
 static void
 fx_setup(struct fx *f, int auth_jwt)
 {
@@ -108,6 +113,7 @@ fx_setup(struct fx *f, int auth_jwt)
 	sc.poll_first_ms = 5;
 	sc.poll_max_ms = 20;
 	sc.retry_base_ms = 5;
+	sc.partition_window = fx_window;
 	ck_assert_int_eq(sf_client_create(&f->sf, f->http, &sc, &cause), 0);
 }
 
@@ -542,6 +548,40 @@ START_TEST(test_cancel_from_row)
 }
 END_TEST
 
+START_TEST(test_partition_window)
+{
+	static const char many[] =
+	    "{\"resultSetMetaData\":{\"numRows\":9,\"rowType\":[{\"name\":"
+	    "\"K\"}],\"partitionInfo\":[{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1},{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1},{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1}]},\"data\":[[\"p0\"]],\"statementHandle\":"
+	    "\"h1\"}";
+	struct fx f;
+	struct stub_response ok = { .body = many };
+	struct stub_response part = { .body = "{\"data\":[[\"px\"]]}",
+		.delay_ms = 100 };
+	uint64_t t0;
+
+	fx_window = 4;
+	fx_setup(&f, 0);
+	fx_window = 1;
+	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.srv, STMTS "/h1", &part);
+	t0 = uv_hrtime();
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 10000);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(f.nrows, 9);
+	ck_assert_uint_eq(f.partitions, 9);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 8);
+	/* Eight partitions of 100 ms each, four at a time: about 200 ms,
+	 * well under the 800 ms one at a time would take. */
+	ck_assert_uint_lt((uv_hrtime() - t0) / 1000000, 700);
+	fx_teardown(&f);
+}
+END_TEST
+
 struct call_res {
 	int calls;
 	int error;
@@ -623,6 +663,7 @@ snowflake_sql_suite(void)
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_cancel_from_row);
 	tcase_add_test(tc, test_rest_call);
+	tcase_add_test(tc, test_partition_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

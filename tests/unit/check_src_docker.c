@@ -256,6 +256,50 @@ START_TEST(test_client_negotiates_and_queues)
 }
 END_TEST
 
+struct freer {
+	struct docker *d;
+	int calls;
+};
+
+static void
+free_in_cb(const struct docker_result *r, void *arg)
+{
+	struct freer *fr = arg;
+
+	(void)r;
+	fr->calls++;
+	docker_free(fr->d);
+}
+
+static int
+freer_done(void *arg)
+{
+	return ((struct freer *)arg)->calls >= 1;
+}
+
+START_TEST(test_client_free_in_callback)
+{
+	struct dfix f;
+	struct freer fr;
+
+	/* No engine: the queued calls fail; the first callback frees the
+	 * client with the other call still queued behind it. */
+	dfix_setup(&f);
+	stub_server_close(f.srv);
+	f.srv = NULL;
+	fr.d = f.d;
+	fr.calls = 0;
+	docker_call(
+	    f.d, "GET", "/containers/json", NULL, NULL, free_in_cb, &fr);
+	docker_call(f.d, "GET", "/info", NULL, NULL, free_in_cb, &fr);
+	ck_assert(dfix_run(&f, freer_done, &fr, 10000));
+	uv_run(&f.loop, UV_RUN_NOWAIT);
+	ck_assert_int_eq(fr.calls, 1);
+	f.d = NULL;
+	dfix_teardown(&f);
+}
+END_TEST
+
 struct logrun {
 	struct docker_demux demux;
 	struct buf out;
@@ -333,10 +377,17 @@ END_TEST
 
 struct srcwatch {
 	struct models m;
+	int changes;
 	int action_calls;
 	int action_error;
 	char *action_msg;
 };
+
+static void
+src_changed(void *arg)
+{
+	((struct srcwatch *)arg)->changes++;
+}
 
 static int
 src_ready(void *arg)
@@ -399,6 +450,8 @@ START_TEST(test_source_cycle)
 	script_engine(f.srv);
 	memset(&w, 0, sizeof w);
 	models_init(&w.m);
+	sc.on_change = src_changed;
+	sc.on_change_arg = &w;
 	ck_assert_int_eq(src_docker_create(&s, &f.loop, f.http, f.d, &sc,
 			     &w.m.services, &w.m.docker, &cause),
 	    0);
@@ -416,6 +469,8 @@ START_TEST(test_source_cycle)
 	ck_assert_int_eq(b->exit_code, 3);
 	ck_assert(b->cpu_pct < 0);
 	ck_assert_int_eq(w.m.docker.state, SOURCE_OK);
+	/* list, two inspects, two stats answers at least */
+	ck_assert_int_ge(w.changes, 5);
 	ck_assert_ptr_nonnull(strstr(w.m.docker.detail, "Podman Engine 4.3.1"));
 	ck_assert_ptr_nonnull(strstr(w.m.docker.detail, "2 containers"));
 	t = stub_server_last_target(f.srv, "/v1.40/containers/json");
@@ -482,6 +537,7 @@ src_docker_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_client_negotiates_and_queues);
 	tcase_add_test(tc, test_client_log_stream);
+	tcase_add_test(tc, test_client_free_in_callback);
 	tcase_add_test(tc, test_source_cycle);
 	suite_add_tcase(s, tc);
 	return s;
