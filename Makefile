@@ -3,7 +3,9 @@
 # make            build ./snowdeck
 # make check      every test: unit suites, integration against real Airflow 3
 #                 and 2, end-to-end in tmux (installs what it needs)
-# make demo       start a local Airflow with the demo DAGs and open snowdeck
+# make demo       the seed's demos locally (Snowflake sandbox + setup, service
+#                 containers, Airflow 3 with the demo DAGs) and snowdeck on them;
+#                 make demo DEMO_CHECK=1 / make demo-check: the same, non-interactive
 # make asan       unit + integration suites under ASan/UBSan
 # make valgrind   unit + integration suites under valgrind
 # make fuzz       build and run every fuzz target (clang libFuzzer)
@@ -44,7 +46,8 @@ BIN       := $(BUILD)/snowdeck
 CHECK_BIN := $(BUILD)/check_main
 
 .PHONY: all deps-ok check unit integration e2e asan valgrind fuzz lint format \
-	format-check bench install uninstall demo deps clean golden sandbox
+	format-check bench install uninstall demo deps clean golden sandbox \
+	demo-check
 
 all: deps-ok $(BIN)
 	@ln -sf $(BIN) snowdeck
@@ -86,6 +89,7 @@ check: deps-ok
 	$(MAKE) integration
 	$(MAKE) sandbox
 	$(MAKE) e2e
+	$(MAKE) demo-check
 	$(MAKE) asan
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=10
@@ -155,7 +159,12 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/snowdeck
 
 demo: all
-	tests/demo.sh
+	tests/demo.sh $(if $(DEMO_CHECK),--check)
+
+# make demo, non-interactively: panes populated, a customer_analytics run, quit,
+# nothing left running (tests/demo.sh --check).
+demo-check: all
+	SNOWDECK_BIN=$(abspath $(BIN)) tests/demo.sh --check
 
 clean:
 	rm -rf build snowdeck

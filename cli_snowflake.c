@@ -85,10 +85,19 @@ cli_sf_fail(struct cli_sf *c, const char *msg)
 	c->status = 1;
 }
 
+/* A cell for the terminal: sanitized, then secrets masked (a cell may hold
+ * JSON text with secret fields, e.g. an XCom table value). Caller frees. */
 static char *
 cli_sf_safe(const char *s)
 {
-	return s != NULL ? sanitize_dup(s, strlen(s), 0) : NULL;
+	char *safe, *out;
+
+	if (s == NULL)
+		return NULL;
+	safe = sanitize_dup(s, strlen(s), 0);
+	out = redact_text_dup(safe);
+	free(safe);
+	return out;
 }
 
 static void

@@ -36,6 +36,8 @@ QUICK=$quick python3 "$here/test_setup.py" || fail=1
 python3 "$here/test_jobs.py" || fail=1
 # The XCom bridge: references resolved against the sandbox.
 QUICK=$quick python3 "$here/test_resolve.py" || fail=1
+# The demo's Snowflake XCom backend through Airflow 3 and snowdeck's --resolve.
+if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"
