@@ -238,8 +238,11 @@ spcs_lines_free(char **v, size_t n)
 void
 spcs_logtail_free(struct spcs_logtail *t)
 {
+	size_t keep = t->first_tail;
+
 	spcs_lines_free(t->lines, t->n);
 	memset(t, 0, sizeof *t);
+	t->first_tail = keep;
 }
 
 /* Splits text into lines (a trailing newline ends the last one; '\r'
@@ -289,7 +292,9 @@ spcs_logtail_merge(struct spcs_logtail *t, const char *text, size_t len,
 	cur = spcs_split(text, len, &n);
 	complete = window == 0 || n < window;
 	if (!t->primed)
-		from = 0;
+		from = t->first_tail > 0 && n > t->first_tail
+			   ? n - t->first_tail
+			   : 0;
 	else if (t->complete && complete && n >= t->n) {
 		for (i = 0; i < t->n && strcmp(t->lines[i], cur[i]) == 0; i++)
 			;

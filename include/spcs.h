@@ -83,7 +83,7 @@ int spcs_logs_body_parse(
  * Follows a log that can only be read as "the last N lines": each new
  * snapshot is merged into what was already shown, so every line is
  * emitted once. The rules, in order:
- * - the first snapshot is emitted whole (the caller asked for its tail);
+ * - the first snapshot is emitted whole, or its last first_tail lines;
  * - when the previous and the new snapshot both held the whole log (fewer
  *   lines than asked for) and the old one is a prefix of the new one, the
  *   lines after it are new: exact even for repeated identical lines;
@@ -98,8 +98,10 @@ int spcs_logs_body_parse(
 struct spcs_logtail {
 	char **lines; /* the last snapshot, owned */
 	size_t n;
-	int complete; /* it held the whole log */
-	int primed;   /* a snapshot was merged */
+	int complete;      /* it held the whole log */
+	int primed;        /* a snapshot was merged */
+	size_t first_tail; /* the first merge emits only its last first_tail
+			      lines; 0 = all (set by the caller) */
 };
 typedef void (*spcs_line_cb)(const char *line, void *arg);
 
