@@ -550,6 +550,9 @@ spcs_rows_meta(const struct sf_result_meta *m, void *arg)
 			}
 		}
 	}
+	/* A function's one column is named after the call: take it. */
+	if (o->nfields == 1 && o->col[0] < 0 && m->ncols >= 1)
+		o->col[0] = 0;
 }
 
 static int

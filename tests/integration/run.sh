@@ -36,6 +36,8 @@ QUICK=$quick python3 "$here/test_setup.py" || fail=1
 python3 "$here/test_jobs.py" || fail=1
 # The XCom bridge: references resolved against the sandbox.
 QUICK=$quick python3 "$here/test_resolve.py" || fail=1
+# Snowpark Container Services against the sandbox's SPCS simulation.
+QUICK=$quick python3 "$here/test_spcs.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"
