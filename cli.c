@@ -15,6 +15,7 @@
 #include "cli_docker.h"
 #include "cli_doctor.h"
 #include "cli_job.h"
+#include "cli_spcs.h"
 #include "cli_setup.h"
 #include "cli_snowflake.h"
 #include "config.h"
@@ -76,6 +77,8 @@ static const char *const cli_commands[] = {
 	"doctor",
 	"job",
 	"jobs",
+	"suspend",
+	"resume",
 	NULL,
 };
 
@@ -839,6 +842,8 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	const char *what;
 	int n;
 
+	if (cli_spcs_handles(cfg, opts, argc, argv))
+		return cli_spcs_run(cfg, opts, argc, argv);
 	if (cli_sf_is_command(argc, argv))
 		return cli_sf_run(cfg, opts, argc, argv);
 	if (cli_setup_is_command(argc, argv))

@@ -146,6 +146,9 @@ enum {
 	OPT_TAIL,
 	OPT_WATCH,
 	OPT_SINCE,
+	OPT_PREVIOUS,
+	OPT_INSTANCE,
+	OPT_WAIT,
 };
 
 static const struct option main_options[] = {
@@ -186,6 +189,9 @@ static const struct option main_options[] = {
 	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "previous", no_argument, NULL, OPT_PREVIOUS },
+	{ "instance", required_argument, NULL, OPT_INSTANCE },
+	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -356,6 +362,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_SINCE:
 			opts.since = optarg;
+			break;
+		case OPT_PREVIOUS:
+			opts.previous = 1;
+			break;
+		case OPT_INSTANCE:
+			main_number(optarg, "--instance");
+			opts.instance = optarg;
+			break;
+		case OPT_WAIT:
+			opts.wait_s = main_number(optarg, "--wait");
 			break;
 		case 'y':
 			opts.yes = 1;

@@ -129,6 +129,8 @@ svc_clear(struct svc *s)
 	free(s->ports);
 	free(s->probe_url);
 	free(s->probe_detail);
+	free(s->instance);
+	free(s->message);
 	svc_init(s);
 }
 

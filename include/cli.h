@@ -44,6 +44,10 @@ struct cli_options {
 	long tail;                   /* logs --tail N; -1 = all */
 	int watch;                   /* get containers --watch */
 	const char *since;           /* logs --since */
+	/* Snowpark Container Services (cli_spcs.c). */
+	int previous;         /* logs --previous */
+	const char *instance; /* logs --instance N */
+	long wait_s;          /* suspend/resume/restart --wait S; 0 = 600 */
 };
 
 /* Whether argv[0] names a headless command. */

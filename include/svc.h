@@ -84,6 +84,9 @@ struct svc {
 	char *probe_url;    /* what was probed; NULL = none */
 	char *probe_detail; /* "200 pong", "connection refused", ... */
 	double probe_ms;
+	/* SPCS only (spcs.h); NULL for local containers. */
+	char *instance; /* service instance id ("0") */
+	char *message;  /* the container status message ("Running") */
 };
 
 /* A growable array of services; the elements are owned. */

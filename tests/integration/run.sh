@@ -38,6 +38,8 @@ python3 "$here/test_jobs.py" || fail=1
 QUICK=$quick python3 "$here/test_resolve.py" || fail=1
 # The demo's Snowflake XCom backend through Airflow 3 and snowdeck's --resolve.
 if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
+# Snowpark Container Services against the sandbox's SPCS simulation.
+QUICK=$quick python3 "$here/test_spcs.py" || fail=1
 
 majors="3 2"
 [ $quick -eq 1 ] && majors="3"

@@ -153,6 +153,22 @@ class Statement:
     timed_out: bool = False
 
 
+def inline_bindings(s: str, bindings: dict[str, Any] | None) -> str:
+    """Positional bindings (1, 2, ...) written into the SPCS statement as literals, so the
+    simulated SYSTEM$ functions see them as Snowflake would (TEXT quoted, the rest bare)."""
+    if not bindings or not all(k.isdigit() for k in bindings):
+        return s
+    vals = iter(bindings[str(i)] for i in range(1, len(bindings) + 1))
+
+    def lit(_m: re.Match[str]) -> str:
+        b = next(vals, None)
+        if b is None:
+            return "?"
+        v = str(b.get("value"))
+        return "'" + v.replace("'", "''") + "'" if b.get("type") == "TEXT" else v
+    return re.sub(r"\?", lit, s)
+
+
 @dataclass
 class Fault:
     match: re.Pattern[str]
@@ -243,7 +259,7 @@ class Sandbox:
         intercepted = self.intercept(s, database, schema, host_url)
         if intercepted is not None:
             return intercepted
-        spcs_result = self.spcs.sql(s, database, schema)
+        spcs_result = self.spcs.sql(inline_bindings(s, bindings), database, schema)
         if spcs_result is not None:
             return spcs_result
         return self.fakesnow_sql(s, database, schema, bindings)

@@ -1,0 +1,900 @@
+/* The Snowpark Container Services headless twins (see cli_spcs.h). */
+
+#include "cli_spcs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "config.h"
+#include "http.h"
+#include "json_snowflake.h"
+#include "model.h"
+#include "sanitize.h"
+#include "sf_conn.h"
+#include "sf_sql.h"
+#include "spcs.h"
+#include "svc.h"
+#include "timefmt.h"
+#include "util.h"
+
+enum cs_cmd {
+	CS_POOLS,
+	CS_SERVICES,
+	CS_CONTAINERS,
+	CS_LOGS,
+	CS_ACTION,
+};
+
+struct cs;
+
+/* One followed container: at most one logs request in flight. */
+struct cs_follow {
+	struct cs *c;
+	char *instance, *container;
+	struct spcs_logtail tail;
+	struct spcs_op *op;
+	uv_timer_t timer;
+	int done;
+};
+
+struct cs {
+	uv_loop_t loop;
+	const struct config *cfg;
+	const struct cli_options *opts;
+	enum cs_cmd cmd;
+	enum spcs_action action;
+	int status;
+	struct http *http;
+	struct audit *audit;
+	struct cmdlog cmdlog;
+	struct sf_conn conn;
+	struct sf_client *sf;
+	char *db, *schema, *name; /* resolved target */
+	char *container;          /* logs CONTAINER; NULL = every one */
+	struct spcs_op *op;
+	struct cs_follow **fol;
+	size_t nfol;
+	size_t window; /* logs: numLines asked each time */
+	long every_ms; /* logs --follow: poll interval */
+	cJSON *jlines; /* logs -o json without --follow */
+	int prefix;    /* logs: prefix lines with the container name */
+};
+
+static void
+cs_fail(struct cs *c, const char *what, const char *msg)
+{
+	char *safe = sanitize_dup(msg, strlen(msg), 0);
+
+	if (what != NULL)
+		fprintf(stderr, "snowdeck: %s: %s\n", what, safe);
+	else
+		fprintf(stderr, "snowdeck: %s\n", safe);
+	free(safe);
+	c->status = 1;
+}
+
+static int
+cs_usage(const char *msg)
+{
+	fprintf(stderr, "snowdeck: %s (see snowdeck --help)\n", msg);
+	return 2;
+}
+
+static void
+cs_print_json(cJSON *doc)
+{
+	char *txt = cJSON_Print(doc);
+
+	if (txt != NULL) {
+		fputs(txt, stdout);
+		fputc('\n', stdout);
+		cJSON_free(txt);
+	}
+	cJSON_Delete(doc);
+}
+
+/* An aligned table of already-safe cells. */
+static void
+cs_table(const char *const *hdr, size_t ncol, char ***rows, size_t nrows)
+{
+	size_t w[16], i, j, l;
+
+	for (j = 0; j < ncol; j++)
+		w[j] = strlen(hdr[j]);
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncol; j++) {
+			l = strlen(rows[i][j]);
+			if (l > w[j])
+				w[j] = l;
+		}
+	}
+	for (j = 0; j < ncol; j++)
+		printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0, hdr[j],
+		    j + 1 < ncol ? "  " : "\n");
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncol; j++)
+			printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0,
+			    rows[i][j], j + 1 < ncol ? "  " : "\n");
+	}
+}
+
+static void
+cs_rows_free(char ***rows, size_t nrows, size_t ncol)
+{
+	size_t i, j;
+
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncol; j++)
+			free(rows[i][j]);
+		free(rows[i]);
+	}
+	free(rows);
+}
+
+/* ---- get pools / service / containers ---------------------------------- */
+
+static void
+cs_pools_done(const struct spcs_result *r, void *arg)
+{
+	static const char *const hdr[] = { "NAME", "STATE", "FAMILY", "MIN",
+		"MAX", "ACTIVE", "SERVICES" };
+	struct cs *c = arg;
+	const struct spcs_pool *p;
+	char ***rows;
+	cJSON *arr, *o;
+	size_t i;
+
+	c->op = NULL;
+	if (r->error) {
+		cs_fail(c, "listing compute pools", r->cause);
+		return;
+	}
+	if (c->opts->json) {
+		arr = cJSON_CreateArray();
+		for (i = 0; i < r->pools->n; i++) {
+			p = &r->pools->v[i];
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", p->name);
+			cJSON_AddStringToObject(o, "state", p->state);
+			cJSON_AddStringToObject(
+			    o, "instance_family", p->family);
+			cJSON_AddNumberToObject(o, "min_nodes", p->min_nodes);
+			cJSON_AddNumberToObject(o, "max_nodes", p->max_nodes);
+			cJSON_AddNumberToObject(
+			    o, "active_nodes", p->active_nodes);
+			cJSON_AddNumberToObject(
+			    o, "num_services", p->num_services);
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "pools", arr);
+		cs_print_json(o);
+		return;
+	}
+	rows = xcalloc(r->pools->n + 1, sizeof *rows);
+	for (i = 0; i < r->pools->n; i++) {
+		p = &r->pools->v[i];
+		rows[i] = xcalloc(7, sizeof **rows);
+		rows[i][0] = xstrdup(p->name);
+		rows[i][1] = xstrdup(p->state);
+		rows[i][2] = xstrdup(p->family);
+		rows[i][3] = xasprintf("%d", p->min_nodes);
+		rows[i][4] = xasprintf("%d", p->max_nodes);
+		rows[i][5] = xasprintf("%d", p->active_nodes);
+		rows[i][6] = xasprintf("%d", p->num_services);
+	}
+	cs_table(hdr, 7, rows, r->pools->n);
+	cs_rows_free(rows, r->pools->n, 7);
+}
+
+static void
+cs_services_done(const struct spcs_result *r, void *arg)
+{
+	static const char *const hdr[] = { "NAME", "STATUS", "POOL",
+		"INSTANCES", "DNS", "PUBLIC ENDPOINTS" };
+	struct cs *c = arg;
+	const struct spcs_service *s;
+	char ***rows;
+	cJSON *arr, *o;
+	size_t i;
+
+	c->op = NULL;
+	if (r->error) {
+		cs_fail(c, NULL, r->cause);
+		return;
+	}
+	if (c->name != NULL && r->svcs->n == 0) {
+		cs_fail(c, NULL, "no such service in the connection's schema");
+		return;
+	}
+	if (c->opts->json) {
+		arr = cJSON_CreateArray();
+		for (i = 0; i < r->svcs->n; i++) {
+			s = &r->svcs->v[i];
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", s->name);
+			cJSON_AddStringToObject(o, "status", s->status);
+			cJSON_AddStringToObject(o, "compute_pool", s->pool);
+			cJSON_AddNumberToObject(
+			    o, "current_instances", s->current_instances);
+			cJSON_AddNumberToObject(
+			    o, "target_instances", s->target_instances);
+			cJSON_AddStringToObject(o, "dns_name", s->dns);
+			cJSON_AddStringToObject(
+			    o, "public_endpoints", s->endpoints);
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "services", arr);
+		cs_print_json(o);
+		return;
+	}
+	rows = xcalloc(r->svcs->n + 1, sizeof *rows);
+	for (i = 0; i < r->svcs->n; i++) {
+		s = &r->svcs->v[i];
+		rows[i] = xcalloc(6, sizeof **rows);
+		rows[i][0] = xstrdup(s->name);
+		rows[i][1] = xstrdup(s->status);
+		rows[i][2] = xstrdup(s->pool);
+		rows[i][3] = xasprintf(
+		    "%d/%d", s->current_instances, s->target_instances);
+		rows[i][4] = xstrdup(s->dns);
+		rows[i][5] = xstrdup(*s->endpoints ? s->endpoints : "-");
+	}
+	cs_table(hdr, 6, rows, r->svcs->n);
+	cs_rows_free(rows, r->svcs->n, 6);
+}
+
+static void
+cs_containers_done(const struct spcs_result *r, void *arg)
+{
+	static const char *const hdr[] = { "INSTANCE", "CONTAINER", "STATUS",
+		"RESTARTS", "STARTED", "EXIT", "IMAGE", "MESSAGE" };
+	struct cs *c = arg;
+	const struct svc *s;
+	char ***rows, t[40];
+	cJSON *arr, *o;
+	size_t i;
+	double now = util_wall();
+
+	c->op = NULL;
+	if (r->error) {
+		cs_fail(c, NULL, r->cause);
+		return;
+	}
+	if (c->opts->json) {
+		arr = cJSON_CreateArray();
+		for (i = 0; i < r->containers->n; i++) {
+			s = &r->containers->v[i];
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "service", s->service);
+			cJSON_AddStringToObject(o, "instance_id", s->instance);
+			cJSON_AddStringToObject(o, "container_name", s->name);
+			cJSON_AddStringToObject(o, "status", s->status);
+			cJSON_AddStringToObject(o, "message", s->message);
+			cJSON_AddNumberToObject(
+			    o, "restart_count", s->restarts);
+			if (s->started_at > 0) {
+				time_format_iso(s->started_at, t, sizeof t);
+				cJSON_AddStringToObject(o, "start_time", t);
+			} else
+				cJSON_AddNullToObject(o, "start_time");
+			cJSON_AddStringToObject(o, "image", s->image);
+			if (s->exit_code >= 0)
+				cJSON_AddNumberToObject(
+				    o, "last_exit_code", s->exit_code);
+			else
+				cJSON_AddNullToObject(o, "last_exit_code");
+			cJSON_AddItemToArray(arr, o);
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "service", c->name);
+		cJSON_AddItemToObject(o, "containers", arr);
+		cs_print_json(o);
+		return;
+	}
+	if (r->containers->n == 0) {
+		printf("no containers: the service is suspended or not "
+		       "scheduled yet ('snowdeck get service %s')\n",
+		    c->name);
+		return;
+	}
+	rows = xcalloc(r->containers->n + 1, sizeof *rows);
+	for (i = 0; i < r->containers->n; i++) {
+		s = &r->containers->v[i];
+		rows[i] = xcalloc(8, sizeof **rows);
+		rows[i][0] = xstrdup(s->instance);
+		rows[i][1] = xstrdup(s->name);
+		rows[i][2] = xstrdup(s->status);
+		rows[i][3] = xasprintf("%d", s->restarts);
+		if (s->started_at > 0) {
+			time_format_age(s->started_at, now, t, sizeof t);
+			rows[i][4] = xstrdup(t);
+		} else
+			rows[i][4] = xstrdup("-");
+		rows[i][5] = s->exit_code >= 0 ? xasprintf("%d", s->exit_code)
+					       : xstrdup("-");
+		rows[i][6] = xstrdup(s->image);
+		rows[i][7] = xstrdup(s->message);
+	}
+	cs_table(hdr, 8, rows, r->containers->n);
+	cs_rows_free(rows, r->containers->n, 8);
+}
+
+/* ---- logs -------------------------------------------------------------- */
+
+static void cs_follow_fetch(struct cs_follow *);
+
+static void
+cs_line(const char *line, void *arg)
+{
+	struct cs_follow *f = arg;
+	struct cs *c = f->c;
+	cJSON *o;
+	char *txt;
+
+	if (c->opts->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "container", f->container);
+		cJSON_AddStringToObject(o, "instance", f->instance);
+		cJSON_AddStringToObject(o, "line", line);
+		if (!c->opts->follow) {
+			cJSON_AddItemToArray(c->jlines, o);
+			return;
+		}
+		txt = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (txt != NULL) {
+			printf("%s\n", txt);
+			cJSON_free(txt);
+		}
+	} else if (c->prefix)
+		printf("%s | %s\n", f->container, line);
+	else
+		printf("%s\n", line);
+}
+
+static void
+cs_follow_timer(uv_timer_t *t)
+{
+	cs_follow_fetch(t->data);
+}
+
+static void
+cs_follow_done(const struct spcs_result *r, void *arg)
+{
+	struct cs_follow *f = arg;
+	struct cs *c = f->c;
+	char *what;
+	int gap = 0;
+
+	f->op = NULL;
+	if (r->error) {
+		what = xasprintf(
+		    "reading the logs of %s/%s", c->name, f->container);
+		cs_fail(c, what, r->cause);
+		free(what);
+		if (!c->opts->follow) {
+			f->done = 1;
+			return;
+		}
+		c->status = 0; /* a follow keeps going; said on stderr */
+	} else {
+		spcs_logtail_merge(
+		    &f->tail, r->text, r->len, c->window, cs_line, f, &gap);
+		if (gap && f->tail.primed)
+			fprintf(stderr,
+			    "snowdeck: %s: some lines may be missing (more "
+			    "than %zu new lines between two reads, or the "
+			    "log restarted)\n",
+			    f->container, c->window);
+	}
+	fflush(stdout);
+	if (!c->opts->follow || c->opts->previous) {
+		f->done = 1;
+		return;
+	}
+	/* The next read only after this one answered. */
+	uv_timer_start(&f->timer, cs_follow_timer, (uint64_t)c->every_ms, 0);
+}
+
+static void
+cs_follow_fetch(struct cs_follow *f)
+{
+	struct cs *c = f->c;
+
+	f->op = spcs_logs_fetch(c->sf, c->db, c->schema, c->name, f->instance,
+	    f->container, c->window, c->opts->previous, cs_follow_done, f);
+}
+
+static void
+cs_follow_add(struct cs *c, const char *instance, const char *container)
+{
+	struct cs_follow *f = xcalloc(1, sizeof *f);
+
+	f->c = c;
+	f->instance = xstrdup(instance);
+	f->container = xstrdup(container);
+	spcs_logtail_init(&f->tail);
+	f->tail.first_tail = c->opts->tail > 0 ? (size_t)c->opts->tail : 0;
+	uv_timer_init(&c->loop, &f->timer);
+	f->timer.data = f;
+	c->fol = xreallocarray(c->fol, c->nfol + 1, sizeof *c->fol);
+	c->fol[c->nfol++] = f;
+	cs_follow_fetch(f);
+}
+
+static void
+cs_logs_containers(const struct spcs_result *r, void *arg)
+{
+	struct cs *c = arg;
+	size_t i;
+
+	c->op = NULL;
+	if (r->error) {
+		cs_fail(c, NULL, r->cause);
+		return;
+	}
+	if (r->containers->n == 0) {
+		cs_fail(c, NULL,
+		    "the service has no containers now (suspended or not "
+		    "scheduled): resume it, or name a CONTAINER with "
+		    "--previous");
+		return;
+	}
+	c->prefix = 1;
+	for (i = 0; i < r->containers->n; i++) {
+		if (c->opts->instance != NULL &&
+		    strcmp(r->containers->v[i].instance, c->opts->instance) !=
+			0)
+			continue;
+		cs_follow_add(
+		    c, r->containers->v[i].instance, r->containers->v[i].name);
+	}
+}
+
+static void
+cs_follow_closed(uv_handle_t *h)
+{
+	struct cs_follow *f = h->data;
+
+	spcs_logtail_free(&f->tail);
+	free(f->instance);
+	free(f->container);
+	free(f);
+}
+
+static void
+cs_logs_free(struct cs *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfol; i++) {
+		spcs_op_cancel(c->fol[i]->op);
+		uv_timer_stop(&c->fol[i]->timer);
+		uv_close((uv_handle_t *)&c->fol[i]->timer, cs_follow_closed);
+	}
+	free(c->fol);
+	c->fol = NULL;
+	c->nfol = 0;
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static const char *
+cs_target_kind(const struct cs *c)
+{
+	return c->action == SPCS_POOL_SUSPEND || c->action == SPCS_POOL_RESUME
+		   ? "compute pool"
+		   : "service";
+}
+
+static void
+cs_progress(const struct spcs_progress *p, void *arg)
+{
+	struct cs *c = arg;
+
+	fprintf(stderr, "%s %s: %s %s", spcs_action_name(c->action), c->name,
+	    p->phase, p->state);
+	if (p->total > 0)
+		fprintf(stderr, ", %d/%d containers READY", p->ready, p->total);
+	if (p->message != NULL && p->ready < p->total)
+		fprintf(stderr, " (%s)", p->message);
+	fprintf(stderr, " [%.1f s]\n", p->elapsed);
+	fflush(stderr);
+}
+
+static void
+cs_outcome(const struct spcs_outcome *r, void *arg)
+{
+	struct cs *c = arg;
+	char *target, *res, *req;
+	cJSON *o, *arr;
+	size_t i;
+
+	c->op = NULL;
+	target = c->db != NULL && *c->db != '\0'
+		     ? xasprintf("%s.%s.%s", c->db, c->schema, c->name)
+		     : xstrdup(c->name);
+	res = r->ok ? xasprintf("ok: %s", r->state)
+		    : xasprintf("failed: %s", r->cause);
+	req = xstrdup(c->action == SPCS_RESTART ? "suspend, then resume"
+						: spcs_action_name(c->action));
+	{
+		char *act = xasprintf("spcs-%s", spcs_action_name(c->action));
+
+		audit_record(c->audit, act, target, req, res);
+		free(act);
+	}
+	free(req);
+	free(res);
+	if (c->opts->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(
+		    o, "action", spcs_action_name(c->action));
+		cJSON_AddStringToObject(o, "target", target);
+		cJSON_AddBoolToObject(o, "ok", r->ok);
+		cJSON_AddStringToObject(o, "state", r->state);
+		arr = cJSON_AddArrayToObject(o, "states_seen");
+		for (i = 0; i < r->nseen; i++)
+			cJSON_AddItemToArray(
+			    arr, cJSON_CreateString(r->seen[i]));
+		cJSON_AddNumberToObject(o, "containers_ready", r->ready);
+		cJSON_AddNumberToObject(o, "containers", r->total);
+		cJSON_AddNumberToObject(o, "elapsed_s", r->elapsed);
+		if (r->message != NULL)
+			cJSON_AddStringToObject(o, "message", r->message);
+		if (!r->ok && r->cause != NULL)
+			cJSON_AddStringToObject(o, "error", r->cause);
+		cs_print_json(o);
+	} else if (r->ok) {
+		printf("%s %s %s: %s", spcs_action_name(c->action),
+		    cs_target_kind(c), target, r->state);
+		if (r->total > 0)
+			printf(", %d/%d containers READY", r->ready, r->total);
+		printf(" (%.1f s)\n", r->elapsed);
+	}
+	if (!r->ok)
+		cs_fail(c, NULL, r->cause != NULL ? r->cause : "failed");
+	free(target);
+}
+
+static int
+cs_confirm(const struct cs *c)
+{
+	char line[32];
+
+	fprintf(stderr, "%s %s %s? [y/N] ", spcs_action_name(c->action),
+	    cs_target_kind(c), c->name);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static int
+cs_is_word(const char *w, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(w, *list) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+cs_conn_configured(const struct cli_options *opts)
+{
+	struct sf_conn conn;
+	struct sf_conn_opts co;
+	char *cause = NULL;
+	int ok;
+
+	sf_conn_init(&conn);
+	memset(&co, 0, sizeof co);
+	co.conn_id = opts->sf_conn_id;
+	co.name = opts->sf_connection;
+	co.url = opts->sf_url;
+	ok = sf_conn_resolve(&conn, &co, &cause) == 0;
+	free(cause);
+	sf_conn_free(&conn);
+	return ok;
+}
+
+int
+cli_spcs_handles(const struct config *cfg, const struct cli_options *opts,
+    int argc, char **argv)
+{
+	static const char *const acts[] = { "suspend", "resume", NULL };
+
+	(void)cfg;
+	if (argc < 1)
+		return 0;
+	if (strcmp(argv[0], "get") == 0 && argc >= 2) {
+		if (strcmp(argv[1], "pools") == 0 ||
+		    strcmp(argv[1], "service") == 0)
+			return 1;
+		return strcmp(argv[1], "containers") == 0 && argc == 3 &&
+		       !opts->local;
+	}
+	if (cs_is_word(argv[0], acts))
+		return 1;
+	if ((strcmp(argv[0], "logs") == 0 || strcmp(argv[0], "restart") == 0) &&
+	    !opts->local && argc >= 2)
+		return cs_conn_configured(opts);
+	return 0;
+}
+
+/* NAME, SCHEMA.NAME or DB.SCHEMA.NAME, with the connection's defaults. */
+static int
+cs_resolve(struct cs *c, const char *what, char **cause)
+{
+	char *parts[3] = { NULL, NULL, NULL }, *d[1];
+	int n;
+
+	n = sf_ident_split(what, parts, 3, cause);
+	if (n < 1)
+		return -1;
+	c->name = parts[n - 1];
+	if (n == 3) {
+		c->db = parts[0];
+		c->schema = parts[1];
+		return 0;
+	}
+	if (n == 2)
+		c->schema = parts[0];
+	else if (c->conn.schema != NULL &&
+		 sf_ident_split(c->conn.schema, d, 1, cause) == 1)
+		c->schema = d[0];
+	if (c->conn.database != NULL &&
+	    sf_ident_split(c->conn.database, d, 1, cause) == 1)
+		c->db = d[0];
+	free(*cause);
+	*cause = NULL;
+	if (c->db == NULL || c->schema == NULL) {
+		*cause = xstrdup("services live in a database and schema: "
+				 "name it DB.SCHEMA.SERVICE, or set database "
+				 "and schema in the Snowflake connection");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cs_parse(struct cs *c, int argc, char **argv)
+{
+	const struct cli_options *o = c->opts;
+
+	if (strcmp(argv[0], "get") == 0) {
+		if (strcmp(argv[1], "pools") == 0 && argc <= 3) {
+			c->cmd = CS_POOLS;
+			return 0;
+		}
+		if (strcmp(argv[1], "service") == 0 && argc <= 3) {
+			c->cmd = CS_SERVICES;
+			return 0;
+		}
+		if (strcmp(argv[1], "containers") == 0 && argc == 3) {
+			c->cmd = CS_CONTAINERS;
+			return 0;
+		}
+		return cs_usage("usage: get pools [NAME] | service [NAME] | "
+				"containers SERVICE");
+	}
+	if (strcmp(argv[0], "logs") == 0) {
+		if (argc < 2 || argc > 3)
+			return cs_usage("usage: logs SERVICE [CONTAINER] "
+					"[--follow] [--previous] [--instance "
+					"N] [--tail N]");
+		if (o->previous && argc != 3)
+			return cs_usage("--previous reads one container: logs "
+					"SERVICE CONTAINER --previous");
+		c->cmd = CS_LOGS;
+		return 0;
+	}
+	c->cmd = CS_ACTION;
+	if (argc == 3 && strcmp(argv[1], "pool") == 0 &&
+	    strcmp(argv[0], "restart") != 0) {
+		c->action = strcmp(argv[0], "suspend") == 0 ? SPCS_POOL_SUSPEND
+							    : SPCS_POOL_RESUME;
+		return 0;
+	}
+	if (argc != 2)
+		return cs_usage("usage: suspend|resume|restart SERVICE [--yes] "
+				"[--wait S] | suspend|resume pool NAME");
+	c->action = strcmp(argv[0], "suspend") == 0  ? SPCS_SUSPEND
+		    : strcmp(argv[0], "resume") == 0 ? SPCS_RESUME
+						     : SPCS_RESTART;
+	return 0;
+}
+
+static int
+cs_start(struct cs *c, int argc, char **argv, char **cause)
+{
+	struct spcs_action_config ac;
+	const char *target;
+	char *d[1];
+
+	switch (c->cmd) {
+	case CS_POOLS:
+		if (argc == 3) {
+			if (sf_ident_split(argv[2], d, 1, cause) != 1)
+				return -1;
+			c->name = d[0];
+		}
+		c->op = spcs_pools_fetch(c->sf, c->name, cs_pools_done, c);
+		return 0;
+	case CS_SERVICES:
+		if (argc == 3) {
+			if (cs_resolve(c, argv[2], cause) != 0)
+				return -1;
+		} else {
+			if (cs_resolve(c, "X", cause) != 0)
+				return -1;
+			free(c->name);
+			c->name = NULL;
+		}
+		c->op = spcs_services_fetch(
+		    c->sf, c->db, c->schema, c->name, cs_services_done, c);
+		return 0;
+	case CS_CONTAINERS:
+		if (cs_resolve(c, argv[2], cause) != 0)
+			return -1;
+		c->op = spcs_containers_fetch(
+		    c->sf, c->db, c->schema, c->name, cs_containers_done, c);
+		return 0;
+	case CS_LOGS:
+		if (cs_resolve(c, argv[1], cause) != 0)
+			return -1;
+		c->window = 1000;
+		if (c->opts->tail > 1000)
+			c->window = (size_t)c->opts->tail;
+		c->every_ms =
+		    c->cfg->refresh_ms > 0 ? c->cfg->refresh_ms : 2000;
+		if (c->opts->json && !c->opts->follow)
+			c->jlines = cJSON_CreateArray();
+		if (argc == 3)
+			cs_follow_add(c,
+			    c->opts->instance != NULL ? c->opts->instance : "0",
+			    argv[2]);
+		else
+			c->op = spcs_containers_fetch(c->sf, c->db, c->schema,
+			    c->name, cs_logs_containers, c);
+		return 0;
+	case CS_ACTION:
+		target = argc == 3 ? argv[2] : argv[1];
+		if (c->action == SPCS_POOL_SUSPEND ||
+		    c->action == SPCS_POOL_RESUME) {
+			if (sf_ident_split(target, d, 1, cause) != 1)
+				return -1;
+			c->name = d[0];
+		} else if (cs_resolve(c, target, cause) != 0)
+			return -1;
+		memset(&ac, 0, sizeof ac);
+		ac.timeout_ms =
+		    c->opts->wait_s > 0 ? c->opts->wait_s * 1000 : 600000;
+		c->op = spcs_action_start(c->sf, &c->loop, c->action, c->db,
+		    c->schema, c->name, &ac, cs_progress, cs_outcome, c);
+		return 0;
+	}
+	return 0;
+}
+
+int
+cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
+    char **argv)
+{
+	struct cs c;
+	struct http_config hc;
+	struct sf_client_config sc;
+	struct sf_conn_opts co;
+	char *cause = NULL;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.cfg = cfg;
+	c.opts = opts;
+	if ((rc = cs_parse(&c, argc, argv)) != 0)
+		return rc;
+	if (c.cmd == CS_ACTION) {
+		if (cfg->readonly > 0) {
+			fprintf(stderr,
+			    "snowdeck: read-only mode: %s refused (nothing "
+			    "was sent to Snowflake)\n",
+			    argv[0]);
+			return 3;
+		}
+		if (!opts->yes && c.action != SPCS_RESUME &&
+		    c.action != SPCS_POOL_RESUME) {
+			if (!isatty(STDIN_FILENO)) {
+				fprintf(stderr,
+				    "snowdeck: %s stops a running %s: pass "
+				    "--yes (stdin is not a terminal to ask "
+				    "on)\n",
+				    argv[0], cs_target_kind(&c));
+				return 2;
+			}
+			c.name = xstrdup(argc == 3 ? argv[2] : argv[1]);
+			rc = cs_confirm(&c);
+			free(c.name);
+			c.name = NULL;
+			if (!rc) {
+				fprintf(stderr, "snowdeck: not confirmed: "
+						"nothing done\n");
+				return 1;
+			}
+		}
+	}
+	sf_conn_init(&c.conn);
+	memset(&co, 0, sizeof co);
+	co.conn_id = opts->sf_conn_id;
+	co.name = opts->sf_connection;
+	co.url = opts->sf_url;
+	if (sf_conn_resolve(&c.conn, &co, &cause) != 0) {
+		cs_fail(&c, NULL, cause);
+		free(cause);
+		sf_conn_free(&c.conn);
+		return c.status;
+	}
+	uv_loop_init(&c.loop);
+	http_config_default(&hc);
+	hc.cacert = cfg->cacert;
+	hc.insecure = cfg->insecure > 0;
+	if (cfg->timeout_ms > 0)
+		hc.total_timeout_ms = cfg->timeout_ms;
+	memset(&sc, 0, sizeof sc);
+	sc.loop = &c.loop;
+	sc.conn = &c.conn;
+	sc.cmdlog = &c.cmdlog;
+	if (http_create(&c.http, &c.loop, &hc, &cause) != 0 ||
+	    audit_open(&c.audit, &c.loop, cfg->audit_path, &cause) != 0) {
+		cs_fail(&c, NULL, cause);
+		free(cause);
+		goto out;
+	}
+	sc.audit = c.audit;
+	if (sf_client_create(&c.sf, c.http, &sc, &cause) != 0 ||
+	    cs_start(&c, argc, argv, &cause) != 0) {
+		cs_fail(&c, NULL, cause);
+		free(cause);
+		goto out;
+	}
+	uv_run(&c.loop, UV_RUN_DEFAULT);
+	if (c.jlines != NULL && c.status == 0) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "service", c.name);
+		cJSON_AddBoolToObject(o, "previous", opts->previous);
+		cJSON_AddItemToObject(o, "lines", c.jlines);
+		c.jlines = NULL;
+		cs_print_json(o);
+	}
+out:
+	spcs_op_cancel(c.op);
+	cs_logs_free(&c);
+	sf_client_free(c.sf);
+	http_free(c.http);
+	audit_close(c.audit);
+	uv_run(&c.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&c.loop) != 0)
+		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
+	cJSON_Delete(c.jlines);
+	cmdlog_free(&c.cmdlog);
+	sf_conn_free(&c.conn);
+	free(c.db);
+	free(c.schema);
+	free(c.name);
+	free(c.container);
+	fflush(stdout);
+	return c.status;
+}
