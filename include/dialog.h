@@ -45,8 +45,8 @@ void dialog_confirm(const void *owner, const char *title, const char *message,
  * text. Esc cancels.
  */
 void dialog_editor(const void *owner, const char *title, const char *help,
-    const char *initial, const char *confirm_label,
-    dialog_validate_cb validate, dialog_done_cb cb, void *arg);
+    const char *initial, const char *confirm_label, dialog_validate_cb validate,
+    dialog_done_cb cb, void *arg);
 
 /* Whether a dialog is open. */
 int dialog_active(void);

@@ -18,7 +18,7 @@
 struct buf;
 
 #define KEYC_NONE    0
-#define KEYC_CTRL(c) ((c) & 0x1f)
+#define KEYC_CTRL(c) ((c)&0x1f)
 #define KEYC_TAB     0x09
 #define KEYC_ENTER   0x0d
 #define KEYC_ESC     0x1b
@@ -118,6 +118,7 @@ enum keymap_action {
 	KA_MARK_SUCCESS,
 	KA_MARK_FAILED,
 	KA_KEYS,
+	KA_ALL_DAGS,
 	/* prompt */
 	KA_ACCEPT,
 	KA_CANCEL,

@@ -54,8 +54,7 @@ struct layout {
 #define LAYOUT_F_PAGE 0x2 /* the page fills the body */
 
 /* Computes the geometry for a rows x cols terminal with focus on a pane. */
-void layout_compute(
-    struct layout *l, int rows, int cols, int focus, int flags);
+void layout_compute(struct layout *l, int rows, int cols, int focus, int flags);
 
 /* Whether slot is shown. */
 int layout_visible(const struct layout *l, int slot);

@@ -29,7 +29,7 @@
 
 struct list_column {
 	const char *title;
-	int min;  /* narrowest useful width */
+	int min;  /* narrowest useful width; 0 = the column is off */
 	int max;  /* widest it grows to; 0 = no limit */
 	int grow; /* share of the spare width; 0 = stays at min */
 	int drop; /* hidden when narrow, highest first; 0 = never */
@@ -133,8 +133,8 @@ const char *list_status(const struct list *, char *buf, size_t len);
  * by grow weight. Fills x[] and w[] (w = 0 when hidden); returns how many
  * are shown.
  */
-int list_layout(const struct list_column *cols, int ncols, int width,
-    int *x, int *w);
+int list_layout(
+    const struct list_column *cols, int ncols, int width, int *x, int *w);
 
 /* Case-insensitive (ASCII) substring test used by the filter. */
 int list_match(const char *text, size_t len, const char *pattern);

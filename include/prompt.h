@@ -22,7 +22,7 @@ struct prompt {
 	size_t cur; /* cursor, a byte offset on a character boundary */
 	char *hist[PROMPT_HISTORY]; /* oldest first, owned */
 	size_t nhist;
-	size_t hpos; /* nhist while editing a new line */
+	size_t hpos;            /* nhist while editing a new line */
 	char saved[PROMPT_MAX]; /* the new line while browsing history */
 };
 

@@ -37,14 +37,14 @@ struct textview {
 #define TEXTVIEW_LOG    0x2 /* colour ERROR / WARNING lines */
 #define TEXTVIEW_LIVE   0x4 /* the text grows: G and End follow again */
 #define TEXTVIEW_NOCURS 0x8 /* no cursor line (help page) */
-	size_t cur;  /* cursor line */
-	size_t top;  /* first line on screen */
-	int topsub;  /* rows of top scrolled off (wrapping) */
-	int hscroll; /* cells scrolled left (not wrapping) */
+	size_t cur;         /* cursor line */
+	size_t top;         /* first line on screen */
+	int topsub;         /* rows of top scrolled off (wrapping) */
+	int hscroll;        /* cells scrolled left (not wrapping) */
 	int wrap;
 	int follow;
-	int page;   /* rows on screen at the last draw */
-	int width;  /* text cells at the last draw */
+	int page;      /* rows on screen at the last draw */
+	int width;     /* text cells at the last draw */
 	size_t bottom; /* last line on screen at the last draw */
 
 	struct textview_fold *folds; /* sorted by start */
@@ -71,8 +71,8 @@ void textview_set(struct textview *, const char *text, size_t len,
 void textview_reset(struct textview *);
 
 int textview_key(struct textview *, int key);
-void textview_draw(struct textview *, WINDOW *, int y, int x, int h, int w,
-    int focused);
+void textview_draw(
+    struct textview *, WINDOW *, int y, int x, int h, int w, int focused);
 
 /* Title suffix: "12/340 wrap follow /text". */
 const char *textview_status(const struct textview *, char *buf, size_t len);

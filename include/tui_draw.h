@@ -41,14 +41,21 @@ size_t tui_fit(const char *s, size_t len, int width, int *used);
  * Draws the NUL-terminated s at (y, x) of w in at most width cells with
  * attribute a. Returns the cells drawn (width when TUI_PAD).
  */
-int tui_put(WINDOW *w, int y, int x, const char *s, int width, int flags,
-    attr_t a);
+int tui_put(
+    WINDOW *w, int y, int x, const char *s, int width, int flags, attr_t a);
 /* The same for len bytes. */
 int tui_putn(WINDOW *w, int y, int x, const char *s, size_t len, int width,
     int flags, attr_t a);
 
 /* Fills width cells at (y, x) with spaces in attribute a. */
 void tui_fill(WINDOW *w, int y, int x, int width, attr_t a);
+
+/*
+ * Draws a border round win in attribute a: box-drawing characters in a
+ * UTF-8 locale, "+-|" otherwise (never the alternate character set, so
+ * screen dumps read the same as the screen).
+ */
+void tui_box(WINDOW *win, attr_t a);
 
 /*
  * Appends the text of every row of win to out, one '\n'-terminated line

@@ -30,8 +30,8 @@ struct tui;
  * and tui_render(), read it with tui_screen_text(). Free with tui_free()
  * (nothing is left for the loop). Returns 0 or -1 with *cause.
  */
-int tui_create_headless(struct tui **out, struct app *app, int rows,
-    int cols, const char *theme, char **cause);
+int tui_create_headless(struct tui **out, struct app *app, int rows, int cols,
+    const char *theme, char **cause);
 
 /* Handles one key (keymap.h code) as if typed. */
 void tui_feed_key(struct tui *, int key);

@@ -133,8 +133,8 @@ dialog_confirm(const void *owner, const char *title, const char *message,
 
 void
 dialog_editor(const void *owner, const char *title, const char *help,
-    const char *initial, const char *confirm_label,
-    dialog_validate_cb validate, dialog_done_cb cb, void *arg)
+    const char *initial, const char *confirm_label, dialog_validate_cb validate,
+    dialog_done_cb cb, void *arg)
 {
 	struct dialog *d;
 
@@ -399,8 +399,8 @@ dialog_geometry(int rows, int cols, int *y, int *x, int *h, int *w)
 		*w = want + 6;
 		if (*w > cols - 4)
 			*w = cols - 4;
-		*h = dialog_msg_rows(d->message != NULL ? d->message : "",
-			 *w - 6) +
+		*h = dialog_msg_rows(
+			 d->message != NULL ? d->message : "", *w - 6) +
 		     5;
 		if (*h > rows - 2)
 			*h = rows - 2;
@@ -427,9 +427,7 @@ dialog_frame(WINDOW *win, int h, int w)
 
 	for (y = 0; y < h; y++)
 		tui_fill(win, y, 0, w, a);
-	wattrset(win, theme_attr(THEME_DIALOG_BORDER));
-	box(win, 0, 0);
-	wattrset(win, A_NORMAL);
+	tui_box(win, theme_attr(THEME_DIALOG_BORDER));
 	snprintf(title, sizeof title, " %s ", d->title);
 	tui_put(win, 0, 2, title, w - 4, TUI_ELLIPSIS,
 	    theme_attr(THEME_DIALOG_BORDER));
@@ -466,8 +464,8 @@ dialog_draw_confirm(WINDOW *win, int h, int w)
 	char b0[128], b1[64];
 	int bx, l0, l1;
 
-	dialog_draw_message(win, d->message, 2, 3, w - 6, h - 2,
-	    theme_attr(THEME_DIALOG));
+	dialog_draw_message(
+	    win, d->message, 2, 3, w - 6, h - 2, theme_attr(THEME_DIALOG));
 	snprintf(b0, sizeof b0, "[ y %s ]", d->label);
 	snprintf(b1, sizeof b1, "[ n cancel ]");
 	l0 = tui_width(b0, strlen(b0));
@@ -495,8 +493,8 @@ dialog_draw_editor(WINDOW *win, int h, int w)
 
 	y = 1;
 	if (d->help != NULL)
-		y = dialog_draw_message(win, d->help, y, 2, w - 4, h / 2,
-		    theme_attr(THEME_DIALOG));
+		y = dialog_draw_message(
+		    win, d->help, y, 2, w - 4, h / 2, theme_attr(THEME_DIALOG));
 	rows = h - y - 3 - (d->error != NULL ? 1 : 0);
 	if (rows < 1)
 		rows = 1;
@@ -536,10 +534,10 @@ dialog_draw_editor(WINDOW *win, int h, int w)
 			tui_putn(win, ry, 2, s + i, eol - i, tw, 0, ta);
 			if (line == cline) {
 				int cx = tui_width(s + i, d->cur - i);
-				size_t cn = d->cur < eol
-						? dialog_next(&d->text, d->cur) -
-						      d->cur
-						: 0;
+				size_t cn =
+				    d->cur < eol
+					? dialog_next(&d->text, d->cur) - d->cur
+					: 0;
 
 				if (cx < tw) {
 					if (cn > 0)

@@ -160,8 +160,7 @@ tui_putn(WINDOW *w, int y, int x, const char *s, size_t len, int width,
 }
 
 int
-tui_put(WINDOW *w, int y, int x, const char *s, int width, int flags,
-    attr_t a)
+tui_put(WINDOW *w, int y, int x, const char *s, int width, int flags, attr_t a)
 {
 	return tui_putn(w, y, x, s, strlen(s), width, flags, a);
 }
@@ -247,7 +246,8 @@ tui_fmt_bytes(size_t n, char *buf, size_t len)
 	else if (n < (size_t)1024 * 1024 * 1024)
 		snprintf(buf, len, "%.1f MiB", (double)n / (1024 * 1024));
 	else
-		snprintf(buf, len, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
+		snprintf(
+		    buf, len, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
 }
 
 void
@@ -290,4 +290,21 @@ tui_win_text(WINDOW *win, struct buf *out)
 			out->len--;
 		buf_addc(out, '\n');
 	}
+}
+
+void
+tui_box(WINDOW *win, attr_t a)
+{
+	cchar_t c[6];
+	static const wchar_t u[6][2] = { { 0x2502, 0 }, { 0x2500, 0 },
+		{ 0x250c, 0 }, { 0x2510, 0 }, { 0x2514, 0 }, { 0x2518, 0 } };
+	static const wchar_t s[6][2] = { { L'|', 0 }, { L'-', 0 }, { L'+', 0 },
+		{ L'+', 0 }, { L'+', 0 }, { L'+', 0 } };
+	int i, utf8 = tui_utf8();
+
+	for (i = 0; i < 6; i++)
+		setcchar(&c[i], utf8 ? u[i] : s[i], a & ~A_COLOR,
+		    (short)PAIR_NUMBER(a), NULL);
+	wborder_set(
+	    win, &c[0], &c[0], &c[1], &c[1], &c[2], &c[3], &c[4], &c[5]);
 }

@@ -25,8 +25,8 @@
 #include "view.h"
 
 /* Command-line words that are not view names. */
-static const char *const input_commands[] = { "quit", "q", "refresh",
-	"theme", "zoom" };
+static const char *const input_commands[] = { "quit", "q", "refresh", "theme",
+	"zoom" };
 
 static int
 input_map(int r, wint_t wc)
@@ -218,8 +218,9 @@ input_complete(struct tui *t)
 	n = input_candidates(text, cand, nitems(cand));
 	t->cmd_hint[0] = '\0';
 	if (n == 0) {
-		snprintf(t->cmd_hint, sizeof t->cmd_hint, "no such view or "
-							  "command");
+		snprintf(t->cmd_hint, sizeof t->cmd_hint,
+		    "no such view or "
+		    "command");
 		return;
 	}
 	if (n == 1) {

@@ -11,10 +11,10 @@
 
 #include "util.h"
 
-#define K(c, k, a, f, h, l)                                                    \
-	{                                                                      \
-		.key = (k), .action = (a), .ctx = (c), .flags = (f),           \
-		.hint = (h), .help = (l)                                       \
+#define K(c, k, a, f, h, l)                                          \
+	{                                                            \
+		.key = (k), .action = (a), .ctx = (c), .flags = (f), \
+		.hint = (h), .help = (l)                             \
 	}
 #define HINT   KEYMAP_HINT
 #define DANGER KEYMAP_DANGER
@@ -84,10 +84,8 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_LIST, 'N', KA_PREV_MATCH, 0, "prev",
 	    "previous row matching the last filter"),
 	K(KM_LIST, '>', KA_SORT_NEXT, 0, "sort", "sort by the next column"),
-	K(KM_LIST, '<', KA_SORT_PREV, 0, "sort",
-	    "sort by the previous column"),
-	K(KM_LIST, 'I', KA_SORT_INVERT, 0, "invert",
-	    "invert the sort order"),
+	K(KM_LIST, '<', KA_SORT_PREV, 0, "sort", "sort by the previous column"),
+	K(KM_LIST, 'I', KA_SORT_INVERT, 0, "invert", "invert the sort order"),
 
 	/* Text: XCom values, logs, help. */
 	K(KM_TEXT, 'j', KA_DOWN, 0, "down", "move down"),
@@ -138,6 +136,8 @@ const struct keymap_entry keymap_table[] = {
 	/* Runs. */
 	K(KM_RUNS, KEYC_ENTER, KA_SELECT, HINT, "tasks",
 	    "select the run: show its task instances"),
+	K(KM_RUNS, 'a', KA_ALL_DAGS, HINT, "all DAGs",
+	    "show the runs of every DAG (Enter on a DAG: only its runs)"),
 	K(KM_RUNS, 't', KA_TRIGGER, HINT | DANGER, "trigger",
 	    "trigger a new run of this DAG (asks first)"),
 	K(KM_RUNS, 'T', KA_TRIGGER_CONF, DANGER, "trigger+conf",
@@ -297,6 +297,7 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_MARK_SUCCESS] = "mark-success",
 	[KA_MARK_FAILED] = "mark-failed",
 	[KA_KEYS] = "keys",
+	[KA_ALL_DAGS] = "all-dags",
 	[KA_ACCEPT] = "accept",
 	[KA_CANCEL] = "cancel",
 	[KA_COMPLETE] = "complete",
@@ -470,11 +471,11 @@ keymap_keys_of(const struct keymap_entry *e, struct buf *out)
 	}
 	if (n > 4) {
 		/* A run such as 1..9. */
-		buf_adds(out, keymap_key_name(keymap_table[first].key, name,
-				  sizeof name));
+		buf_adds(out, keymap_key_name(
+				  keymap_table[first].key, name, sizeof name));
 		buf_addc(out, '-');
-		buf_adds(out, keymap_key_name(keymap_table[last].key, name,
-				  sizeof name));
+		buf_adds(out,
+		    keymap_key_name(keymap_table[last].key, name, sizeof name));
 		return;
 	}
 	n = 0;

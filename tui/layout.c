@@ -195,7 +195,8 @@ layout_neighbour(const struct layout *l, int from, int dir)
 			o = layout_overlap(f, c);
 			if (o == 0)
 				continue;
-			if (best < 0 || d < bestd || (d == bestd && o > besto)) {
+			if (best < 0 || d < bestd ||
+			    (d == bestd && o > besto)) {
 				best = i;
 				bestd = d;
 				besto = o;

@@ -297,7 +297,8 @@ list_rebuild(struct list *l, int incremental)
 	} else {
 		if (l->mapcap < l->n || l->map == NULL) {
 			l->mapcap = l->n > 0 ? l->n : 1;
-			l->map = xreallocarray(l->map, l->mapcap, sizeof *l->map);
+			l->map =
+			    xreallocarray(l->map, l->mapcap, sizeof *l->map);
 		}
 		for (i = 0, o = 0; i < l->n; i++) {
 			if (l->filter[0] == '\0' ||
@@ -494,7 +495,7 @@ list_layout(
 	if (ncols > LIST_MAXCOLS)
 		ncols = LIST_MAXCOLS;
 	for (i = 0; i < ncols; i++) {
-		vis[i] = 1;
+		vis[i] = cols[i].min > 0; /* min 0: a column switched off */
 		x[i] = w[i] = 0;
 	}
 	for (;;) {
@@ -597,8 +598,7 @@ list_draw_header(struct list *l, WINDOW *win, int y, int x, int w)
 }
 
 void
-list_draw(struct list *l, WINDOW *win, int y, int x, int h, int w,
-    int focused)
+list_draw(struct list *l, WINDOW *win, int y, int x, int h, int w, int focused)
 {
 	char cell[LIST_CELL], status[PROMPT_MAX + 32];
 	size_t i, row;
@@ -624,7 +624,8 @@ list_draw(struct list *l, WINDOW *win, int y, int x, int h, int w,
 	if (l->sel >= l->top + (size_t)rows)
 		l->top = l->sel - (size_t)rows + 1;
 	if (l->top + (size_t)rows > l->nshown)
-		l->top = l->nshown > (size_t)rows ? l->nshown - (size_t)rows : 0;
+		l->top =
+		    l->nshown > (size_t)rows ? l->nshown - (size_t)rows : 0;
 	for (r = 0; r < rows && r + 1 < h; r++)
 		tui_fill(win, y + 1 + r, x, w, theme_attr(THEME_DEFAULT));
 	if (l->nshown == 0 && h > 2) {
@@ -642,8 +643,8 @@ list_draw(struct list *l, WINDOW *win, int y, int x, int h, int w,
 		slot = l->ops->row_attr != NULL ? l->ops->row_attr(l->arg, row)
 						: -1;
 		if (i == l->sel)
-			ra = theme_attr(focused ? THEME_SELECTED
-						: THEME_SELECTED_INACTIVE);
+			ra = theme_attr(
+			    focused ? THEME_SELECTED : THEME_SELECTED_INACTIVE);
 		else
 			ra = theme_attr(
 			    slot >= 0 ? (enum theme_slot)slot : THEME_DEFAULT);
@@ -662,8 +663,7 @@ list_draw(struct list *l, WINDOW *win, int y, int x, int h, int w,
 			tui_put(win, y + 1 + r, x + l->colx[c], cell,
 			    l->colw[c],
 			    TUI_PAD | TUI_ELLIPSIS |
-				(l->cols[c].flags & LIST_RIGHT ? TUI_RIGHT
-							       : 0),
+				(l->cols[c].flags & LIST_RIGHT ? TUI_RIGHT : 0),
 			    ca);
 		}
 	}

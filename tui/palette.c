@@ -65,8 +65,10 @@ theme_apply(const struct theme *th, int force_mono)
 	}
 	default_ok = use_default_colors() == OK;
 	for (i = 0; i < THEME_NSLOTS; i++) {
-		fg = palette_colour_for(th->slot[i].fg, default_ok, COLOR_WHITE);
-		bg = palette_colour_for(th->slot[i].bg, default_ok, COLOR_BLACK);
+		fg =
+		    palette_colour_for(th->slot[i].fg, default_ok, COLOR_WHITE);
+		bg =
+		    palette_colour_for(th->slot[i].bg, default_ok, COLOR_BLACK);
 		init_pair((short)(i + 1), fg, bg);
 		palette_attrs[i] =
 		    COLOR_PAIR(i + 1) | palette_bits(th->slot[i].attrs);

@@ -168,7 +168,8 @@ prompt_history_move(struct prompt *p, int dir)
 		if (p->hpos >= p->nhist)
 			return;
 		p->hpos++;
-		prompt_set(p, p->hpos == p->nhist ? p->saved : p->hist[p->hpos]);
+		prompt_set(
+		    p, p->hpos == p->nhist ? p->saved : p->hist[p->hpos]);
 	}
 }
 
@@ -254,17 +255,17 @@ prompt_draw(const struct prompt *p, WINDOW *w, int y, int x, int width,
 	if (avail <= 0)
 		return;
 	/* Scroll: drop characters from the left until the cursor fits. */
-	while (start < p->cur && tui_width(p->buf + start, p->cur - start) >
-					avail - 1)
+	while (start < p->cur &&
+	       tui_width(p->buf + start, p->cur - start) > avail - 1)
 		start = prompt_next(p, start);
-	used = tui_putn(w, y, x + lw, p->buf + start, p->len - start, avail,
-	    0, a);
+	used =
+	    tui_putn(w, y, x + lw, p->buf + start, p->len - start, avail, 0, a);
 	(void)used;
 	used = tui_width(p->buf + start, p->cur - start);
 	if (p->cur < p->len) {
 		cn = prompt_next(p, p->cur) - p->cur;
-		tui_putn(w, y, x + lw + used, p->buf + p->cur, cn, 2, 0,
-		    cursor_a);
+		tui_putn(
+		    w, y, x + lw + used, p->buf + p->cur, cn, 2, 0, cursor_a);
 	} else
 		tui_put(w, y, x + lw + used, " ", 1, 0, cursor_a);
 }

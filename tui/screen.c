@@ -288,13 +288,8 @@ screen_prepare_cb(uv_prepare_t *h)
 static void
 screen_tick_cb(uv_timer_t *h)
 {
-	struct tui *t = h->data;
-	size_t i;
-
 	/* Ages and running durations move: repaint what shows them. */
-	t->chrome_dirty = 1;
-	for (i = 0; i < t->nviews; i++)
-		t->views[i].flags |= VIEW_DIRTY;
+	tui_tick(h->data);
 }
 
 /* Reads the tty size and resizes curses to it. */
@@ -391,10 +386,11 @@ tui_create(struct tui **out, uv_loop_t *loop, struct app *app,
 	if (t->in == NULL || t->out == NULL ||
 	    (t->scr = newterm(NULL, t->out, t->in)) == NULL) {
 		if (cause != NULL)
-			*cause = xasprintf("cannot start the terminal (TERM=%s):"
-					   " set TERM to your terminal, e.g. "
-					   "xterm-256color",
-			    getenv("TERM") != NULL ? getenv("TERM") : "");
+			*cause =
+			    xasprintf("cannot start the terminal (TERM=%s):"
+				      " set TERM to your terminal, e.g. "
+				      "xterm-256color",
+				getenv("TERM") != NULL ? getenv("TERM") : "");
 		if (t->in == NULL && infd != -1)
 			close(infd);
 		if (t->out == NULL && outfd != -1)
@@ -546,7 +542,7 @@ tui_focus(const struct tui *t)
 const char *
 tui_focused_view(const struct tui *t)
 {
-	int v = t->page >= 0 ? t->page
+	int v = t->page >= 0    ? t->page
 		: t->focus >= 0 ? t->slot_view[t->focus]
 				: -1;
 

@@ -139,7 +139,8 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	/* Right: hints, unless they would squeeze the message. */
 	nh = keymap_hints(ctx, extra, readonly, hints, STATUSBAR_MAXHINTS);
 	if (ctx != KM_DIALOG && nh < STATUSBAR_MAXHINTS) {
-		const struct keymap_entry *help = keymap_find(KM_GLOBAL, KA_HELP);
+		const struct keymap_entry *help =
+		    keymap_find(KM_GLOBAL, KA_HELP);
 
 		if (help != NULL)
 			hints[nh++] = help;
@@ -154,6 +155,5 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 		tui_put(win, y, x + used + 1, msg, mw, TUI_ELLIPSIS,
 		    theme_attr(ms));
 	if (hw > 0)
-		statusbar_hints(
-		    win, y, x + width - hw, hw, hints, nh, 1);
+		statusbar_hints(win, y, x + width - hw, hw, hints, nh, 1);
 }

@@ -353,7 +353,8 @@ tv_fold_all(struct textview *tv)
 		if (tv_opener(s, n)) {
 			if (depth == cap) {
 				cap = cap == 0 ? 16 : cap * 2;
-				stack = xreallocarray(stack, cap, sizeof *stack);
+				stack =
+				    xreallocarray(stack, cap, sizeof *stack);
 			}
 			stack[depth++] = i;
 			if (base < 0)
@@ -750,8 +751,8 @@ tv_matches(const char *s, size_t n, const char *pattern, unsigned char *m)
  * start, skipping hscroll cells when not wrapping.
  */
 static void
-tv_draw_line(struct textview *tv, WINDOW *win, int y, int x, int w,
-    size_t line, int sub, attr_t base, int cursor)
+tv_draw_line(struct textview *tv, WINDOW *win, int y, int x, int w, size_t line,
+    int sub, attr_t base, int cursor)
 {
 	const char *s;
 	size_t n, i = 0, k, run = 0, rstart = 0;
@@ -825,12 +826,13 @@ tv_draw_line(struct textview *tv, WINDOW *win, int y, int x, int w,
 		tui_putn(win, y, x + cx - (int)run, s + rstart, i - rstart,
 		    (int)run, 0, ra);
 	if (cursor && cx < w)
-		tui_fill(win, y, x + cx, w - cx, theme_attr(THEME_SELECTED_INACTIVE));
+		tui_fill(win, y, x + cx, w - cx,
+		    theme_attr(THEME_SELECTED_INACTIVE));
 	if (fold != NULL && cx < w) {
 		snprintf(tmp, sizeof tmp, " %s %zu lines ", tui_ellipsis(),
 		    fold->end - fold->start);
-		len_cells = tui_put(win, y, x + cx, tmp, w - cx, 0,
-		    theme_attr(THEME_FOLD));
+		len_cells = tui_put(
+		    win, y, x + cx, tmp, w - cx, 0, theme_attr(THEME_FOLD));
 		cx += len_cells;
 		if (cx < w) {
 			const char *c;
@@ -846,8 +848,8 @@ tv_draw_line(struct textview *tv, WINDOW *win, int y, int x, int w,
 }
 
 void
-textview_draw(struct textview *tv, WINDOW *win, int y, int x, int h, int w,
-    int focused)
+textview_draw(
+    struct textview *tv, WINDOW *win, int y, int x, int h, int w, int focused)
 {
 	size_t l;
 	int r, rows, sub, pr = 0;

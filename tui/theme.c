@@ -47,9 +47,9 @@ static const struct {
 	{ "italics", THEME_A_ITALIC },
 };
 
-#define S(f, b, a)                                                             \
-	{                                                                      \
-		.fg = (f), .bg = (b), .attrs = (a)                             \
+#define S(f, b, a)                                 \
+	{                                          \
+		.fg = (f), .bg = (b), .attrs = (a) \
 	}
 #define B THEME_A_BOLD
 #define U THEME_A_UNDERLINE
@@ -212,12 +212,11 @@ theme_mono(struct theme *out)
 static void
 theme_rgb(int c, int *r, int *g, int *b)
 {
-	static const unsigned char ansi[16][3] = { { 0, 0, 0 },
-		{ 205, 0, 0 }, { 0, 205, 0 }, { 205, 205, 0 }, { 0, 0, 238 },
-		{ 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
-		{ 127, 127, 127 }, { 255, 0, 0 }, { 0, 255, 0 },
-		{ 255, 255, 0 }, { 92, 92, 255 }, { 255, 0, 255 },
-		{ 0, 255, 255 }, { 255, 255, 255 } };
+	static const unsigned char ansi[16][3] = { { 0, 0, 0 }, { 205, 0, 0 },
+		{ 0, 205, 0 }, { 205, 205, 0 }, { 0, 0, 238 }, { 205, 0, 205 },
+		{ 0, 205, 205 }, { 229, 229, 229 }, { 127, 127, 127 },
+		{ 255, 0, 0 }, { 0, 255, 0 }, { 255, 255, 0 }, { 92, 92, 255 },
+		{ 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 } };
 	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
 
 	if (c < 16) {
@@ -285,8 +284,8 @@ theme_quote(const char *s, size_t len, char *out, size_t outlen)
 }
 
 static int
-theme_fail(char **cause, size_t line, const char *what, const char *s,
-    size_t len)
+theme_fail(
+    char **cause, size_t line, const char *what, const char *s, size_t len)
 {
 	char q[48];
 
@@ -386,10 +385,10 @@ theme_parse_style(const char *v, size_t vlen, struct theme_style *st,
 			vlen = 0;
 		theme_trim(&item, &ilen);
 		if (ilen == 0)
-			return theme_fail(cause, line, "empty item in style",
-			    NULL, 0);
-		if (ilen > 3 && (theme_eq(item, 3, "fg=") ||
-				    theme_eq(item, 3, "bg="))) {
+			return theme_fail(
+			    cause, line, "empty item in style", NULL, 0);
+		if (ilen > 3 &&
+		    (theme_eq(item, 3, "fg=") || theme_eq(item, 3, "bg="))) {
 			short c;
 			const char *cv = item + 3;
 			size_t clen = ilen - 3;
@@ -466,7 +465,8 @@ theme_parse(const char *buf, size_t len, struct theme *out, char **cause)
 			else if (theme_eq(v, vlen, "mono"))
 				theme_mono(out);
 			else {
-				theme_fail(cause, line, "unknown base", v, vlen);
+				theme_fail(
+				    cause, line, "unknown base", v, vlen);
 				goto fail;
 			}
 			continue;
@@ -587,8 +587,8 @@ theme_load(const char *name, struct theme *out, char **cause)
 		if (i == 0 && root != NULL && *root != '\0')
 			path = xasprintf("%s/themes/%s.theme", root, name);
 		else if (i == 1 && xdg != NULL && *xdg == '/')
-			path = xasprintf(
-			    "%s/snowdeck/themes/%s.theme", xdg, name);
+			path =
+			    xasprintf("%s/snowdeck/themes/%s.theme", xdg, name);
 		else if (i == 2 && home != NULL && *home == '/')
 			path = xasprintf(
 			    "%s/.config/snowdeck/themes/%s.theme", home, name);

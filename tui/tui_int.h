@@ -6,6 +6,7 @@
 #ifndef SNOWDECK_TUI_INT_H
 #define SNOWDECK_TUI_INT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <termios.h>
 
@@ -63,6 +64,7 @@ struct tui {
 	int chrome_dirty; /* header and status bar */
 	int dialog_was;   /* a dialog was open at the last frame */
 	int vis_sent, foc_sent;
+	uint64_t source_gen; /* models.airflow.gen at the last status bar */
 
 	int cmd_active; /* the ':' line is open */
 	struct prompt cmd;
@@ -70,6 +72,10 @@ struct tui {
 
 	struct theme theme;
 	int mono;
+
+	/* SNOWDECK_TIMINGS: the benchmark's timing lines (render.c). */
+	FILE *timings;
+	int timed_first, timed_all;
 };
 
 /* screen.c */
@@ -89,5 +95,9 @@ void tui_input_start(struct tui *);
 /* render.c */
 void tui_render_frame(struct tui *);
 void tui_windows_free(struct tui *);
+/* Opens the SNOWDECK_TIMINGS file when the variable is set. */
+void tui_timings_open(struct tui *);
+/* Marks the views that show the clock (and the status bar) dirty. */
+void tui_tick(struct tui *);
 
 #endif
