@@ -132,8 +132,12 @@ format-check:
 bench: $(BIN)
 	SNOWDECK_BIN=$(abspath $(BIN)) bench/run.sh
 
+# Rewrites tests/golden/*.txt from the widget and view suites; review the diff.
 golden: $(CHECK_BIN)
-	cd tests && SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=views ../$(CHECK_BIN) || true
+	mkdir -p tests/golden
+	cd tests && for s in widgets views; do \
+	    SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=$$s \
+	    ../$(CHECK_BIN) || exit 1; done
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

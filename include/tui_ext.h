@@ -39,6 +39,9 @@ void tui_feed_key(struct tui *, int key);
 /* Paints what changed now (what the uv_prepare handle does each turn). */
 void tui_render(struct tui *);
 
+/* Frames painted so far (a frame with nothing to paint is not one). */
+unsigned long tui_frames(const struct tui *);
+
 /* Resizes the screen (what SIGWINCH does). */
 void tui_resize(struct tui *, int rows, int cols);
 

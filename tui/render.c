@@ -212,13 +212,16 @@ render_frame_border(struct tui *t, int s, struct view *v)
 static void
 render_pane(struct tui *t, int s, struct view *v)
 {
+	/* The view first: its caption counts what it just drew. */
+	if (t->inner[s] != NULL)
+		view_draw(v, t->inner[s]);
+	else
+		v->flags &= ~VIEW_DIRTY;
 	render_frame_border(t, s, v);
 	if (t->inner[s] != NULL) {
-		view_draw(v, t->inner[s]);
 		touchwin(t->inner[s]);
 		wnoutrefresh(t->inner[s]);
-	} else
-		v->flags &= ~VIEW_DIRTY;
+	}
 }
 
 static void
@@ -380,6 +383,7 @@ tui_render_frame(struct tui *t)
 	if (!painted)
 		return;
 	doupdate();
+	t->frames++;
 	render_timings(t, start);
 }
 
@@ -387,4 +391,10 @@ void
 tui_render(struct tui *t)
 {
 	tui_render_frame(t);
+}
+
+unsigned long
+tui_frames(const struct tui *t)
+{
+	return t->frames;
 }

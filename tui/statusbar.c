@@ -147,7 +147,8 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	}
 	hw = statusbar_hints(win, y, 0, (width - used) / 2, hints, nh, 0);
 	mw = width - used - hw - 1;
-	if (msg != NULL && mw < 24 && hw > 0) {
+	/* A message that does not fit beside the hints wins over them. */
+	if (msg != NULL && hw > 0 && tui_width(msg, strlen(msg)) > mw) {
 		hw = 0;
 		mw = width - used - 1;
 	}

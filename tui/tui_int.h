@@ -75,6 +75,7 @@ struct tui {
 
 	/* SNOWDECK_TIMINGS: the benchmark's timing lines (render.c). */
 	FILE *timings;
+	unsigned long frames; /* frames painted */
 	int timed_first, timed_all;
 };
 

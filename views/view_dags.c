@@ -24,8 +24,8 @@ enum { DAGS_STATE, DAGS_ID, DAGS_PAUSED, DAGS_TAGS, DAGS_SCHEDULE, DAGS_NEXT };
 
 static const struct list_column view_dags_cols[] = {
 	[DAGS_STATE] = { .title = "LAST RUN", .min = 11, .drop = 0 },
-	[DAGS_ID] = { .title = "DAG", .min = 14, .grow = 3 },
-	[DAGS_PAUSED] = { .title = "PAUSED", .min = 6, .drop = 1 },
+	[DAGS_ID] = { .title = "DAG", .min = 20, .grow = 3 },
+	[DAGS_PAUSED] = { .title = "PAUSED", .min = 6, .drop = 2 },
 	[DAGS_TAGS] = { .title = "TAGS",
 	    .min = 10,
 	    .grow = 1,

@@ -1,0 +1,464 @@
+/*
+ * The widgets on their own: the list (filter, sort, n/N, selection that
+ * follows the item, frame cost with 100,000 rows), the text view (JSON
+ * folding, search with n/N, wrap, follow), layout geometry, the prompt and
+ * the dialog's exactly-once callback. Screens compare with golden files.
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "layout.h"
+#include "list.h"
+#include "model.h"
+#include "prompt.h"
+#include "support_tui.h"
+#include "textview.h"
+#include "theme.h"
+#include "tui_draw.h"
+#include "util.h"
+
+/* A list over an array of { name, number } rows. */
+struct rows {
+	char **name;
+	int *num;
+	size_t n;
+};
+
+static size_t
+rows_count(void *arg)
+{
+	return ((struct rows *)arg)->n;
+}
+
+static void
+rows_cell(void *arg, size_t row, int col, char *buf, size_t len)
+{
+	struct rows *r = arg;
+
+	if (col == 0)
+		snprintf(buf, len, "%s", r->name[row]);
+	else
+		snprintf(buf, len, "%d", r->num[row]);
+}
+
+static void
+rows_id(void *arg, size_t row, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ((struct rows *)arg)->name[row]);
+}
+
+static int
+rows_cmp(void *arg, int col, size_t a, size_t b)
+{
+	struct rows *r = arg;
+
+	if (col == 1)
+		return r->num[a] - r->num[b];
+	return strcmp(r->name[a], r->name[b]);
+}
+
+static const struct list_column rows_cols[] = {
+	{ .title = "NAME", .min = 10, .grow = 1 },
+	{ .title = "NUM", .min = 6, .flags = LIST_RIGHT },
+};
+static const struct list_ops rows_ops = {
+	.count = rows_count,
+	.cell = rows_cell,
+	.id = rows_id,
+	.cmp = rows_cmp,
+};
+
+static const char *const fruit[] = { "banana", "apple", "cherry", "date",
+	"elderberry", "fig", "grape", "honeydew", "kiwi", "lemon", "mango",
+	"nectarine" };
+
+static void
+rows_fill(struct rows *r, size_t n)
+{
+	size_t i;
+
+	r->n = n;
+	r->name = xcalloc(n, sizeof *r->name);
+	r->num = xcalloc(n, sizeof *r->num);
+	for (i = 0; i < n; i++) {
+		if (i < nitems(fruit))
+			r->name[i] = xstrdup(fruit[i]);
+		else
+			r->name[i] = xasprintf("row_%06zu", i);
+		r->num[i] = (int)((i * 7919) % 1000);
+	}
+}
+
+static void
+rows_free(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->name[i]);
+	free(r->name);
+	free(r->num);
+}
+
+static char *
+win_text(WINDOW *w)
+{
+	struct buf b;
+
+	buf_init(&b);
+	tui_win_text(w, &b);
+	buf_addc(&b, '\0');
+	return buf_detach(&b);
+}
+
+static void
+list_golden(struct list *l, WINDOW *w, const char *name)
+{
+	char *s;
+
+	werase(w);
+	list_draw(l, w, 0, 0, getmaxy(w), getmaxx(w), 1);
+	s = win_text(w);
+	golden_check(name, s);
+	free(s);
+}
+
+START_TEST(test_list_filter_sort)
+{
+	struct fixture f;
+	struct rows r;
+	struct list l;
+	WINDOW *w;
+	size_t row;
+	char st[64];
+	const char *p;
+
+	fixture_start(&f, 24, 80, 0, NULL);
+	rows_fill(&r, nitems(fruit));
+	list_init(&l, rows_cols, 2, &rows_ops, &r);
+	list_refresh(&l);
+	w = newwin(8, 30, 0, 0);
+	list_golden(&l, w, "list_plain");
+	/* '/' opens the filter; each key narrows it (incrementally). */
+	list_key(&l, '/');
+	for (p = "an"; *p != '\0'; p++)
+		list_key(&l, *p);
+	ck_assert_uint_eq(list_shown(&l), 2); /* banana, mango */
+	list_golden(&l, w, "list_filter_editing");
+	list_key(&l, KEYC_ENTER);
+	ck_assert_str_eq(list_status(&l, st, sizeof st), "2/12 /an");
+	list_key(&l, 'j');
+	ck_assert_int_eq(list_selected(&l, &row), 0);
+	ck_assert_str_eq(r.name[row], "mango");
+	/* Esc clears the filter; the selection stays on mango. */
+	list_key(&l, KEYC_ESC);
+	ck_assert_uint_eq(list_shown(&l), 12);
+	list_selected(&l, &row);
+	ck_assert_str_eq(r.name[row], "mango");
+	/* n/N step through the rows matching the last filter. */
+	list_key(&l, 'n');
+	list_selected(&l, &row);
+	ck_assert_str_eq(r.name[row], "banana"); /* wrapped */
+	list_key(&l, 'n');
+	list_selected(&l, &row);
+	ck_assert_str_eq(r.name[row], "mango");
+	list_key(&l, 'N');
+	list_selected(&l, &row);
+	ck_assert_str_eq(r.name[row], "banana");
+	/* '>' sorts by NAME, again by NUM, I inverts. */
+	list_key(&l, '>');
+	list_golden(&l, w, "list_sort_name");
+	list_key(&l, '>');
+	list_key(&l, 'I');
+	list_golden(&l, w, "list_sort_num_desc");
+	list_selected(&l, &row);
+	ck_assert_str_eq(r.name[row], "banana"); /* the item, not the row */
+	/* A filter with no match says so. */
+	list_set_filter(&l, "zzz");
+	ck_assert_uint_eq(list_shown(&l), 0);
+	ck_assert_int_eq(list_selected(&l, NULL), -1);
+	list_golden(&l, w, "list_no_match");
+	delwin(w);
+	list_free(&l);
+	rows_free(&r);
+	fixture_stop(&f);
+}
+END_TEST
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* 100,000 rows: drawing costs the rows on screen, not the rows held. */
+START_TEST(test_list_100k_frame_cost)
+{
+	struct fixture f;
+	struct rows r;
+	struct list l;
+	WINDOW *w;
+	double t0, worst = 0, dt;
+	int i;
+
+	fixture_start(&f, 50, 200, 0, NULL);
+	rows_fill(&r, 100000);
+	list_init(&l, rows_cols, 2, &rows_ops, &r);
+	list_refresh(&l);
+	w = newwin(48, 100, 0, 0);
+	for (i = 0; i < 2000; i++) {
+		t0 = now_us();
+		list_key(&l, i % 100 == 99 ? KEYC_NPAGE : 'j');
+		list_draw(&l, w, 0, 0, 48, 100, 1);
+		dt = now_us() - t0;
+		if (i > 10 && dt > worst)
+			worst = dt;
+	}
+	/* Generous for sanitizers and valgrind; the target is 5 ms. */
+	ck_assert_msg(worst < 50000, "worst frame %.0f us", worst);
+	t0 = now_us();
+	list_set_filter(&l, "row_09");
+	dt = now_us() - t0;
+	ck_assert_uint_eq(list_shown(&l), 10000);
+	ck_assert_msg(dt < 2e6, "filtering 100k rows took %.0f us", dt);
+	list_key(&l, 'G');
+	list_draw(&l, w, 0, 0, 48, 100, 1);
+	delwin(w);
+	list_free(&l);
+	rows_free(&r);
+	fixture_stop(&f);
+}
+END_TEST
+
+static const char tv_json[] = "{\n"
+			      "  \"a\": {\n"
+			      "    \"b\": [\n"
+			      "      1,\n"
+			      "      2\n"
+			      "    ],\n"
+			      "    \"c\": \"minio\"\n"
+			      "  },\n"
+			      "  \"d\": \"a long string value that does not fit "
+			      "in the narrow window at all\",\n"
+			      "  \"e\": null\n"
+			      "}\n";
+
+static void
+tv_golden(struct textview *tv, WINDOW *w, const char *name)
+{
+	char *s;
+
+	werase(w);
+	textview_draw(tv, w, 0, 0, getmaxy(w), getmaxx(w), 1);
+	s = win_text(w);
+	golden_check(name, s);
+	free(s);
+}
+
+START_TEST(test_textview_fold_search_wrap)
+{
+	struct fixture f;
+	struct textview tv;
+	size_t *lines, n;
+	WINDOW *w;
+	char st[128];
+	const char *p;
+
+	fixture_start(&f, 24, 80, 0, NULL);
+	lines = textview_index(tv_json, strlen(tv_json), &n);
+	ck_assert_uint_eq(n, 11);
+	textview_init(&tv, TEXTVIEW_JSON);
+	textview_set(&tv, tv_json, strlen(tv_json), lines, n);
+	w = newwin(8, 40, 0, 0);
+	tv_golden(&tv, w, "textview_json");
+	/* Fold the object opened on line 2 ("a": {): lines 3-8 hide. */
+	ck_assert_int_eq(textview_block_end(&tv, 1), 7);
+	textview_key(&tv, 'j');
+	textview_key(&tv, 'z');
+	ck_assert(textview_hidden(&tv, 3));
+	ck_assert(!textview_hidden(&tv, 8));
+	tv_golden(&tv, w, "textview_folded");
+	textview_key(&tv, 'j');
+	ck_assert_uint_eq(tv.cur, 8); /* the fold is one step */
+	textview_key(&tv, 'Z');       /* unfold all */
+	ck_assert(!textview_hidden(&tv, 3));
+	/* Search: '/', the text, Enter; n and N move between matches. */
+	textview_key(&tv, 'g');
+	textview_key(&tv, '/');
+	for (p = "minio"; *p != '\0'; p++)
+		textview_key(&tv, *p);
+	textview_key(&tv, KEYC_ENTER);
+	ck_assert_uint_eq(tv.cur, 6);
+	textview_key(&tv, '/');
+	for (p = "\": "; *p != '\0'; p++)
+		textview_key(&tv, *p);
+	textview_key(&tv, KEYC_ENTER);
+	ck_assert_uint_eq(tv.cur, 8);
+	textview_key(&tv, 'n');
+	ck_assert_uint_eq(tv.cur, 9);
+	textview_key(&tv, 'N');
+	ck_assert_uint_eq(tv.cur, 8);
+	/* Wrap: the long line takes several rows. */
+	textview_key(&tv, 'w');
+	ck_assert_int_eq(tv.wrap, 1);
+	ck_assert_int_gt(textview_rows(&tv, 8, 40), 1);
+	tv_golden(&tv, w, "textview_wrapped");
+	ck_assert_ptr_nonnull(strstr(textview_status(&tv, st, sizeof st),
+	    "wrap"));
+	delwin(w);
+	textview_free(&tv);
+	free(lines);
+	fixture_stop(&f);
+}
+END_TEST
+
+/* A live log: follow keeps the end in view as lines arrive. */
+START_TEST(test_textview_follow)
+{
+	struct fixture f;
+	struct models m;
+	struct textview tv;
+	WINDOW *w;
+	char line[64];
+	int i;
+
+	fixture_start(&f, 24, 80, 0, NULL);
+	models_init(&m);
+	textview_init(&tv, TEXTVIEW_LOG | TEXTVIEW_LIVE);
+	textview_set_follow(&tv, 1);
+	w = newwin(5, 40, 0, 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(line, sizeof line, "line %d\n", i);
+		af_log_append(&m.log, line, strlen(line));
+		textview_set(&tv, m.log.text, m.log.len, m.log.lines,
+		    m.log.nlines);
+		textview_draw(&tv, w, 0, 0, 5, 40, 1);
+	}
+	ck_assert_uint_eq(tv.cur, 19);
+	ck_assert_uint_eq(tv.bottom, 19);
+	textview_key(&tv, 'k'); /* moving stops following */
+	ck_assert_int_eq(tv.follow, 0);
+	af_log_append(&m.log, "line 20\n", 8);
+	textview_set(&tv, m.log.text, m.log.len, m.log.lines, m.log.nlines);
+	textview_draw(&tv, w, 0, 0, 5, 40, 1);
+	ck_assert_uint_eq(tv.cur, 18);
+	textview_key(&tv, 'G'); /* the end, following again */
+	ck_assert_int_eq(tv.follow, 1);
+	textview_draw(&tv, w, 0, 0, 5, 40, 1);
+	ck_assert_uint_eq(tv.cur, 20);
+	delwin(w);
+	textview_free(&tv);
+	models_free(&m);
+	fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_layout_geometry)
+{
+	struct layout l;
+	int s;
+
+	layout_compute(&l, 50, 200, LAYOUT_DAGS, 0);
+	ck_assert_int_eq(l.mode, LAYOUT_WIDE);
+	for (s = 0; s < LAYOUT_NPANES; s++)
+		ck_assert(layout_visible(&l, s));
+	ck_assert_int_eq(l.slot[LAYOUT_DAGS].x, 0);
+	ck_assert_int_eq(l.slot[LAYOUT_DETAIL].x + l.slot[LAYOUT_DETAIL].w,
+	    200);
+	layout_compute(&l, 30, 160, LAYOUT_DAGS, 0);
+	ck_assert(!layout_visible(&l, LAYOUT_GRID));
+	ck_assert(layout_visible(&l, LAYOUT_DETAIL));
+	layout_compute(&l, 24, 80, LAYOUT_TASKS, 0);
+	ck_assert_int_eq(l.mode, LAYOUT_SINGLE);
+	ck_assert_int_eq(l.visible, 1 << LAYOUT_TASKS);
+	ck_assert_int_eq(l.slot[LAYOUT_TASKS].w, 80);
+	layout_compute(&l, 30, 120, LAYOUT_TASKS, 0);
+	ck_assert(layout_visible(&l, LAYOUT_RUNS));
+	ck_assert(layout_visible(&l, LAYOUT_TASKS));
+	ck_assert_int_eq(layout_neighbour(&l, LAYOUT_TASKS, -1), LAYOUT_RUNS);
+	ck_assert_int_eq(layout_neighbour(&l, LAYOUT_TASKS, 1), LAYOUT_DETAIL);
+	layout_compute(&l, 3, 10, LAYOUT_DAGS, 0);
+	ck_assert_int_eq(l.mode, LAYOUT_TINY);
+	ck_assert_int_eq(l.visible, 0);
+}
+END_TEST
+
+static int dlg_calls, dlg_last;
+
+static void
+dlg_cb(void *arg, int result, const char *text)
+{
+	(void)arg;
+	(void)text;
+	dlg_calls++;
+	dlg_last = result;
+}
+
+/* A double press confirms once; the dialog is gone before the callback. */
+START_TEST(test_dialog_once)
+{
+	dlg_calls = 0;
+	dialog_confirm(&dlg_calls, "pause?", "DAG x", "pause", dlg_cb, NULL);
+	ck_assert(dialog_active());
+	dialog_key('y');
+	dialog_key('y');
+	ck_assert_int_eq(dlg_calls, 1);
+	ck_assert_int_eq(dlg_last, DIALOG_CONFIRM);
+	ck_assert(!dialog_active());
+	dialog_confirm(&dlg_calls, "pause?", "DAG x", "pause", dlg_cb, NULL);
+	dialog_discard_owner(&dlg_calls);
+	ck_assert_int_eq(dlg_calls, 2);
+	ck_assert_int_eq(dlg_last, DIALOG_DISCARD);
+}
+END_TEST
+
+/* The prompt takes printable text only: no controls, no bidi. */
+START_TEST(test_prompt_safe)
+{
+	struct prompt p;
+
+	fixture_env();
+	prompt_init(&p);
+	prompt_start(&p, NULL);
+	ck_assert_int_eq(prompt_key(&p, 'a'), PROMPT_EDITED);
+	prompt_key(&p, 0x202e); /* RIGHT-TO-LEFT OVERRIDE */
+	prompt_key(&p, 0x1b9b);
+	prompt_key(&p, 0x9b); /* C1 CSI */
+	prompt_key(&p, 0x00e9);
+	ck_assert_str_eq(prompt_text(&p), "a\xe1\xae\x9b\xc3\xa9");
+	ck_assert_int_eq(prompt_key(&p, KEYC_ENTER), PROMPT_ACCEPT);
+	prompt_free(&p);
+}
+END_TEST
+
+Suite *widgets_suite(void);
+
+Suite *
+widgets_suite(void)
+{
+	Suite *s = suite_create("widgets");
+	TCase *tc = tcase_create("widgets");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_list_filter_sort);
+	tcase_add_test(tc, test_list_100k_frame_cost);
+	tcase_add_test(tc, test_textview_fold_search_wrap);
+	tcase_add_test(tc, test_textview_follow);
+	tcase_add_test(tc, test_layout_geometry);
+	tcase_add_test(tc, test_dialog_once);
+	tcase_add_test(tc, test_prompt_safe);
+	suite_add_tcase(s, tc);
+	return s;
+}
