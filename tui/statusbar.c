@@ -98,7 +98,7 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	const char *msg;
 	char left[128], age[32];
 	int level = 0, used, hw, mw, readonly = app_readonly(app);
-	size_t nh;
+	size_t nh, i;
 	enum theme_slot ms;
 
 	if (width <= 0)
@@ -142,6 +142,10 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 		const struct keymap_entry *help =
 		    keymap_find(KM_GLOBAL, KA_HELP);
 
+		for (i = 0; help != NULL && i < nh; i++) {
+			if (hints[i]->key == help->key)
+				help = NULL;
+		}
 		if (help != NULL)
 			hints[nh++] = help;
 	}

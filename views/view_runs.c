@@ -313,10 +313,10 @@ view_runs_caption(const struct view *v, char *buf, size_t len)
 	const struct view_runs *d = v->data;
 	char n[PROMPT_MAX + 32];
 
-	snprintf(buf, len, "%s (%s%s)",
-	    d->m->sel_dag != NULL ? d->m->sel_dag : "all DAGs",
-	    list_status(&d->list, n, sizeof n),
-	    d->m->runs.complete || d->m->runs.n == 0 ? "" : "+");
+	/* The count first: a long scope is what gets clipped. */
+	snprintf(buf, len, "(%s%s) %s", list_status(&d->list, n, sizeof n),
+	    d->m->runs.complete || d->m->runs.n == 0 ? "" : "+",
+	    d->m->sel_dag != NULL ? d->m->sel_dag : "all DAGs");
 }
 
 const struct view_ops view_runs_ops = {

@@ -271,8 +271,8 @@ view_tasks_caption(const struct view *v, char *buf, size_t len)
 	if (d->m->sel_run == NULL)
 		snprintf(buf, len, "(%s)", list_status(&d->list, n, sizeof n));
 	else
-		snprintf(buf, len, "%s (%s)", d->m->sel_run,
-		    list_status(&d->list, n, sizeof n));
+		snprintf(buf, len, "(%s) %s",
+		    list_status(&d->list, n, sizeof n), d->m->sel_run);
 }
 
 const struct view_ops view_tasks_ops = {

@@ -45,6 +45,8 @@ struct view_xcom {
 	int value; /* showing a value, not the keys */
 	uint64_t seen_keys, seen_value;
 	char *shown_key; /* the value's key when the text was last set */
+	char *want;      /* the key asked for (the value loads later) */
+	char *want_task; /* ... of this task */
 };
 
 static size_t
@@ -116,6 +118,8 @@ view_xcom_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	free(d->shown_key);
+	free(d->want);
+	free(d->want_task);
 	free(d);
 }
 
@@ -142,8 +146,18 @@ view_xcom_sync(struct view_xcom *d)
 	}
 	/* The text may have moved (a new value): give it again. */
 	textview_set(&d->tv, val->text, val->len, val->lines, val->nlines);
-	if (val->key == NULL)
+	/* Another task selected: back to its keys. */
+	if (d->value && (d->m->sel_task == NULL || d->want_task == NULL ||
+			    strcmp(d->m->sel_task, d->want_task) != 0))
 		d->value = 0;
+}
+
+/* Whether the model holds the value asked for. */
+static int
+view_xcom_loaded(const struct view_xcom *d)
+{
+	return d->m->value.key != NULL && d->m->value.text != NULL &&
+	       d->want != NULL && strcmp(d->m->value.key, d->want) == 0;
 }
 
 static int
@@ -169,7 +183,7 @@ view_xcom_draw(struct view *v, WINDOW *win)
 		list_draw(&d->list, win, 0, 0, h, w, focused);
 		return;
 	}
-	if (val->too_large && h > 2) {
+	if (view_xcom_loaded(d) && val->too_large && h > 2) {
 		tui_fmt_bytes(val->raw_bytes, size, sizeof size);
 		snprintf(note, sizeof note,
 		    "value is %s: showing its first %zu lines", size,
@@ -178,7 +192,7 @@ view_xcom_draw(struct view *v, WINDOW *win)
 		    theme_attr(THEME_WARN));
 		top = 1;
 	}
-	if (val->text == NULL) {
+	if (!view_xcom_loaded(d)) {
 		tui_fill(win, top, 0, w, theme_attr(THEME_DEFAULT));
 		tui_put(win, top, 1, "loading the value", w - 1, 0,
 		    theme_attr(THEME_DIM));
@@ -211,6 +225,11 @@ view_xcom_key(struct view *v, int key)
 	if (keymap_lookup(KM_XCOM, key) == KA_SELECT &&
 	    list_selected(&d->list, &row) == 0 && row < d->m->xcoms.n) {
 		x = &d->m->xcoms.v[row];
+		free(d->want);
+		free(d->want_task);
+		d->want = xstrdup(x->key);
+		d->want_task =
+		    xstrdup(d->m->sel_task != NULL ? d->m->sel_task : "");
 		app_select_xcom(d->app, x->key, x->map_index);
 		d->value = 1;
 		return VIEW_HANDLED;
@@ -224,7 +243,7 @@ view_xcom_caption(const struct view *v, char *buf, size_t len)
 	const struct view_xcom *d = v->data;
 	char n[PROMPT_MAX + 64], size[32];
 
-	if (d->value && d->m->value.key != NULL) {
+	if (d->value && view_xcom_loaded(d)) {
 		tui_fmt_bytes(d->m->value.raw_bytes, size, sizeof size);
 		snprintf(buf, len, "%s %s (%s)", d->m->value.key, size,
 		    textview_status(&d->tv, n, sizeof n));

@@ -80,7 +80,7 @@ START_TEST(test_layout_adapts)
 	fixture_fill(app_models(f.app));
 	s = fixture_screen(&f);
 	ck_assert_ptr_nonnull(strstr(s, " 1 DAGs (4) "));
-	ck_assert_ptr_nonnull(strstr(s, " 2 Runs customer_analytics (5) "));
+	ck_assert_ptr_nonnull(strstr(s, " 2 Runs (5) customer_analytics "));
 	ck_assert_ptr_nonnull(strstr(s, " 3 Tasks "));
 	ck_assert_ptr_nonnull(strstr(s, " 4 XCom (2) "));
 	ck_assert_ptr_nonnull(strstr(s, " 5 Grid customer_analytics "));
@@ -90,14 +90,14 @@ START_TEST(test_layout_adapts)
 	first = xstrndup(s, strcspn(s, "\n"));
 	ck_assert_ptr_nonnull(strstr(first, "1 DAGs"));
 	ck_assert_ptr_nonnull(strstr(first, "2 Runs"));
-	ck_assert_ptr_null(strstr(s, " 2 Runs customer_analytics"));
+	ck_assert_ptr_null(strstr(s, " 2 Runs (5) customer_analytics"));
 	free(first);
 	free(s);
 	/* Tab and digits move the focus; the pane follows on 80 columns. */
 	fixture_keys(&f, "\t");
 	ck_assert_int_eq(tui_focus(f.t), LAYOUT_RUNS);
 	s = fixture_screen(&f);
-	ck_assert_ptr_nonnull(strstr(s, " 2 Runs customer_analytics (5) "));
+	ck_assert_ptr_nonnull(strstr(s, " 2 Runs (5) customer_analytics "));
 	free(s);
 	fixture_keys(&f, "3");
 	ck_assert_int_eq(tui_focus(f.t), LAYOUT_TASKS);
@@ -109,11 +109,11 @@ START_TEST(test_layout_adapts)
 	tui_resize(f.t, 50, 200);
 	fixture_keys(&f, "+");
 	s = fixture_screen(&f);
-	ck_assert_ptr_null(strstr(s, " 2 Runs customer_analytics"));
+	ck_assert_ptr_null(strstr(s, " 2 Runs (5) customer_analytics"));
 	free(s);
 	fixture_keys(&f, "+");
 	s = fixture_screen(&f);
-	ck_assert_ptr_nonnull(strstr(s, " 2 Runs customer_analytics"));
+	ck_assert_ptr_nonnull(strstr(s, " 2 Runs (5) customer_analytics"));
 	free(s);
 	fixture_stop(&f);
 }
