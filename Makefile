@@ -55,6 +55,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# Installed themes are looked up under the install prefix.
+$(BUILD)/tui/theme.o: ALL_CFLAGS += -DSNOWDECK_DATADIR='"$(PREFIX)/share/snowdeck"'
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -102,14 +105,16 @@ asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    build/asan/snowdeck build/asan/check_main
-	cd tests && ASAN_OPTIONS=detect_leaks=1 SNOWDECK_ROOT=.. ../build/asan/check_main
+	cd tests && ASAN_OPTIONS=detect_leaks=1 SNOWDECK_TIME_FACTOR=10 \
+	    SNOWDECK_ROOT=.. ../build/asan/check_main
 	ASAN_OPTIONS=detect_leaks=1 SNOWDECK_BIN=$(abspath build/asan/snowdeck) \
 	    tests/integration/run.sh --quick
 
 valgrind:
 	$(MAKE) BUILD=build/valgrind OPT="-O0 -g" build/valgrind/snowdeck \
 	    build/valgrind/check_main
-	cd tests && CK_FORK=no SNOWDECK_ROOT=.. valgrind -q --leak-check=full \
+	cd tests && CK_FORK=no SNOWDECK_ROOT=.. SNOWDECK_TIME_FACTOR=100 \
+	    valgrind -q --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
 	    --suppressions=valgrind.supp ../build/valgrind/check_main
 	SNOWDECK_BIN=$(abspath build/valgrind/snowdeck) \

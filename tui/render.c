@@ -300,7 +300,9 @@ render_status(struct tui *t)
 		ctx = KM_DIALOG;
 	else if ((v = tui_focused(t)) != NULL) {
 		ctx = (enum keymap_ctx)v->ops->km_ctx;
-		extra = (enum keymap_ctx)v->ops->km_widget;
+		extra = (enum keymap_ctx)(v->ops->widget_ctx != NULL
+					      ? v->ops->widget_ctx(v)
+					      : v->ops->km_widget);
 	}
 	statusbar_draw(w, 0, 0, cols, t->app, ctx, extra);
 	wnoutrefresh(w);

@@ -203,14 +203,36 @@ now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-/* 100,000 rows: drawing costs the rows on screen, not the rows held. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The slowdown allowed for timing asserts: 1 natively; the asan and
+ * valgrind targets set SNOWDECK_TIME_FACTOR. */
+static double
+time_factor(void)
+{
+	const char *f = getenv("SNOWDECK_TIME_FACTOR");
+
+	return f != NULL && atof(f) >= 1 ? atof(f) : 1;
+}
+
+/*
+ * 100,000 rows: a frame costs the rows on screen, not the rows held. The
+ * median frame (key + draw of 48 rows) must stay under the 5 ms target
+ * and the 95th percentile under 4 times that (the machine is shared).
+ */
 START_TEST(test_list_100k_frame_cost)
 {
 	struct fixture f;
 	struct rows r;
 	struct list l;
 	WINDOW *w;
-	double t0, worst = 0, dt;
+	double t0, dt, us[1000], k = time_factor();
 	int i;
 
 	fixture_start(&f, 50, 200, 0, NULL);
@@ -218,23 +240,28 @@ START_TEST(test_list_100k_frame_cost)
 	list_init(&l, rows_cols, 2, &rows_ops, &r);
 	list_refresh(&l);
 	w = newwin(48, 100, 0, 0);
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < (int)nitems(us); i++) {
 		t0 = now_us();
 		list_key(&l, i % 100 == 99 ? KEYC_NPAGE : 'j');
 		list_draw(&l, w, 0, 0, 48, 100, 1);
-		dt = now_us() - t0;
-		if (i > 10 && dt > worst)
-			worst = dt;
+		us[i] = now_us() - t0;
 	}
-	/* Generous for sanitizers and valgrind; the target is 5 ms. */
-	ck_assert_msg(worst < 50000, "worst frame %.0f us", worst);
+	qsort(us, nitems(us), sizeof us[0], cmp_double);
+	ck_assert_msg(us[nitems(us) / 2] < 5000 * k, "median frame %.0f us",
+	    us[nitems(us) / 2]);
+	ck_assert_msg(us[nitems(us) * 95 / 100] < 20000 * k,
+	    "95th percentile frame %.0f us", us[nitems(us) * 95 / 100]);
 	t0 = now_us();
 	list_set_filter(&l, "row_09");
 	dt = now_us() - t0;
 	ck_assert_uint_eq(list_shown(&l), 10000);
-	ck_assert_msg(dt < 2e6, "filtering 100k rows took %.0f us", dt);
+	ck_assert_msg(dt < 500000 * k, "filtering 100k rows took %.0f us", dt);
 	list_key(&l, 'G');
 	list_draw(&l, w, 0, 0, 48, 100, 1);
+	if (getenv("SNOWDECK_BENCH_PRINT") != NULL)
+		fprintf(stderr, "list 100k: median %.0f us, p95 %.0f us, "
+				"filter %.0f us\n",
+		    us[nitems(us) / 2], us[nitems(us) * 95 / 100], dt);
 	delwin(w);
 	list_free(&l);
 	rows_free(&r);
