@@ -88,6 +88,29 @@ statusbar_hints(WINDOW *win, int y, int x, int width,
 	return used;
 }
 
+/* Draws " + airflow up · refreshed 3s ago "; returns the cells used. */
+static int
+statusbar_source(WINDOW *win, int y, int x, int width,
+    const struct source_status *src, const char *name)
+{
+	char left[128], age[32];
+
+	if (width <= 0)
+		return 0;
+	if (src->state == SOURCE_OK || src->last_ok > 0) {
+		tui_fmt_ago(src->last_ok, tui_now(), age, sizeof age);
+		snprintf(left, sizeof left, " %c %s %s %s refreshed %s ",
+		    statusbar_glyph(src->state), name,
+		    statusbar_word(src->state), tui_utf8() ? "\xc2\xb7" : "-",
+		    age);
+	} else
+		snprintf(left, sizeof left, " %c %s %s ",
+		    statusbar_glyph(src->state), name,
+		    statusbar_word(src->state));
+	return tui_put(
+	    win, y, x, left, width, 0, theme_attr(statusbar_slot(src->state)));
+}
+
 void
 statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
     enum keymap_ctx ctx, enum keymap_ctx extra)
@@ -96,7 +119,6 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	struct models *m = app_models(app);
 	const struct config *cfg = app_config(app);
 	const char *msg;
-	char left[128], age[32];
 	int level = 0, used, hw, mw, readonly = app_readonly(app);
 	size_t nh, i;
 	enum theme_slot ms;
@@ -104,19 +126,9 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	if (width <= 0)
 		return;
 	tui_fill(win, y, x, width, theme_attr(THEME_STATUSBAR));
-	/* Left: the connection. */
-	if (m->airflow.state == SOURCE_OK || m->airflow.last_ok > 0) {
-		tui_fmt_ago(m->airflow.last_ok, tui_now(), age, sizeof age);
-		snprintf(left, sizeof left, " %c airflow %s %s refreshed %s ",
-		    statusbar_glyph(m->airflow.state),
-		    statusbar_word(m->airflow.state),
-		    tui_utf8() ? "\xc2\xb7" : "-", age);
-	} else
-		snprintf(left, sizeof left, " %c airflow %s ",
-		    statusbar_glyph(m->airflow.state),
-		    statusbar_word(m->airflow.state));
-	used = tui_put(win, y, x, left, width, 0,
-	    theme_attr(statusbar_slot(m->airflow.state)));
+	/* Left: the connection of each source. A new source (Snowflake,
+	 * Docker) adds one statusbar_source() call here. */
+	used = statusbar_source(win, y, x, width, &m->airflow, "airflow");
 	if (cfg != NULL && cfg->insecure > 0 && used < width)
 		used += tui_put(win, y, x + used, " INSECURE TLS ",
 		    width - used, 0, theme_attr(THEME_BADGE_INSECURE));
