@@ -70,6 +70,7 @@ struct view_runs {
 	struct models *m;
 	struct list list;
 	uint64_t seen;
+	int auto_done; /* the newest run was selected for a start */
 };
 
 static size_t
@@ -222,9 +223,19 @@ view_runs_free(struct view *v)
 static void
 view_runs_sync(struct view_runs *d)
 {
+	size_t row;
+
 	if (d->seen != d->m->runs.gen) {
 		d->seen = d->m->runs.gen;
 		list_refresh(&d->list);
+	}
+	/* At start nothing is selected: show the newest run's tasks, so
+	 * every pane has something to show; Enter picks another. */
+	if (!d->auto_done && d->m->sel_run == NULL &&
+	    list_selected(&d->list, &row) == 0 && row < d->m->runs.n) {
+		d->auto_done = 1;
+		app_select_run(
+		    d->app, d->m->runs.v[row].dag_id, d->m->runs.v[row].run_id);
 	}
 }
 
