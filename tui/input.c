@@ -373,6 +373,17 @@ tui_key(struct tui *t, int key)
 	struct view *v;
 	int r, slot;
 
+	/* Ctrl-C and Ctrl-Z work everywhere, prompts and dialogs included. */
+	switch (keymap_lookup(KM_GLOBAL, key)) {
+	case KA_QUIT_NOW:
+		app_quit(t->app);
+		return;
+	case KA_SUSPEND:
+		app_suspend(t->app);
+		return;
+	default:
+		break;
+	}
 	if (dialog_active()) {
 		dialog_key(key);
 		t->dirty = 1;

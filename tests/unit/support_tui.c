@@ -52,6 +52,8 @@ void
 fixture_stop(struct fixture *f)
 {
 	tui_free(f->t);
+	/* A test that quit (uv_stop) never ran the loop: clear the stop. */
+	uv_run(&f->loop, UV_RUN_NOWAIT);
 	app_free(f->app);
 	config_free(&f->cfg);
 	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
