@@ -46,9 +46,9 @@ struct view_ops {
 	 * bar shows while the view is focused: its own and its widget's. */
 	int km_ctx;
 	int km_widget;
-	/* Optional: the widget context now, when it changes (a view that
-	 * switches between a list and a text); overrides km_widget. */
-	int (*widget_ctx)(const struct view *);
+	/* Optional: the contexts now, for a view that switches between a
+	 * list and a text; overrides km_ctx and km_widget. */
+	void (*hint_ctx)(const struct view *, int *ctx, int *widget);
 };
 
 struct view {

@@ -278,7 +278,7 @@ render_status(struct tui *t)
 {
 	WINDOW *w = t->status;
 	struct view *v;
-	int cols = getmaxx(w), hw;
+	int cols = getmaxx(w), hw, c, w2;
 	enum keymap_ctx ctx = KM_GLOBAL, extra = KM_NCTX;
 
 	if (t->cmd_active) {
@@ -299,10 +299,12 @@ render_status(struct tui *t)
 	if (dialog_active())
 		ctx = KM_DIALOG;
 	else if ((v = tui_focused(t)) != NULL) {
-		ctx = (enum keymap_ctx)v->ops->km_ctx;
-		extra = (enum keymap_ctx)(v->ops->widget_ctx != NULL
-					      ? v->ops->widget_ctx(v)
-					      : v->ops->km_widget);
+		c = v->ops->km_ctx;
+		w2 = v->ops->km_widget;
+		if (v->ops->hint_ctx != NULL)
+			v->ops->hint_ctx(v, &c, &w2);
+		ctx = (enum keymap_ctx)c;
+		extra = (enum keymap_ctx)w2;
 	}
 	statusbar_draw(w, 0, 0, cols, t->app, ctx, extra);
 	wnoutrefresh(w);

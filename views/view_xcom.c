@@ -251,12 +251,14 @@ view_xcom_caption(const struct view *v, char *buf, size_t len)
 		snprintf(buf, len, "(%s)", list_status(&d->list, n, sizeof n));
 }
 
-static int
-view_xcom_widget_ctx(const struct view *v)
+static void
+view_xcom_hint_ctx(const struct view *v, int *ctx, int *widget)
 {
 	const struct view_xcom *d = v->data;
 
-	return d->value ? KM_TEXT : KM_LIST;
+	/* On a value: the text keys only (Enter folds there). */
+	*ctx = d->value ? KM_TEXT : KM_XCOM;
+	*widget = d->value ? KM_NCTX : KM_LIST;
 }
 
 const struct view_ops view_xcom_ops = {
@@ -272,5 +274,5 @@ const struct view_ops view_xcom_ops = {
 	.caption = view_xcom_caption,
 	.km_ctx = KM_XCOM,
 	.km_widget = KM_LIST,
-	.widget_ctx = view_xcom_widget_ctx,
+	.hint_ctx = view_xcom_hint_ctx,
 };
