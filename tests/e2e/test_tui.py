@@ -41,13 +41,16 @@ def typed(text):
     time.sleep(0.4)
 
 
-def start(cols, rows, extra_env=""):
+def start(cols, rows, extra_env="", record_pid=False):
     tmux("kill-server", check=False)
     env = (f"SNOWDECK_AIRFLOW_URL={URL} SNOWDECK_AIRFLOW_USERNAME=admin "
            f"SNOWDECK_AIRFLOW_PASSWORD=admin SNOWDECK_AUDIT={AUDIT} "
            f"SNOWDECK_ROOT={ROOT} TERM=xterm-256color {extra_env}")
-    # A shell records the tty state before and after snowdeck runs.
-    script = (f"stty -g > {AUDIT}.before; env {env} {BIN}; echo EXIT=$?; "
+    # A shell records the tty state before and after snowdeck runs (and,
+    # for the signal tests, its pid: it runs as a job the shell waits for).
+    run = (f"env {env} {BIN} & echo $! > {AUDIT}.pid; wait $!" if record_pid
+           else f"env {env} {BIN}")
+    script = (f"stty -g > {AUDIT}.before; {run}; echo EXIT=$?; "
               f"stty -g > {AUDIT}.after; sleep 60")
     for attempt in range(10):
         time.sleep(0.5)
@@ -219,6 +222,23 @@ def test_narrow_80x24_tabs_and_readonly():
     quit_and_check_restored()
 
 
+def test_signals_restore_terminal():
+    """Ctrl-C, SIGTERM, SIGHUP and a crash (SIGSEGV) each leave the tty
+    modes as they were."""
+    for how, code in (("C-c", 0), ("TERM", 0), ("HUP", 0), ("SEGV", 139)):
+        start(100, 30, record_pid=True)
+        wait_screen("1 DAGs")
+        if how == "C-c":
+            send("C-c")
+        else:
+            subprocess.run(["kill", "-" + how, open(AUDIT + ".pid").read().strip()],
+                           check=True)
+        out = wait_screen(f"EXIT={code}", timeout=15)
+        assert "\x1b" not in out
+        time.sleep(0.5)
+        assert open(AUDIT + ".before").read() == open(AUDIT + ".after").read(), how
+
+
 def test_audit_records_the_trigger():
     text = open(AUDIT).read()
     assert '"action":"trigger"' in text, text[-1000:]
@@ -230,6 +250,7 @@ if __name__ == "__main__":
     failed = run_tests([test_wide_help_command_filter,
                         test_wide_trigger_watch_xcom_log_mark,
                         test_narrow_80x24_tabs_and_readonly,
+                        test_signals_restore_terminal,
                         test_audit_records_the_trigger], "e2e")
     tmux("kill-server", check=False)
     sys.exit(1 if failed else 0)

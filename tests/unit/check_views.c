@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "dialog.h"
@@ -326,6 +327,46 @@ START_TEST(test_render_coalesced)
 }
 END_TEST
 
+/* SNOWDECK_TIMINGS: the benchmark's lines, written per painted frame. */
+START_TEST(test_timings_hook)
+{
+	struct fixture f;
+	char path[] = "/tmp/snowdeck-timings-XXXXXX", line[128];
+	FILE *fp;
+	int fd, first = 0, all = 0, frames = 0;
+	char *s;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	setenv("SNOWDECK_TIMINGS", path, 1);
+	fixture_start(&f, 50, 200, 0, NULL);
+	s = fixture_screen(&f); /* no data yet */
+	free(s);
+	fixture_fill(app_models(f.app));
+	s = fixture_screen(&f);
+	free(s);
+	tui_render(f.t); /* nothing changed: no frame, no line */
+	fixture_stop(&f);
+	unsetenv("SNOWDECK_TIMINGS");
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	while (fgets(line, sizeof line, fp) != NULL) {
+		if (strncmp(line, "first_frame_ms ", 15) == 0)
+			first++;
+		else if (strncmp(line, "all_panes_ms ", 13) == 0)
+			all++;
+		else if (strncmp(line, "frame_us ", 9) == 0)
+			frames++;
+		else
+			ck_abort_msg("unexpected line '%s'", line);
+	}
+	fclose(fp);
+	unlink(path);
+	ck_assert_int_eq(first, 1);
+	ck_assert_int_eq(all, 1);
+	ck_assert_int_eq(frames, 2);
+}
+END_TEST
+
 Suite *views_suite(void);
 
 Suite *
@@ -343,6 +384,7 @@ views_suite(void)
 	tcase_add_test(tc, test_command_line);
 	tcase_add_test(tc, test_action_dialogs);
 	tcase_add_test(tc, test_render_coalesced);
+	tcase_add_test(tc, test_timings_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }
