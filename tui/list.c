@@ -133,10 +133,23 @@ list_find_id(const struct list *l, const char *id)
 		if (strcmp(buf, id) == 0)
 			return (long)l->sel;
 	}
-	for (i = 0; i < l->nshown; i++) {
-		l->ops->id(l->arg, list_row(l, i), buf, sizeof buf);
-		if (strcmp(buf, id) == 0)
-			return (long)i;
+	/* Rows arriving above or leaving move the item a little: search
+	 * outwards from where it was. */
+	for (i = 1; i < l->nshown; i++) {
+		if (l->sel + i < l->nshown) {
+			l->ops->id(
+			    l->arg, list_row(l, l->sel + i), buf, sizeof buf);
+			if (strcmp(buf, id) == 0)
+				return (long)(l->sel + i);
+		}
+		if (i <= l->sel && l->sel - i < l->nshown) {
+			l->ops->id(
+			    l->arg, list_row(l, l->sel - i), buf, sizeof buf);
+			if (strcmp(buf, id) == 0)
+				return (long)(l->sel - i);
+		}
+		if (l->sel + i >= l->nshown && i > l->sel)
+			break;
 	}
 	return -1;
 }

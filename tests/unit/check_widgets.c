@@ -196,6 +196,47 @@ END_TEST
 
 /* CPU time of this thread: what a frame costs, whatever else the shared
  * machine runs meanwhile. */
+/* New rows above (runs arrive newest first) or rows gone: the selection
+ * stays on its item. */
+START_TEST(test_list_selection_follows_item)
+{
+	struct rows r;
+	struct list l;
+	size_t row, i;
+	char *first;
+
+	rows_fill(&r, nitems(fruit));
+	list_init(&l, rows_cols, 2, &rows_ops, &r);
+	list_refresh(&l);
+	ck_assert_int_eq(list_select_id(&l, "mango"), 0);
+	/* Three rows arrive at the top. */
+	r.name = xreallocarray(r.name, r.n + 3, sizeof *r.name);
+	r.num = xreallocarray(r.num, r.n + 3, sizeof *r.num);
+	memmove(r.name + 3, r.name, r.n * sizeof *r.name);
+	memmove(r.num + 3, r.num, r.n * sizeof *r.num);
+	for (i = 0; i < 3; i++) {
+		r.name[i] = xasprintf("new_%zu", i);
+		r.num[i] = 0;
+	}
+	r.n += 3;
+	list_refresh(&l);
+	ck_assert_int_eq(list_selected(&l, &row), 0);
+	ck_assert_str_eq(r.name[row], "mango");
+	ck_assert_uint_eq(row, 13);
+	/* Everything but the first two goes: the selection stays in range. */
+	for (i = 2; i < r.n; i++)
+		free(r.name[i]);
+	r.n = 2;
+	list_refresh(&l);
+	ck_assert_int_eq(list_selected(&l, &row), 0);
+	ck_assert_uint_lt(row, 2);
+	first = r.name[0];
+	ck_assert_str_eq(first, "new_0");
+	list_free(&l);
+	rows_free(&r);
+}
+END_TEST
+
 static double
 now_us(void)
 {
@@ -482,6 +523,7 @@ widgets_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_list_filter_sort);
+	tcase_add_test(tc, test_list_selection_follows_item);
 	tcase_add_test(tc, test_list_100k_frame_cost);
 	tcase_add_test(tc, test_textview_fold_search_wrap);
 	tcase_add_test(tc, test_textview_follow);
