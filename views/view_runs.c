@@ -39,7 +39,7 @@ static const struct list_column view_runs_cols[] = {
 	    .max = 30,
 	    .grow = 1,
 	    .drop = 6 },
-	[RUNS_ID] = { .title = "RUN ID", .min = 22, .grow = 3 },
+	[RUNS_ID] = { .title = "RUN ID", .min = 18, .grow = 3 },
 	[RUNS_TYPE] = { .title = "TYPE", .min = 9, .drop = 4 },
 	[RUNS_LOGICAL] = { .title = "LOGICAL DATE",
 	    .min = 8,
