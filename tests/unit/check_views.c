@@ -327,6 +327,38 @@ START_TEST(test_render_coalesced)
 }
 END_TEST
 
+/* The grid: the cursor moves by cell; Enter drills to the detail pane;
+ * past the oldest run h moves the focus left. */
+START_TEST(test_grid_keys)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 50, 200, 0, NULL);
+	fixture_fill(app_models(f.app));
+	fixture_keys(&f, "5");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "run_4  enter.check_service_status: "
+					"success"));
+	free(s);
+	fixture_keys(&f, "hj");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(
+	    strstr(s, "run_3  structured_data.load: success"));
+	free(s);
+	fixture_keys(&f, "hhj");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(
+	    strstr(s, "run_1  train_sentiment_classifier: upstream_failed"));
+	free(s);
+	fixture_keys(&f, "h");
+	ck_assert_int_ne(tui_focus(f.t), LAYOUT_GRID);
+	fixture_keys(&f, "5\r");
+	ck_assert_int_eq(tui_focus(f.t), LAYOUT_DETAIL);
+	fixture_stop(&f);
+}
+END_TEST
+
 /* SNOWDECK_TIMINGS: the benchmark's lines, written per painted frame. */
 START_TEST(test_timings_hook)
 {
@@ -385,6 +417,7 @@ views_suite(void)
 	tcase_add_test(tc, test_action_dialogs);
 	tcase_add_test(tc, test_render_coalesced);
 	tcase_add_test(tc, test_timings_hook);
+	tcase_add_test(tc, test_grid_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
