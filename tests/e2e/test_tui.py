@@ -239,6 +239,38 @@ def test_signals_restore_terminal():
         assert open(AUDIT + ".before").read() == open(AUDIT + ".after").read(), how
 
 
+def test_ctrl_z_suspends_and_resumes():
+    """Ctrl-Z stops the console with the terminal restored; fg brings the
+    screen back; q then leaves the tty as it was."""
+    tmux("kill-server", check=False)
+    for attempt in range(10):
+        time.sleep(0.5)
+        r = tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
+                 "env", "PS1=$ ", "bash", "--norc", "--noprofile", "-i", check=False)
+        if r.returncode == 0:
+            break
+    env = (f"SNOWDECK_AIRFLOW_URL={URL} SNOWDECK_AIRFLOW_USERNAME=admin "
+           f"SNOWDECK_AIRFLOW_PASSWORD=admin SNOWDECK_AUDIT={AUDIT} "
+           f"SNOWDECK_ROOT={ROOT} TERM=xterm-256color")
+    typed(f"stty -g > {AUDIT}.before; env {env} {BIN}\n")
+    wait_screen("\u250c 1 DAGs")
+    send("C-z")
+    s = wait_screen("Stopped")
+    assert "\u250c 1 DAGs" not in s, s
+    # (bash drops the rest of a command list whose job was stopped, so
+    # the exit status and tty state are asked for after fg returns.)
+    typed("fg\n")
+    wait_screen("\u250c 1 DAGs")
+    wait_screen("airflow up")
+    send("q")
+    wait_for("the shell again", lambda: "\u250c 1 DAGs" not in screen(), timeout=15)
+    typed(f"echo EXIT=$?; stty -g > {AUDIT}.after\n")
+    out = wait_screen("EXIT=0", timeout=15)
+    assert "\x1b" not in out
+    time.sleep(0.5)
+    assert open(AUDIT + ".before").read() == open(AUDIT + ".after").read()
+
+
 def test_audit_records_the_trigger():
     text = open(AUDIT).read()
     assert '"action":"trigger"' in text, text[-1000:]
@@ -251,6 +283,7 @@ if __name__ == "__main__":
                         test_wide_trigger_watch_xcom_log_mark,
                         test_narrow_80x24_tabs_and_readonly,
                         test_signals_restore_terminal,
+                        test_ctrl_z_suspends_and_resumes,
                         test_audit_records_the_trigger], "e2e")
     tmux("kill-server", check=False)
     sys.exit(1 if failed else 0)
