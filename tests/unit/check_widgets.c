@@ -465,6 +465,44 @@ START_TEST(test_layout_geometry)
 }
 END_TEST
 
+/* The theme files parse; default.theme is the compiled-in default, so a
+ * missing file changes nothing; errors name the line. */
+START_TEST(test_theme_files)
+{
+	struct theme th, def;
+	char *cause = NULL;
+	static const char *const names[] = { "default", "16colour", "mono" };
+	static const char bad[] = "# c\nselected = fg=red\nx = fg=blue\n";
+	size_t i;
+	int s;
+
+	for (i = 0; i < nitems(names); i++) {
+		ck_assert_msg(theme_load(names[i], &th, &cause) == 0,
+		    "%s: %s", names[i], cause);
+		for (s = 0; s < THEME_NSLOTS; s++) {
+			if (strcmp(names[i], "16colour") == 0) {
+				ck_assert_int_lt(th.slot[s].fg, 16);
+				ck_assert_int_lt(th.slot[s].bg, 16);
+			}
+		}
+	}
+	theme_load("default", &th, NULL);
+	theme_default(&def);
+	ck_assert_int_eq(memcmp(&th, &def, sizeof th), 0);
+	theme_load("mono", &th, NULL);
+	theme_mono(&def);
+	for (s = 0; s < THEME_NSLOTS; s++)
+		ck_assert_int_eq(th.slot[s].attrs, def.slot[s].attrs);
+	ck_assert_int_eq(theme_parse(bad, strlen(bad), &th, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "line 3"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(theme_load("no-such-theme", &th, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "not found"));
+	free(cause);
+}
+END_TEST
+
 static int dlg_calls, dlg_last;
 
 static void
@@ -528,6 +566,7 @@ widgets_suite(void)
 	tcase_add_test(tc, test_textview_fold_search_wrap);
 	tcase_add_test(tc, test_textview_follow);
 	tcase_add_test(tc, test_layout_geometry);
+	tcase_add_test(tc, test_theme_files);
 	tcase_add_test(tc, test_dialog_once);
 	tcase_add_test(tc, test_prompt_safe);
 	suite_add_tcase(s, tc);
