@@ -177,6 +177,7 @@ static void
 view_act_conf_done(void *arg, int result, const char *text)
 {
 	struct view_act *c = arg;
+
 	if (result != DIALOG_CONFIRM) {
 		if (result == DIALOG_CANCEL)
 			app_message(c->app, 0, "trigger cancelled");
