@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -359,6 +360,73 @@ START_TEST(test_grid_keys)
 }
 END_TEST
 
+static double
+cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int
+cmp_us(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The whole frame path with 100,000 runs in the model: a key and a
+ * repaint (views, status bar, doupdate) per step, at 200x50. The median
+ * must stay under the 5 ms target (thread CPU time; SNOWDECK_TIME_FACTOR
+ * under the sanitizers).
+ */
+START_TEST(test_runs_100k_scrolling)
+{
+	struct fixture f;
+	struct models *m;
+	struct af_run r;
+	double us[400], t0, k = 1;
+	const char *tf = getenv("SNOWDECK_TIME_FACTOR");
+	size_t i;
+
+	if (tf != NULL && atof(tf) >= 1)
+		k = atof(tf);
+	fixture_start(&f, 50, 200, 0, NULL);
+	m = app_models(f.app);
+	fixture_fill(m);
+	for (i = 0; i < 100000; i++) {
+		memset(&r, 0, sizeof r);
+		r.dag_id = xstrdup("customer_analytics");
+		r.run_id = xasprintf("scheduled__%06zu", i);
+		r.run_type = xstrdup("scheduled");
+		r.state = i % 7 == 0 ? AF_FAILED : AF_SUCCESS;
+		r.logical_date = FIXTURE_NOW - 60.0 * (double)i;
+		r.start_date = r.logical_date + 5;
+		r.end_date = r.start_date + 30;
+		af_runs_push(&m->runs, &r);
+	}
+	m->runs.gen++;
+	fixture_keys(&f, "2");
+	tui_render(f.t);
+	for (i = 0; i < nitems(us); i++) {
+		t0 = cpu_us();
+		tui_feed_key(f.t, i % 50 == 49 ? KEYC_NPAGE : 'j');
+		tui_render(f.t);
+		us[i] = cpu_us() - t0;
+	}
+	qsort(us, nitems(us), sizeof us[0], cmp_us);
+	ck_assert_msg(us[nitems(us) / 2] < 5000 * k, "median frame %.0f us",
+	    us[nitems(us) / 2]);
+	if (getenv("SNOWDECK_BENCH_PRINT") != NULL)
+		fprintf(stderr, "runs 100k: median frame %.0f us, p95 %.0f us\n",
+		    us[nitems(us) / 2], us[nitems(us) * 95 / 100]);
+	fixture_stop(&f);
+}
+END_TEST
+
 /* SNOWDECK_TIMINGS: the benchmark's lines, written per painted frame. */
 START_TEST(test_timings_hook)
 {
@@ -418,6 +486,7 @@ views_suite(void)
 	tcase_add_test(tc, test_render_coalesced);
 	tcase_add_test(tc, test_timings_hook);
 	tcase_add_test(tc, test_grid_keys);
+	tcase_add_test(tc, test_runs_100k_scrolling);
 	suite_add_tcase(s, tc);
 	return s;
 }
