@@ -59,6 +59,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# Installed themes are looked up under the install prefix.
+$(BUILD)/tui/theme.o: ALL_CFLAGS += -DSNOWDECK_DATADIR='"$(PREFIX)/share/snowdeck"'
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -113,14 +116,16 @@ asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    build/asan/snowdeck build/asan/check_main
-	cd tests && ASAN_OPTIONS=detect_leaks=1 SNOWDECK_ROOT=.. ../build/asan/check_main
+	cd tests && ASAN_OPTIONS=detect_leaks=1 SNOWDECK_TIME_FACTOR=10 \
+	    SNOWDECK_ROOT=.. ../build/asan/check_main
 	ASAN_OPTIONS=detect_leaks=1 SNOWDECK_BIN=$(abspath build/asan/snowdeck) \
 	    tests/integration/run.sh --quick
 
 valgrind:
 	$(MAKE) BUILD=build/valgrind OPT="-O0 -g" build/valgrind/snowdeck \
 	    build/valgrind/check_main
-	cd tests && CK_FORK=no SNOWDECK_ROOT=.. valgrind -q --leak-check=full \
+	cd tests && CK_FORK=no SNOWDECK_ROOT=.. SNOWDECK_TIME_FACTOR=100 \
+	    valgrind -q --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
 	    --suppressions=valgrind.supp ../build/valgrind/check_main
 	SNOWDECK_BIN=$(abspath build/valgrind/snowdeck) \
@@ -143,8 +148,12 @@ format-check:
 bench: $(BIN)
 	SNOWDECK_BIN=$(abspath $(BIN)) bench/run.sh
 
+# Rewrites tests/golden/*.txt from the widget and view suites; review the diff.
 golden: $(CHECK_BIN)
-	cd tests && SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=views ../$(CHECK_BIN) || true
+	mkdir -p tests/golden
+	cd tests && for s in widgets views; do \
+	    SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=$$s \
+	    ../$(CHECK_BIN) || exit 1; done
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

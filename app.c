@@ -425,6 +425,12 @@ app_quit(struct app *app)
 	uv_stop(app->loop);
 }
 
+int
+app_quitting(struct app *app)
+{
+	return app->quit;
+}
+
 void
 app_suspend(struct app *app)
 {

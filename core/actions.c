@@ -66,7 +66,8 @@ af_conf_validate(const char *conf, char **cause)
 		;
 	if (*p == '\0')
 		return 0;
-	j = cJSON_Parse(conf);
+	/* Trailing text after the object ("{}x") is not JSON either. */
+	j = cJSON_ParseWithOpts(conf, NULL, 1);
 	if (j == NULL) {
 		if (cause != NULL)
 			*cause = xstrdup("conf is not valid JSON: fix it or "

@@ -103,6 +103,8 @@ const char *app_current_message(struct app *, int *level);
 
 /* Requests that the app quits after this loop turn. */
 void app_quit(struct app *);
+/* Whether app_quit() was called. */
+int app_quitting(struct app *);
 
 /* Suspends to the shell (Ctrl-Z) and resumes on SIGCONT. */
 void app_suspend(struct app *);

@@ -7,8 +7,10 @@
 #ifndef SNOWDECK_VIEW_H
 #define SNOWDECK_VIEW_H
 
-#include <curses.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <curses.h>
 
 struct app;
 struct view;
@@ -35,6 +37,18 @@ struct view_ops {
 	const char *(*status)(const struct view *);
 	/* Optional: called when the view gains (1) or loses (0) focus. */
 	void (*focus)(struct view *, int focused);
+	/* Optional: what follows the title ("customer_analytics (12)"). */
+	void (*caption)(const struct view *, char *buf, size_t len);
+	/* Optional: whether it shows something that moves with the clock
+	 * alone (a running duration); the 1 s tick repaints only those. */
+	int (*ticks)(const struct view *);
+	/* Key map contexts (keymap.h enum keymap_ctx) whose hints the status
+	 * bar shows while the view is focused: its own and its widget's. */
+	int km_ctx;
+	int km_widget;
+	/* Optional: the contexts now, for a view that switches between a
+	 * list and a text; overrides km_ctx and km_widget. */
+	void (*hint_ctx)(const struct view *, int *ctx, int *widget);
 };
 
 struct view {
@@ -59,5 +73,9 @@ void view_destroy(struct view *);
 void view_draw(struct view *, WINDOW *);
 int view_key(struct view *, int key);
 int view_stale(const struct view *);
+/* The caption (empty when the view has none); returns buf. */
+const char *view_caption(const struct view *, char *buf, size_t len);
+/* Whether the view must be repainted when the clock ticks. */
+int view_ticks(const struct view *);
 
 #endif

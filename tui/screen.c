@@ -1,547 +1,338 @@
 /*
- * The terminal front end (first cut): opens /dev/tty, runs ncursesw on it,
- * reads keys through a uv_poll handle, resizes on SIGWINCH in the loop and
- * repaints once per loop turn from a uv_prepare handle when a model moved.
- * Four panes side by side (DAGs, runs, tasks, XCom/log) on wide terminals,
- * the focused pane alone with a tab line on narrow ones.
+ * The screen: opens /dev/tty (never fd 0, so the shell's stdin keeps its
+ * flags), starts the SIGWINCH handle before newterm() so ncurses leaves
+ * resizing to us, runs ncursesw on the tty, creates every view, and tears
+ * it all down in order. Suspend and resume copy tmux: SIGTSTP is ignored
+ * while running, Ctrl-Z is a key that restores the terminal and stops the
+ * process, SIGCONT brings the screen back.
  */
 
 #include "tui.h"
+#include "tui_int.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <curses.h>
 #include <uv.h>
 
 #include "app.h"
-#include "config.h"
-#include "model.h"
-#include "timefmt.h"
+#include "dialog.h"
+#include "tui_draw.h"
+#include "tui_ext.h"
 #include "util.h"
+#include "view.h"
 
-enum tui_pane { PANE_DAGS, PANE_RUNS, PANE_TASKS, PANE_DETAIL, NPANES };
+/*
+ * The terminal in use, for the fatal hook (which takes no argument) and
+ * nothing else.
+ */
+static struct termios screen_saved_tio;
+static int screen_saved_fd = -1;
+static int screen_in_curses;
 
-static const char *const tui_titles[NPANES] = { "1 DAGs", "2 Runs", "3 Tasks",
-	"4 XCom / Log" };
-
-struct tui {
-	uv_loop_t *loop;
-	struct app *app;
-	int fd;
-	FILE *in, *out;
-	SCREEN *scr;
-	uv_poll_t poll;
-	uv_signal_t winch, cont;
-	uv_prepare_t prepare;
-	int nclosing;
-	int dirty;
-	int focus;
-	size_t sel[NPANES];
-	size_t top[NPANES];
-	uint64_t seen[8];
-	int show_log; /* detail pane: 0 XCom value, 1 log */
-	int confirm;  /* pending action awaiting y/n, or -1 */
-	int colors;
-};
-
-/* The one terminal in use, for the emergency restore on crash paths. */
-static struct tui *tui_current;
-static struct termios tui_saved_tio;
-static int tui_saved_fd = -1;
+static void screen_close_cb(uv_handle_t *);
 
 void
 tui_emergency_restore(void)
 {
-	if (tui_current != NULL && tui_current->scr != NULL)
+	if (screen_in_curses) {
+		screen_in_curses = 0;
 		endwin();
-	if (tui_saved_fd != -1)
-		tcsetattr(tui_saved_fd, TCSAFLUSH, &tui_saved_tio);
+	}
+	if (screen_saved_fd != -1)
+		tcsetattr(screen_saved_fd, TCSANOW, &screen_saved_tio);
 }
 
-static void
-tui_attr_state(struct tui *t, WINDOW *w, enum af_state s, int on)
+struct view *
+tui_focused(struct tui *t)
 {
-	int pair = 0;
+	int v;
 
-	if (!t->colors) {
-		if (s == AF_FAILED || s == AF_UPSTREAM_FAILED)
-			on ? wattron(w, A_BOLD) : wattroff(w, A_BOLD);
-		return;
-	}
-	switch (s) {
-	case AF_SUCCESS:
-		pair = 1;
-		break;
-	case AF_FAILED:
-	case AF_UPSTREAM_FAILED:
-		pair = 2;
-		break;
-	case AF_RUNNING:
-	case AF_QUEUED:
-	case AF_SCHEDULED:
-		pair = 3;
-		break;
-	case AF_UP_FOR_RETRY:
-	case AF_UP_FOR_RESCHEDULE:
-		pair = 4;
-		break;
-	default:
-		return;
-	}
-	if (on)
-		wattron(w, COLOR_PAIR(pair));
-	else
-		wattroff(w, COLOR_PAIR(pair));
+	if (t->page >= 0)
+		return &t->views[t->page];
+	if (t->focus < 0 || t->focus >= LAYOUT_NPANES)
+		return NULL;
+	v = t->slot_view[t->focus];
+	return v >= 0 ? &t->views[v] : NULL;
 }
 
-static size_t
-tui_count(struct tui *t, int pane)
+int
+tui_slot_of(const struct tui *t, int view)
 {
-	struct models *m = app_models(t->app);
+	int s;
 
-	switch (pane) {
-	case PANE_DAGS:
-		return m->dags.n;
-	case PANE_RUNS:
-		return m->runs.n;
-	case PANE_TASKS:
-		return m->tis.n;
-	default:
-		return t->show_log ? m->log.nlines
-				   : m->xcoms.n + m->value.nlines;
+	if (view == t->page)
+		return LAYOUT_PAGE;
+	for (s = 0; s < LAYOUT_NPANES; s++) {
+		if (t->slot_view[s] == view)
+			return s;
 	}
+	return -1;
 }
 
-/* Draws one row of a pane into w at y, width cols. */
-static void
-tui_row(struct tui *t, WINDOW *w, int pane, size_t i, int y, int cols)
+void
+tui_detail(struct tui *t, int log)
 {
-	struct models *m = app_models(t->app);
-	char line[512], a[32], b[32];
-	enum af_state st = AF_NONE;
-	double now = util_wall();
-	const char *s;
-	size_t len;
+	int v = log ? t->log_view : t->xcom_view;
 
-	line[0] = '\0';
-	switch (pane) {
-	case PANE_DAGS: {
-		const struct af_dag *d = &m->dags.v[i];
+	if (v < 0)
+		v = log ? t->xcom_view : t->log_view;
+	t->detail_log = log && t->log_view >= 0;
+	if (t->slot_view[LAYOUT_DETAIL] != v) {
+		int old = t->slot_view[LAYOUT_DETAIL];
 
-		st = d->last_state;
-		snprintf(line, sizeof line, "%c %s %-28s %s",
-		    af_state_glyph(d->last_state), d->paused ? "||" : "  ",
-		    d->dag_id, d->tags);
-		break;
-	}
-	case PANE_RUNS: {
-		const struct af_run *r = &m->runs.v[i];
-
-		st = r->state;
-		time_format_short(
-		    r->start_date > 0 ? r->start_date : r->run_after, now, a,
-		    sizeof a);
-		time_format_duration(
-		    r->start_date > 0
-			? (r->end_date > 0 ? r->end_date : now) - r->start_date
-			: -1,
-		    b, sizeof b);
-		snprintf(line, sizeof line, "%c %-8s %s %s %s %s",
-		    af_state_glyph(r->state), af_state_name(r->state), a, b,
-		    m->runs.dag_id == NULL ? r->dag_id : "", r->run_id);
-		break;
-	}
-	case PANE_TASKS: {
-		const struct af_ti *ti = &m->tis.v[i];
-
-		st = ti->state;
-		time_format_duration(ti->duration, b, sizeof b);
-		if (ti->map_index >= 0)
-			snprintf(a, sizeof a, "[%d]", ti->map_index);
-		else
-			a[0] = '\0';
-		snprintf(line, sizeof line, "%c %-10s try %d %6s %s%s",
-		    af_state_glyph(ti->state), af_state_name(ti->state),
-		    ti->try_number, b, ti->task_id, a);
-		break;
-	}
-	default:
-		if (t->show_log) {
-			s = m->log.text + m->log.lines[i];
-			len = strcspn(s, "\n");
-		} else if (i < m->xcoms.n) {
-			snprintf(line, sizeof line, "> %s", m->xcoms.v[i].key);
-			s = line;
-			len = strlen(line);
-		} else {
-			s = m->value.text + m->value.lines[i - m->xcoms.n];
-			len = strcspn(s, "\n");
+		if (old >= 0 && t->focus == LAYOUT_DETAIL &&
+		    t->views[old].ops->focus != NULL)
+			t->views[old].ops->focus(&t->views[old], 0);
+		if (old >= 0)
+			t->views[old].flags &= ~VIEW_FOCUSED;
+		t->slot_view[LAYOUT_DETAIL] = v;
+		if (v >= 0 && t->focus == LAYOUT_DETAIL) {
+			t->views[v].flags |= VIEW_FOCUSED;
+			if (t->views[v].ops->focus != NULL)
+				t->views[v].ops->focus(&t->views[v], 1);
 		}
-		if (len >= sizeof line)
-			len = sizeof line - 1;
-		memmove(line, s, len);
-		line[len] = '\0';
-		break;
+		t->relayout = 1;
 	}
-	if (t->focus == pane && t->sel[pane] == i)
-		wattron(w, A_REVERSE);
-	tui_attr_state(t, w, st, 1);
-	mvwaddnstr(w, y, 1, line, cols - 2);
-	tui_attr_state(t, w, st, 0);
-	wattroff(w, A_REVERSE);
 }
 
-static void
-tui_draw_pane(struct tui *t, int pane, int y, int x, int h, int wd)
+void
+tui_set_focus(struct tui *t, int slot)
 {
-	WINDOW *w;
-	size_t n = tui_count(t, pane), i;
-	int row;
+	struct view *old, *nv;
 
-	if (h < 3 || wd < 4)
+	if (slot < 0 || slot >= LAYOUT_NPANES)
 		return;
-	w = newwin(h, wd, y, x);
-	if (t->focus == pane)
-		wattron(w, A_BOLD);
-	box(w, 0, 0);
-	mvwprintw(w, 0, 2, " %s (%zu) ", tui_titles[pane], n);
-	wattroff(w, A_BOLD);
-	if (t->sel[pane] >= n && n > 0)
-		t->sel[pane] = n - 1;
-	if (t->sel[pane] < t->top[pane])
-		t->top[pane] = t->sel[pane];
-	if (t->sel[pane] >= t->top[pane] + (size_t)(h - 2))
-		t->top[pane] = t->sel[pane] - (size_t)(h - 3);
-	for (row = 0, i = t->top[pane]; i < n && row < h - 2; i++, row++)
-		tui_row(t, w, pane, i, row + 1, wd);
-	wnoutrefresh(w);
-	delwin(w);
+	if (slot == LAYOUT_DETAIL)
+		tui_detail(t, t->detail_log);
+	old = t->page < 0 ? tui_focused(t) : NULL;
+	if (slot == t->focus && old != NULL && (old->flags & VIEW_FOCUSED))
+		return;
+	if (old != NULL) {
+		old->flags &= ~VIEW_FOCUSED;
+		old->flags |= VIEW_DIRTY;
+		if (old->ops->focus != NULL)
+			old->ops->focus(old, 0);
+	}
+	t->focus = slot;
+	if (t->zoom)
+		t->relayout = 1;
+	nv = t->page < 0 ? tui_focused(t) : NULL;
+	if (nv != NULL) {
+		nv->flags |= VIEW_FOCUSED | VIEW_DIRTY;
+		if (nv->ops->focus != NULL)
+			nv->ops->focus(nv, 1);
+	}
+	/* Narrow layouts depend on the focus. */
+	if (t->lay.mode != LAYOUT_WIDE || !layout_visible(&t->lay, slot))
+		t->relayout = 1;
+	t->chrome_dirty = 1;
 }
 
-static void
-tui_draw(struct tui *t)
+void
+tui_open_page(struct tui *t, int view)
 {
-	struct models *m = app_models(t->app);
-	const char *msg, *st;
-	int level, cols = COLS, rows = LINES, wd, p;
-	char age[32];
+	struct view *v;
 
-	erase();
-	wnoutrefresh(stdscr);
-	if (cols >= 160) {
-		wd = cols / NPANES;
-		for (p = 0; p < NPANES; p++)
-			tui_draw_pane(t, p, 0, p * wd, rows - 1,
-			    p == NPANES - 1 ? cols - p * wd : wd);
-	} else {
-		/* Narrow: the focused pane alone; the title row lists all. */
-		for (p = 0; p < NPANES; p++) {
-			if (p == t->focus)
-				attron(A_REVERSE);
-			mvprintw(0, p * 16, " %-14s", tui_titles[p]);
-			attroff(A_REVERSE);
-		}
-		wnoutrefresh(stdscr);
-		tui_draw_pane(t, t->focus, 1, 0, rows - 2, cols);
+	if (view < 0 || (size_t)view >= t->nviews)
+		return;
+	if (t->page == view)
+		return;
+	if (t->page >= 0)
+		tui_close_page(t);
+	v = tui_focused(t);
+	if (v != NULL) {
+		v->flags &= ~VIEW_FOCUSED;
+		if (v->ops->focus != NULL)
+			v->ops->focus(v, 0);
 	}
-	switch (m->airflow.state) {
-	case SOURCE_OK:
-		st = "+ up";
-		break;
-	case SOURCE_CONNECTING:
-		st = "~ connecting";
-		break;
-	case SOURCE_AUTH:
-		st = "x auth";
-		break;
-	default:
-		st = "x down";
-		break;
-	}
-	time_format_age(m->airflow.last_ok, util_wall(), age, sizeof age);
-	msg = app_current_message(t->app, &level);
-	if (t->confirm >= 0)
-		msg = "confirm: press y to go ahead, any other key to cancel";
-	move(rows - 1, 0);
-	clrtoeol();
-	attron(A_REVERSE);
-	mvprintw(rows - 1, 0, " airflow %s (%s) %s ", st, age,
-	    app_config(t->app)->insecure > 0 ? "INSECURE TLS" : "");
-	attroff(A_REVERSE);
-	if (msg != NULL)
-		addnstr(msg, cols - getcurx(stdscr) - 1);
-	else if (m->airflow.state != SOURCE_OK)
-		addnstr(m->airflow.detail, cols - getcurx(stdscr) - 1);
-	else
-		addnstr(" Tab/h/l pane  j/k move  Enter select  t trigger  "
-			"p pause  c clear  L log/xcom  q quit",
-		    cols - getcurx(stdscr) - 1);
-	wnoutrefresh(stdscr);
-	doupdate();
+	t->page = view;
+	t->slot_view[LAYOUT_PAGE] = view;
+	v = &t->views[view];
+	v->flags |= VIEW_FOCUSED | VIEW_DIRTY;
+	if (v->ops->focus != NULL)
+		v->ops->focus(v, 1);
+	t->relayout = 1;
 }
 
-/* Selects what the focused pane's cursor is on. */
-static void
-tui_select(struct tui *t)
+void
+tui_close_page(struct tui *t)
 {
-	struct models *m = app_models(t->app);
-	size_t i = t->sel[t->focus];
+	struct view *v;
+	int slot;
 
-	switch (t->focus) {
-	case PANE_DAGS:
-		if (i < m->dags.n)
-			app_select_dag(t->app, m->dags.v[i].dag_id);
-		t->sel[PANE_RUNS] = t->top[PANE_RUNS] = 0;
-		t->focus = PANE_RUNS;
-		break;
-	case PANE_RUNS:
-		if (i < m->runs.n)
-			app_select_run(
-			    t->app, m->runs.v[i].dag_id, m->runs.v[i].run_id);
-		t->sel[PANE_TASKS] = t->top[PANE_TASKS] = 0;
-		t->focus = PANE_TASKS;
-		break;
-	case PANE_TASKS:
-		if (i < m->tis.n)
-			app_select_task(t->app, m->tis.v[i].task_id,
-			    m->tis.v[i].map_index, 0);
-		t->sel[PANE_DETAIL] = t->top[PANE_DETAIL] = 0;
-		t->focus = PANE_DETAIL;
-		break;
-	default:
-		if (!t->show_log && i < m->xcoms.n)
-			app_select_xcom(
-			    t->app, m->xcoms.v[i].key, m->xcoms.v[i].map_index);
-		break;
-	}
+	if (t->page < 0)
+		return;
+	v = &t->views[t->page];
+	v->flags &= ~VIEW_FOCUSED;
+	if (v->ops->focus != NULL)
+		v->ops->focus(v, 0);
+	t->page = -1;
+	t->slot_view[LAYOUT_PAGE] = -1;
+	t->relayout = 1;
+	slot = t->focus;
+	t->focus = -1;
+	tui_set_focus(t, slot);
 }
 
-/* Fills args for an action on the focused row; 0 if there is a target. */
-static int
-tui_target(struct tui *t, int act, struct app_action_args *a)
+void
+tui_apply_theme(struct tui *t, const char *name, int announce)
 {
-	struct models *m = app_models(t->app);
-	size_t i;
+	char *cause = NULL;
+	const char *nc = getenv("NO_COLOR");
 
-	memset(a, 0, sizeof *a);
-	a->map_index = -1;
-	if (act == APP_ACT_CLEAR) {
-		i = t->sel[PANE_TASKS];
-		if (i >= m->tis.n || m->sel_run == NULL)
-			return -1;
-		a->dag_id = m->sel_run_dag;
-		a->run_id = m->sel_run;
-		a->task_id = m->tis.v[i].task_id;
-		a->map_index = m->tis.v[i].map_index;
-		return 0;
-	}
-	if (t->focus == PANE_DAGS && t->sel[PANE_DAGS] < m->dags.n)
-		a->dag_id = m->dags.v[t->sel[PANE_DAGS]].dag_id;
-	else
-		a->dag_id = m->sel_dag;
-	return a->dag_id != NULL ? 0 : -1;
-}
-
-static void
-tui_key(struct tui *t, wint_t k, int is_key)
-{
-	struct models *m = app_models(t->app);
-	struct app_action_args a;
-	size_t n = tui_count(t, t->focus);
-	int act;
-
+	if (theme_load(name, &t->theme, &cause) != 0) {
+		app_message(t->app, 1, "%s (using the default theme)", cause);
+		free(cause);
+	} else if (announce)
+		app_message(t->app, 0, "theme %s", name);
+	t->mono = nc != NULL && *nc != '\0';
+	theme_apply(&t->theme, t->mono);
 	t->dirty = 1;
-	if (t->confirm >= 0) {
-		act = t->confirm;
-		t->confirm = -1;
-		if (!is_key && (k == 'y' || k == 'Y') &&
-		    tui_target(t, act, &a) == 0)
-			app_action(t->app, act, &a);
-		else
-			app_message(t->app, 0, "cancelled");
-		return;
-	}
-	if (is_key) {
-		switch (k) {
-		case KEY_DOWN:
-			k = 'j';
+}
+
+/* Creates every view of the registry and places them. */
+static int
+screen_views(struct tui *t, char **cause)
+{
+	const struct view_ops *ops;
+	size_t i, n = 0;
+	int slot;
+
+	while (view_registry[n] != NULL)
+		n++;
+	t->views = xcalloc(n > 0 ? n : 1, sizeof *t->views);
+	for (slot = 0; slot < LAYOUT_NSLOTS; slot++)
+		t->slot_view[slot] = -1;
+	t->xcom_view = t->log_view = t->help_view = t->cmdlog_view = -1;
+	for (i = 0; i < n; i++) {
+		ops = view_registry[i];
+		if (view_create(&t->views[i], ops, t->app, cause) != 0)
+			return -1;
+		t->nviews = i + 1;
+		switch (ops->pane) {
+		case APP_PANE_DAGS:
+			t->slot_view[LAYOUT_DAGS] = (int)i;
 			break;
-		case KEY_UP:
-			k = 'k';
+		case APP_PANE_RUNS:
+			t->slot_view[LAYOUT_RUNS] = (int)i;
 			break;
-		case KEY_LEFT:
-		case KEY_BTAB:
-			k = 'h';
+		case APP_PANE_TASKS:
+			t->slot_view[LAYOUT_TASKS] = (int)i;
 			break;
-		case KEY_RIGHT:
-			k = 'l';
+		case APP_PANE_GRID:
+			t->slot_view[LAYOUT_GRID] = (int)i;
 			break;
-		case KEY_NPAGE:
-			t->sel[t->focus] += 20;
-			return;
-		case KEY_PPAGE:
-			t->sel[t->focus] =
-			    t->sel[t->focus] > 20 ? t->sel[t->focus] - 20 : 0;
-			return;
-		case KEY_ENTER:
-			k = '\n';
+		case APP_PANE_XCOM:
+			t->xcom_view = (int)i;
+			break;
+		case APP_PANE_LOG:
+			t->log_view = (int)i;
 			break;
 		default:
-			return;
+			if (strcmp(ops->name, "help") == 0)
+				t->help_view = (int)i;
+			else if (strcmp(ops->name, "cmdlog") == 0)
+				t->cmdlog_view = (int)i;
+			break;
 		}
 	}
-	switch (k) {
-	case 'q':
-	case 3: /* Ctrl-C */
-		app_quit(t->app);
-		break;
-	case 26: /* Ctrl-Z */
-		app_suspend(t->app);
-		break;
-	case 'j':
-		if (t->sel[t->focus] + 1 < n)
-			t->sel[t->focus]++;
-		break;
-	case 'k':
-		if (t->sel[t->focus] > 0)
-			t->sel[t->focus]--;
-		break;
-	case 'g':
-		t->sel[t->focus] = 0;
-		break;
-	case 'G':
-		t->sel[t->focus] = n > 0 ? n - 1 : 0;
-		break;
-	case '\t':
-	case 'l':
-		t->focus = (t->focus + 1) % NPANES;
-		break;
-	case 'h':
-		t->focus = (t->focus + NPANES - 1) % NPANES;
-		break;
-	case '1':
-	case '2':
-	case '3':
-	case '4':
-		t->focus = (int)(k - '1');
-		break;
-	case '\n':
-	case '\r':
-		tui_select(t);
-		break;
-	case 'L':
-		t->show_log = !t->show_log;
-		t->sel[PANE_DETAIL] = t->top[PANE_DETAIL] = 0;
-		break;
-	case 'r':
-		app_refresh_now(t->app);
-		break;
-	case 't':
-		act = APP_ACT_TRIGGER;
-		goto ask;
-	case 'p':
-		act = APP_ACT_PAUSE;
-		if (t->focus == PANE_DAGS && t->sel[PANE_DAGS] < m->dags.n &&
-		    m->dags.v[t->sel[PANE_DAGS]].paused)
-			act = APP_ACT_UNPAUSE;
-		goto ask;
-	case 'c':
-		act = APP_ACT_CLEAR;
-		goto ask;
-	default:
-		break;
-	}
-	return;
-ask:
-	if (app_readonly(t->app)) {
-		app_message(t->app, 1, "read-only mode: actions are disabled");
-		return;
-	}
-	if (tui_target(t, act, &a) != 0) {
-		app_message(t->app, 1, "select a DAG (or a task) first");
-		return;
-	}
-	t->confirm = act;
+	tui_detail(t, 0);
+	return 0;
 }
 
-static void
-tui_poll_cb(uv_poll_t *h, int status, int events)
+/* Everything both kinds of screen share once curses is up. */
+static int
+screen_start(struct tui *t, const char *theme, char **cause)
 {
-	struct tui *t = h->data;
-	wint_t k;
-	int r;
-
-	(void)events;
-	if (status < 0) {
-		app_quit(t->app);
-		return;
-	}
-	while ((r = get_wch(&k)) != ERR) {
-		if (r == KEY_CODE_YES && k == KEY_RESIZE)
-			continue;
-		tui_key(t, k, r == KEY_CODE_YES);
-	}
+	t->page = -1;
+	t->focus = -1;
+	prompt_init(&t->cmd);
+	tui_apply_theme(t, theme != NULL ? theme : "default", 0);
+	if (screen_views(t, cause) != 0)
+		return -1;
+	tui_set_focus(t, LAYOUT_DAGS);
+	t->relayout = t->dirty = 1;
+	return 0;
 }
 
 static void
-tui_winch_cb(uv_signal_t *h, int sig)
+screen_views_free(struct tui *t)
+{
+	size_t i;
+
+	dialog_close_all();
+	for (i = 0; i < t->nviews; i++) {
+		dialog_discard_owner(&t->views[i]);
+		view_destroy(&t->views[i]);
+	}
+	free(t->views);
+	t->views = NULL;
+	t->nviews = 0;
+	prompt_free(&t->cmd);
+}
+
+static void
+screen_prepare_cb(uv_prepare_t *h)
+{
+	tui_render_frame(h->data);
+}
+
+static void
+screen_tick_cb(uv_timer_t *h)
+{
+	/* Ages and running durations move: repaint what shows them. */
+	tui_tick(h->data);
+}
+
+/* Reads the tty size and resizes curses to it. */
+static void
+screen_winch_cb(uv_signal_t *h, int sig)
 {
 	struct tui *t = h->data;
 	struct winsize ws;
 
 	(void)sig;
-	if (ioctl(t->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	t->dirty = 1;
+	if (ioctl(t->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		tui_resize(t, ws.ws_row, ws.ws_col);
 }
 
+/* Back from a stop: curses mode again, everything repainted. */
 static void
-tui_cont_cb(uv_signal_t *h, int sig)
+screen_resume(struct tui *t)
 {
-	struct tui *t = h->data;
-
-	(void)sig;
 	signal(SIGTSTP, SIG_IGN);
-	refresh();
-	t->dirty = 1;
+	if (t->headless)
+		return;
+	screen_in_curses = 1;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	screen_winch_cb(&t->winch, SIGWINCH);
+	t->dirty = t->relayout = 1;
 }
 
-/* Repaints when a key arrived or any model generation moved. */
 static void
-tui_prepare_cb(uv_prepare_t *h)
+screen_cont_cb(uv_signal_t *h, int sig)
 {
-	struct tui *t = h->data;
-	struct models *m = app_models(t->app);
-	uint64_t g[8] = { m->dags.gen, m->runs.gen, m->tis.gen, m->xcoms.gen,
-		m->value.gen, m->log.gen, m->airflow.gen, m->cmdlog.gen };
-	int vis;
+	(void)sig;
+	screen_resume(h->data);
+}
 
-	if (memcmp(g, t->seen, sizeof g) != 0) {
-		memcpy(t->seen, g, sizeof g);
-		t->dirty = 1;
-	}
-	if (!t->dirty)
+void
+tui_resize(struct tui *t, int rows, int cols)
+{
+	if (rows < 1 || cols < 1)
 		return;
-	t->dirty = 0;
-	if (COLS >= 160)
-		vis = APP_PANE_DAGS | APP_PANE_RUNS | APP_PANE_TASKS |
-		      APP_PANE_XCOM | APP_PANE_LOG;
-	else
-		vis = t->focus == PANE_DAGS    ? APP_PANE_DAGS
-		      : t->focus == PANE_RUNS  ? APP_PANE_RUNS
-		      : t->focus == PANE_TASKS ? APP_PANE_TASKS
-					       : APP_PANE_XCOM | APP_PANE_LOG;
-	app_set_visible(
-	    t->app, vis | APP_PANE_TASKS | APP_PANE_XCOM | APP_PANE_LOG, vis);
-	tui_draw(t);
+	resizeterm(rows, cols);
+	t->relayout = t->dirty = 1;
 }
 
 int
@@ -549,131 +340,239 @@ tui_create(struct tui **out, uv_loop_t *loop, struct app *app,
     const char *theme, char **cause)
 {
 	struct tui *t;
+	int r, infd, outfd;
 
-	(void)theme;
 	t = xcalloc(1, sizeof *t);
 	t->loop = loop;
 	t->app = app;
-	t->confirm = -1;
+	t->fd = -1;
 	if ((t->fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1) {
 		if (cause != NULL)
-			*cause = xstrdup("cannot open /dev/tty: run snowdeck "
-					 "in a terminal");
+			*cause = xasprintf("cannot open /dev/tty (%s): run "
+					   "snowdeck in a terminal, or use "
+					   "'snowdeck get ...'",
+			    strerror(errno));
 		free(t);
 		return -1;
 	}
-	tcgetattr(t->fd, &tui_saved_tio);
-	tui_saved_fd = t->fd;
+	if (tcgetattr(t->fd, &t->saved_tio) == 0) {
+		t->have_tio = 1;
+		screen_saved_tio = t->saved_tio;
+		screen_saved_fd = t->fd;
+	}
 	/* SIGWINCH is ours before ncurses looks (resizeterm(3X)). */
 	uv_signal_init(loop, &t->winch);
 	t->winch.data = t;
-	uv_signal_start(&t->winch, tui_winch_cb, SIGWINCH);
+	uv_signal_start(&t->winch, screen_winch_cb, SIGWINCH);
 	uv_signal_init(loop, &t->cont);
 	t->cont.data = t;
-	uv_signal_start(&t->cont, tui_cont_cb, SIGCONT);
+	uv_signal_start(&t->cont, screen_cont_cb, SIGCONT);
+	uv_prepare_init(loop, &t->prepare);
+	t->prepare.data = t;
+	uv_timer_init(loop, &t->tick);
+	t->tick.data = t;
+	uv_timer_init(loop, &t->esc);
+	t->esc.data = t;
+	t->nhandles = 5;
 	signal(SIGTSTP, SIG_IGN);
 	setlocale(LC_ALL, "");
-	t->in = fdopen(dup(t->fd), "r");
-	t->out = fdopen(dup(t->fd), "w");
+
+	infd = dup(t->fd);
+	outfd = dup(t->fd);
+	if (infd != -1)
+		t->in = fdopen(infd, "r");
+	if (outfd != -1)
+		t->out = fdopen(outfd, "w");
 	if (t->in == NULL || t->out == NULL ||
 	    (t->scr = newterm(NULL, t->out, t->in)) == NULL) {
 		if (cause != NULL)
 			*cause =
-			    xstrdup("cannot start the terminal: check TERM");
-		return -1;
+			    xasprintf("cannot start the terminal (TERM=%s):"
+				      " set TERM to your terminal, e.g. "
+				      "xterm-256color",
+				getenv("TERM") != NULL ? getenv("TERM") : "");
+		if (t->in == NULL && infd != -1)
+			close(infd);
+		if (t->out == NULL && outfd != -1)
+			close(outfd);
+		goto fail;
 	}
-	tui_current = t;
+	screen_in_curses = 1;
 	util_set_fatal_hook(tui_emergency_restore);
 	raw();
 	noecho();
 	nonl();
+	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	set_escdelay(0); /* input.c tells Esc from Alt with a timer */
 	curs_set(0);
-	if (getenv("NO_COLOR") == NULL && has_colors()) {
-		start_color();
-		use_default_colors();
-		init_pair(1, COLOR_GREEN, -1);
-		init_pair(2, COLOR_RED, -1);
-		init_pair(3, COLOR_CYAN, -1);
-		init_pair(4, COLOR_YELLOW, -1);
-		t->colors = 1;
+	leaveok(stdscr, TRUE);
+	if (screen_start(t, theme, cause) != 0)
+		goto fail;
+	if ((r = uv_poll_init(loop, &t->poll, fileno(t->in))) != 0) {
+		if (cause != NULL)
+			*cause = xasprintf("poll /dev/tty: %s", uv_strerror(r));
+		goto fail;
 	}
-	uv_poll_init(loop, &t->poll, fileno(t->in));
 	t->poll.data = t;
-	uv_poll_start(&t->poll, UV_READABLE, tui_poll_cb);
-	uv_prepare_init(loop, &t->prepare);
-	t->prepare.data = t;
-	uv_prepare_start(&t->prepare, tui_prepare_cb);
-	t->dirty = 1;
+	t->nhandles++;
+	t->poll_ok = 1;
+	tui_input_start(t);
+	uv_prepare_start(&t->prepare, screen_prepare_cb);
+	uv_timer_start(&t->tick, screen_tick_cb, TUI_TICK_MS, TUI_TICK_MS);
 	*out = t;
 	return 0;
+fail:
+	tui_free(t);
+	return -1;
+}
+
+int
+tui_create_headless(struct tui **out, struct app *app, int rows, int cols,
+    const char *theme, char **cause)
+{
+	struct tui *t;
+
+	t = xcalloc(1, sizeof *t);
+	t->app = app;
+	t->headless = 1;
+	t->fd = -1;
+	use_env(FALSE);
+	t->in = fopen("/dev/null", "r");
+	t->out = fopen("/dev/null", "w");
+	if (t->in == NULL || t->out == NULL ||
+	    (t->scr = newterm("xterm-256color", t->out, t->in)) == NULL) {
+		if (cause != NULL)
+			*cause = xstrdup("cannot start curses on /dev/null");
+		goto fail;
+	}
+	resizeterm(rows, cols);
+	nodelay(stdscr, TRUE);
+	leaveok(stdscr, TRUE);
+	if (screen_start(t, theme, cause) != 0)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	tui_free(t);
+	return -1;
 }
 
 static void
-tui_close_cb(uv_handle_t *h)
+screen_close_cb(uv_handle_t *h)
 {
 	struct tui *t = h->data;
 
-	if (--t->nclosing == 0)
+	if (--t->nhandles == 0)
 		free(t);
 }
 
 void
 tui_free(struct tui *t)
 {
+	if (t == NULL)
+		return;
+	screen_views_free(t);
+	tui_windows_free(t);
 	if (t->scr != NULL) {
-		endwin();
+		if (screen_in_curses || t->headless)
+			endwin();
+		screen_in_curses = 0;
 		delscreen(t->scr);
 		t->scr = NULL;
 	}
-	tcsetattr(t->fd, TCSAFLUSH, &tui_saved_tio);
-	tui_current = NULL;
-	tui_saved_fd = -1;
-	util_set_fatal_hook(NULL);
-	t->nclosing = 4;
-	uv_close((uv_handle_t *)&t->poll, tui_close_cb);
-	uv_close((uv_handle_t *)&t->prepare, tui_close_cb);
-	uv_close((uv_handle_t *)&t->winch, tui_close_cb);
-	uv_close((uv_handle_t *)&t->cont, tui_close_cb);
-	/* The poll handle is closed before its fd goes (poll.rst). */
+	if (!t->headless) {
+		if (t->have_tio)
+			tcsetattr(t->fd, TCSANOW, &t->saved_tio);
+		screen_saved_fd = -1;
+		util_set_fatal_hook(NULL);
+		signal(SIGTSTP, SIG_DFL);
+	}
+	/* The poll handle goes before its fd (libuv poll.rst). */
+	if (t->nhandles > 0) {
+		if (t->poll_ok)
+			uv_close((uv_handle_t *)&t->poll, screen_close_cb);
+		uv_close((uv_handle_t *)&t->prepare, screen_close_cb);
+		uv_close((uv_handle_t *)&t->tick, screen_close_cb);
+		uv_close((uv_handle_t *)&t->esc, screen_close_cb);
+		uv_close((uv_handle_t *)&t->winch, screen_close_cb);
+		uv_close((uv_handle_t *)&t->cont, screen_close_cb);
+	}
 	if (t->in != NULL)
 		fclose(t->in);
 	if (t->out != NULL)
 		fclose(t->out);
-	close(t->fd);
+	t->in = t->out = NULL;
+	if (t->fd != -1)
+		close(t->fd);
+	t->fd = -1;
+	if (t->nhandles == 0)
+		free(t);
 }
 
 void
 tui_redraw(struct tui *t)
 {
-	t->dirty = 1;
+	/* Messages and model changes: the status bar at least. */
+	t->chrome_dirty = 1;
 }
 
 void
 tui_suspend(struct tui *t)
 {
+	if (t->headless)
+		return;
 	endwin();
-	tcsetattr(t->fd, TCSAFLUSH, &tui_saved_tio);
+	screen_in_curses = 0;
+	if (t->have_tio)
+		tcsetattr(t->fd, TCSANOW, &t->saved_tio);
 	signal(SIGTSTP, SIG_DFL);
 	kill(getpid(), SIGTSTP);
+	/* Here after SIGCONT. */
+	screen_resume(t);
+}
+
+int
+tui_focus(const struct tui *t)
+{
+	return t->page >= 0 ? LAYOUT_PAGE : t->focus;
+}
+
+const char *
+tui_focused_view(const struct tui *t)
+{
+	int v = t->page >= 0    ? t->page
+		: t->focus >= 0 ? t->slot_view[t->focus]
+				: -1;
+
+	return v >= 0 ? t->views[v].ops->name : "";
+}
+
+void
+tui_screen_text(struct tui *t, struct buf *out)
+{
+	(void)t;
+	tui_win_text(curscr, out);
 }
 
 int
 tui_dump(struct tui *t, const char *path)
 {
+	struct buf b;
 	FILE *f;
-	int y;
-	char line[1024];
+	int r = 0;
 
-	(void)t;
-	if ((f = fopen(path, "w")) == NULL)
+	buf_init(&b);
+	tui_screen_text(t, &b);
+	if ((f = fopen(path, "w")) == NULL) {
+		buf_free(&b);
 		return -1;
-	for (y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line,
-		    (int)sizeof line - 1 < COLS ? (int)sizeof line - 1 : COLS);
-		fprintf(f, "%s\n", line);
 	}
-	fclose(f);
-	return 0;
+	if (b.len > 0 && fwrite(b.data, 1, b.len, f) != b.len)
+		r = -1;
+	if (fclose(f) != 0)
+		r = -1;
+	buf_free(&b);
+	return r;
 }

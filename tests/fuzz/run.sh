@@ -33,9 +33,12 @@ cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 # The core archive, rebuilt per file when the file or any header changed.
+# The pure parsers of tui/ (theme files, key names) join it: they use curses
+# types but no curses functions.
 mkdir -p "$out/core"
+cflags="$cflags $(pkg-config --cflags ncursesw)"
 objs=()
-for src in core/*.c; do
+for src in core/*.c tui/theme.c tui/keymap.c; do
 	obj="$out/core/$(basename "${src%.c}").o"
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] ||
 	    [ -n "$(find include -name '*.h' -newer "$obj")" ]; then
