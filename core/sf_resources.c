@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
-#include "parquet_meta.h"
+#include "parquet.h"
 #include "sanitize.h"
 #include "sf_sql.h"
 #include "util.h"
@@ -329,8 +329,6 @@ sf_preview_render(const char *kind, const char *path, const char *data,
 	}
 	if (strcmp(kind, "parquet") == 0) {
 		struct pq_meta pm;
-		const char *cv;
-		size_t i;
 
 		if (len < 4 || memcmp(data, "PAR1", 4) != 0)
 			return xstrdup("named .parquet but without the PAR1 "
@@ -340,7 +338,7 @@ sf_preview_render(const char *kind, const char *path, const char *data,
 				       "cap: its schema and row count live in "
 				       "the footer at its end, which was not "
 				       "fetched");
-		if (pq_meta_parse(data, len, &pm, &t) != 0) {
+		if (pq_footer_parse((const uint8_t *)data, len, &pm, &t) != 0) {
 			out = xasprintf("a parquet file whose footer cannot be "
 					"read: %s",
 			    t);
@@ -348,28 +346,8 @@ sf_preview_render(const char *kind, const char *path, const char *data,
 			return out;
 		}
 		buf_init(&b);
-		buf_printf(&b, "parquet: %lld rows, %zu columns\n",
-		    (long long)pm.num_rows, pm.ncols);
-		for (i = 0; i < pm.ncols; i++) {
-			buf_printf(&b, "%*s", 2 + 2 * pm.cols[i].depth, "");
-			sanitize_append(
-			    &b, pm.cols[i].name, strlen(pm.cols[i].name), 0);
-			buf_printf(&b, "  %s", pq_type_name(pm.cols[i].type));
-			cv = pq_converted_name(pm.cols[i].converted_type);
-			if (cv != NULL)
-				buf_printf(&b, " (%s)", cv);
-			if (pm.cols[i].repetition == 1)
-				buf_adds(&b, " optional");
-			else if (pm.cols[i].repetition == 2)
-				buf_adds(&b, " repeated");
-			buf_addc(&b, '\n');
-		}
-		if (pm.created_by != NULL) {
-			buf_adds(&b, "created by ");
-			sanitize_append(
-			    &b, pm.created_by, strlen(pm.created_by), 0);
-			buf_addc(&b, '\n');
-		}
+		buf_adds(&b, "parquet: ");
+		pq_meta_text(&pm, &b);
 		pq_meta_free(&pm);
 		return buf_detach(&b);
 	}
