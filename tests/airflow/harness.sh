@@ -9,6 +9,7 @@
 #   harness.sh stop STATEDIR               stop everything start started
 #   harness.sh env 3|2 PORT STATEDIR       print the environment (for debugging:
 #                                          eval "$(harness.sh env 3 8080 /tmp/s)")
+#   harness.sh venv 3|2                    print the venv directory
 #
 # Versions: Airflow 3 = apache-airflow 3.2.2, Airflow 2 = apache-airflow 2.10.5,
 # installed against constraints-<major>.txt (a pip freeze of a verified venv;
@@ -23,6 +24,13 @@
 #                          `wait` finds it through the record `start` leaves
 #   SNOWDECK_AIRFLOW_NO_DB_TEMPLATE=1   always run `airflow db migrate` instead of
 #                          copying the cached freshly-migrated database
+#   SNOWDECK_AIRFLOW_DAGS_FOLDER   another DAG folder (default: dags/ here; the
+#                          demo's DAGs in tests/sandbox/demo/dags)
+#   SNOWDECK_AIRFLOW_EXPECT_DAGS   the DAG ids `wait` waits for (default: the
+#                          fixture DAGs)
+#   SNOWDECK_AIRFLOW_KEEP_ENV      names of inherited AIRFLOW* variables to keep
+#                          (space-separated; e.g. the demo's XCom backend
+#                          settings); every other AIRFLOW* variable is dropped
 #
 # Everything binds 127.0.0.1 only: the API/web server gets --host 127.0.0.1 and
 # the scheduler runs with --skip-serve-logs, because Airflow's task-log server
@@ -35,7 +43,7 @@ cache=${SNOWDECK_CACHE:-$HOME/.cache/snowdeck}
 runtime=${XDG_RUNTIME_DIR:-/tmp}
 AF3=3.2.2
 AF2=2.10.5
-FIXTURE_DAGS="snowpark_demo customer_analytics snowdeck_faults snowdeck_params"
+FIXTURE_DAGS=${SNOWDECK_AIRFLOW_EXPECT_DAGS:-"snowpark_demo customer_analytics snowdeck_faults snowdeck_params"}
 
 log() { echo "harness: $*" >&2; }
 die() { echo "harness: ERROR: $*" >&2; exit 1; }
@@ -118,12 +126,13 @@ install() {
 setup_env() {
 	local major=$1 port=$2 home=$3 v
 	for v in $(compgen -e); do
+		case " ${SNOWDECK_AIRFLOW_KEEP_ENV:-} " in *" $v "*) continue;; esac
 		case "$v" in AIRFLOW*) unset "$v";; esac
 	done
 	export PATH="$(venv_of "$major")/bin:$PATH"   # airflow spawns `airflow ...`
 	export SNOWDECK_AIRFLOW_STATE=$home           # marks our processes for `stop`
 	export AIRFLOW_HOME=$home
-	export AIRFLOW__CORE__DAGS_FOLDER=$here/dags
+	export AIRFLOW__CORE__DAGS_FOLDER=${SNOWDECK_AIRFLOW_DAGS_FOLDER:-$here/dags}
 	export AIRFLOW__CORE__LOAD_EXAMPLES=False
 	export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
 	export AIRFLOW__CORE__DAG_DISCOVERY_SAFE_MODE=True
@@ -414,6 +423,7 @@ install) [ $# -eq 2 ] || usage; install "$2" ;;
 start)   [ $# -eq 4 ] || usage; start "$2" "$3" "$4" ;;
 wait)    [ $# -ge 3 ] && [ $# -le 4 ] || usage; wait_ready "$2" "$3" "${4:-300}" ;;
 stop)    [ $# -eq 2 ] || usage; stop "$2" ;;
+venv)    [ $# -eq 2 ] || usage; check_major "$2"; venv_of "$2" ;;
 env)     [ $# -eq 4 ] || usage; check_major "$2"; setup_env "$2" "$3" "$4"; export -p | grep -E ' (AIRFLOW|PATH=|SNOWDECK_AIRFLOW)' ;;
 *) usage ;;
 esac
