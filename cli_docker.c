@@ -1295,6 +1295,17 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 			return 1;
 		}
 	}
+	if (cfg->docker_host != NULL &&
+	    strncmp(cfg->docker_host, "tcp://", 6) == 0 &&
+	    getenv("DOCKER_TLS_VERIFY") != NULL &&
+	    *getenv("DOCKER_TLS_VERIFY") != '\0') {
+		fprintf(stderr,
+		    "snowdeck: DOCKER_TLS_VERIFY is set, but TLS to "
+		    "the Docker API is not supported: use the unix "
+		    "socket (or an SSH tunnel to it)\n");
+		free(c.project);
+		return 1;
+	}
 	if (docker_endpoint_resolve(cfg->docker_host, getenv("XDG_RUNTIME_DIR"),
 		NULL, &ep, &cause) != 0) {
 		fprintf(stderr, "snowdeck: %s\n", cause);

@@ -73,10 +73,11 @@ def tree_pids(pid):
 
 
 def main():
-    per_tick = max(1, RATE // 10)
+    # A burst of RATE lines each second: one sleep (one fork) a second
+    # keeps the producers cheap; echo and [ are shell built-ins.
     script = ("trap 'exit 0' TERM; n=0; while :; do j=0; "
-              f"while [ $j -lt {per_tick} ]; do n=$((n+1)); "
-              "echo \"seq $n\"; j=$((j+1)); done; sleep 0.1; done")
+              f"while [ $j -lt {RATE} ]; do n=$((n+1)); "
+              "echo \"seq $n\"; j=$((j+1)); done; sleep 1; done")
     p = Podman()
     sd = None
     raws = {}

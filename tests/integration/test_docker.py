@@ -326,6 +326,14 @@ def test_no_engine_at_all():
         assert "DOCKER_HOST" in r.err
     else:
         assert "no Docker API socket found" not in r.err, r
+    env["DOCKER_HOST"] = f"tcp://127.0.0.1:{free_port()}"
+    r = snowdeck("get", "containers", "--local", "--compose-project", "x",
+                 env=env, check=False)
+    assert r.code == 1 and "cannot reach the Docker API at tcp://" in r.err, r
+    env["DOCKER_TLS_VERIFY"] = "1"
+    r = snowdeck("get", "containers", "--local", "--compose-project", "x",
+                 env=env, check=False)
+    assert r.code == 1 and "TLS to the Docker API is not supported" in r.err
 
 
 def main():
