@@ -579,26 +579,13 @@ airflow_cancel(struct af_op *op)
 char *
 airflow_path(const char *first, ...)
 {
-	struct buf b;
 	va_list ap;
-	const char *s;
-	int literal = 1;
+	char *path;
 
-	/* The first argument is a literal prefix ("/dags"); the rest are
-	 * alternating encoded segments and literal parts. */
-	buf_init(&b);
 	va_start(ap, first);
-	for (s = first; s != NULL; s = va_arg(ap, const char *)) {
-		if (literal)
-			buf_adds(&b, s);
-		else {
-			buf_addc(&b, '/');
-			url_encode(&b, s);
-		}
-		literal = !literal;
-	}
+	path = url_path_v(first, ap);
 	va_end(ap);
-	return buf_detach(&b);
+	return path;
 }
 
 char *

@@ -669,24 +669,13 @@ docker_cancel(struct docker_op *op)
 char *
 docker_path(const char *first, ...)
 {
-	struct buf b;
 	va_list ap;
-	const char *s;
-	int literal = 1;
+	char *path;
 
-	buf_init(&b);
 	va_start(ap, first);
-	for (s = first; s != NULL; s = va_arg(ap, const char *)) {
-		if (literal)
-			buf_adds(&b, s);
-		else {
-			buf_addc(&b, '/');
-			url_encode(&b, s);
-		}
-		literal = !literal;
-	}
+	path = url_path_v(first, ap);
 	va_end(ap);
-	return buf_detach(&b);
+	return path;
 }
 
 char *

@@ -255,3 +255,25 @@ util_wall(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+char *
+url_path_v(const char *first, va_list ap)
+{
+	struct buf b;
+	const char *s;
+	int literal = 1;
+
+	buf_init(&b);
+	for (s = first; s != NULL; s = va_arg(ap, const char *)) {
+		if (literal)
+			buf_adds(&b, s);
+		else {
+			buf_addc(&b, '/');
+			url_encode(&b, s);
+		}
+		literal = !literal;
+	}
+	if (b.data == NULL)
+		buf_adds(&b, "");
+	return buf_detach(&b);
+}

@@ -58,6 +58,14 @@ char *buf_detach(struct buf *);
 /* Percent-encodes s for a URL path segment or query value into b. */
 void url_encode(struct buf *b, const char *s);
 
+/*
+ * Builds a URL path from alternating parts, NULL-terminated: literal parts
+ * ("/dags", "/dagRuns") as they are, and segments between them ("/" plus
+ * the percent-encoded value): url_path("/dags", id, "/dagRuns", NULL).
+ * Returns a heap string owned by the caller.
+ */
+char *url_path_v(const char *first, va_list ap);
+
 /* Monotonic milliseconds (uv_hrtime based is in core; this is clock_gettime).
  */
 uint64_t util_now_ms(void);
