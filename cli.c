@@ -13,6 +13,7 @@
 #include "airflow.h"
 #include "audit.h"
 #include "cli_docker.h"
+#include "cli_out.h"
 #include "cli_doctor.h"
 #include "cli_job.h"
 #include "cli_spcs.h"
@@ -123,33 +124,6 @@ cli_trace(const char *method, const char *url, long status, double ms,
 
 /* ---- output ------------------------------------------------------------ */
 
-/* Prints rows of ncol cells as an aligned table (cells already safe). */
-static void
-cli_table(const char *const *hdr, size_t ncol, char ***rows, size_t nrows)
-{
-	size_t *w, i, j, l;
-
-	w = xcalloc(ncol, sizeof *w);
-	for (j = 0; j < ncol; j++)
-		w[j] = strlen(hdr[j]);
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++) {
-			l = strlen(rows[i][j]);
-			if (l > w[j])
-				w[j] = l;
-		}
-	}
-	for (j = 0; j < ncol; j++)
-		printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0, hdr[j],
-		    j + 1 < ncol ? "  " : "\n");
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++)
-			printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0,
-			    rows[i][j], j + 1 < ncol ? "  " : "\n");
-	}
-	free(w);
-}
-
 static void
 cli_rows_free(char ***rows, size_t nrows, size_t ncol)
 {
@@ -199,24 +173,6 @@ cli_dur_cell(double start, double end, double now)
 }
 
 static void
-cli_print_json(cJSON *doc)
-{
-	char *txt = cJSON_Print(doc);
-	struct buf safe;
-
-	if (txt != NULL) {
-		/* Escaped, not dropped: scripts still get the exact values. */
-		buf_init(&safe);
-		sanitize_json_append(&safe, txt, strlen(txt));
-		fputs(safe.data, stdout);
-		fputc('\n', stdout);
-		buf_free(&safe);
-		cJSON_free(txt);
-	}
-	cJSON_Delete(doc);
-}
-
-static void
 cli_print_dags(struct cli *c)
 {
 	const struct af_dags *d = &c->m.dags;
@@ -243,7 +199,7 @@ cli_print_dags(struct cli *c)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "dags", arr);
 		cJSON_AddNumberToObject(o, "total_entries", (double)d->n);
-		cli_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(d->n + 1, sizeof *rows);
@@ -255,7 +211,7 @@ cli_print_dags(struct cli *c)
 		rows[i][3] = cli_time_cell(d->v[i].next_run);
 		rows[i][4] = xstrdup(d->v[i].tags);
 	}
-	cli_table(hdr, 5, rows, d->n);
+	cli_out_table(hdr, 5, rows, d->n);
 	cli_rows_free(rows, d->n, 5);
 }
 
@@ -295,7 +251,7 @@ cli_print_runs(struct cli *c)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "dag_runs", arr);
 		cJSON_AddNumberToObject(o, "total_entries", (double)r->n);
-		cli_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(r->n + 1, sizeof *rows);
@@ -311,7 +267,7 @@ cli_print_runs(struct cli *c)
 		rows[i][7] =
 		    cli_dur_cell(r->v[i].start_date, r->v[i].end_date, now);
 	}
-	cli_table(hdr, 8, rows, r->n);
+	cli_out_table(hdr, 8, rows, r->n);
 	cli_rows_free(rows, r->n, 8);
 }
 
@@ -356,7 +312,7 @@ cli_print_tasks(struct cli *c)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "task_instances", arr);
 		cJSON_AddNumberToObject(o, "total_entries", (double)t->n);
-		cli_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(t->n + 1, sizeof *rows);
@@ -372,7 +328,7 @@ cli_print_tasks(struct cli *c)
 		time_format_duration(t->v[i].duration, d, sizeof d);
 		rows[i][6] = xstrdup(d);
 	}
-	cli_table(hdr, 7, rows, t->n);
+	cli_out_table(hdr, 7, rows, t->n);
 	cli_rows_free(rows, t->n, 7);
 }
 
@@ -398,7 +354,7 @@ cli_print_xcoms(struct cli *c)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "xcom_entries", arr);
 		cJSON_AddNumberToObject(o, "total_entries", (double)x->n);
-		cli_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(x->n + 1, sizeof *rows);
@@ -408,7 +364,7 @@ cli_print_xcoms(struct cli *c)
 		rows[i][1] = xasprintf("%d", x->v[i].map_index);
 		rows[i][2] = cli_time_cell(x->v[i].timestamp);
 	}
-	cli_table(hdr, 3, rows, x->n);
+	cli_out_table(hdr, 3, rows, x->n);
 	cli_rows_free(rows, x->n, 3);
 }
 
@@ -487,7 +443,7 @@ cli_resolve_print(struct cli *c)
 
 	cJSON_AddItemToObject(doc, "references", xres_to_json(&c->xres));
 	if (c->opts->json) {
-		cli_print_json(doc);
+		cli_out_json(doc);
 	} else {
 		v = cJSON_Print(cJSON_GetObjectItemCaseSensitive(doc, "value"));
 		printf("%s\n", v != NULL ? v : "null");
@@ -611,7 +567,7 @@ cli_value_done(const struct af_result *r, void *arg)
 		cJSON_AddStringToObject(doc, "key", c->args[3]);
 		cJSON_AddItemToObject(doc, "value", v);
 		cJSON_Delete(root);
-		cli_print_json(doc);
+		cli_out_json(doc);
 		return;
 	}
 	if (json_af_xcom_value_parse(r->body, r->len, (size_t)64 << 20,
@@ -661,7 +617,7 @@ cli_log_done(const struct af_result *r, void *arg)
 		cJSON_AddNumberToObject(doc, "try_number", c->log_try);
 		cJSON_AddStringToObject(
 		    doc, "content", c->text.data != NULL ? c->text.data : "");
-		cli_print_json(doc);
+		cli_out_json(doc);
 	} else if (c->text.len > 0)
 		fwrite(c->text.data, 1, c->text.len, stdout);
 }
@@ -739,7 +695,7 @@ cli_action_done(
 			redact_json_tree(resp);
 			cJSON_AddItemToObject(doc, "response", resp);
 		}
-		cli_print_json(doc);
+		cli_out_json(doc);
 	} else {
 		char *safe = sanitize_dup(message, strlen(message), 0);
 

@@ -6,6 +6,7 @@
  */
 
 #include "cli_docker.h"
+#include "cli_out.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -200,19 +201,6 @@ cd_trace(const char *method, const char *url, long status, double ms,
 	    st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms, attempt);
 	audit_record(c->audit, "http", what, method, st);
 	free(what);
-}
-
-static void
-cd_print_json(cJSON *doc)
-{
-	char *txt = cJSON_Print(doc);
-
-	if (txt != NULL) {
-		fputs(txt, stdout);
-		fputc('\n', stdout);
-		cJSON_free(txt);
-	}
-	cJSON_Delete(doc);
 }
 
 /* ---- get containers ---------------------------------------------------- */
@@ -442,7 +430,7 @@ cd_print_containers(struct cd *c)
 			fflush(stdout);
 			return;
 		}
-		cd_print_json(doc);
+		cli_out_json(doc);
 		return;
 	}
 	if (c->src != NULL) {
@@ -820,7 +808,7 @@ cd_action_report(struct cd *c, int ok)
 		cJSON_AddNumberToObject(prev, "restarts", b->restarts);
 		cJSON_AddItemToObject(doc, "events", c->evnames);
 		c->evnames = NULL;
-		cd_print_json(doc);
+		cli_out_json(doc);
 	} else {
 		char *evs = NULL;
 		cJSON *e;

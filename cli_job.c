@@ -12,6 +12,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "config.h"
 #include "job.h"
 #include "sanitize.h"
@@ -130,7 +131,7 @@ cli_jobs_list(const struct config *cfg, const struct cli_options *opts)
 	cJSON *root, *arr, *o;
 	size_t i;
 	int shell;
-	char **argv, *txt;
+	char **argv;
 	struct buf b;
 
 	root = cJSON_CreateObject();
@@ -167,9 +168,8 @@ cli_jobs_list(const struct config *cfg, const struct cli_options *opts)
 		buf_free(&b);
 	}
 	if (opts->json) {
-		txt = cJSON_Print(root);
-		puts(txt);
-		cJSON_free(txt);
+		cli_out_json(root);
+		root = NULL;
 	} else if (cfg->njobs == 0)
 		printf("no jobs configured: add [jobs.<name>] tables with "
 		       "command = [\"…\"] to %s\n",

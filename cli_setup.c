@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "cli_env.h"
 #include "config.h"
 #include "setup.h"
@@ -165,7 +166,6 @@ cli_setup_print(struct cli_setup *s)
 	static const char *const status[] = { "unknown", "create", "exists",
 		"replace", "done", "failed" };
 	size_t i, run, skip;
-	char *txt;
 
 	if (!s->opts->json) {
 		buf_init(&b);
@@ -193,10 +193,7 @@ cli_setup_print(struct cli_setup *s)
 			cJSON_AddStringToObject(o, "error", st->error);
 		cJSON_AddItemToArray(arr, o);
 	}
-	txt = cJSON_Print(root);
-	puts(txt);
-	cJSON_free(txt);
-	cJSON_Delete(root);
+	cli_out_json(root);
 }
 
 /* Runs one phase to its end; 0 when it succeeded. */
