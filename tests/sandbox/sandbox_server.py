@@ -109,6 +109,8 @@ def column(name: str, sftype: str = "text", nullable: bool = True, **kw: Any) ->
         c["length"] = c["byteLength"] = 16777216
     if sftype == "fixed":
         c["precision"] = 38
+    if sftype.startswith("time"):
+        c["scale"] = 9  # fractional digits, as Snowflake describes TIME/TIMESTAMP_* columns
     c.update(kw)
     return c
 
@@ -815,6 +817,7 @@ class Handler(BaseHTTPRequestHandler):
             sql = str(req["sqlText"]).strip().rstrip(";").strip()
         except (ValueError, KeyError, TypeError):
             return False
+        self.entry["statement"] = sql[:2000]
         if re.match(r"^(PUT|GET)\s", sql, re.IGNORECASE):
             return False  # fakesnow serves PUT to the Python connector
         auth = self.headers.get("Authorization", "")

@@ -999,6 +999,13 @@ def test_snow_cli_sees_the_same_data(sbx: dict[str, str]) -> None:
     assert {"SISSYG", "AIRFLOW_TASK_RUNNER"} <= names
     pools = {p["name"] for p in snow(sbx, "spcs", "compute-pool", "list")}
     assert "SNOWDECK_POOL" in pools
+    logs = snow(sbx, "spcs", "service", "logs", "SISSYG", "--container-name", "minio", "--instance-id", "0",
+                "--num-lines", "2")
+    assert "minio" in json.dumps(logs)
+    pool = snow(sbx, "spcs", "compute-pool", "describe", "SNOWDECK_POOL")
+    assert "CPU_X64_XS" in json.dumps(pool)
+    conts = snow(sbx, "spcs", "service", "list-containers", "SISSYG")
+    assert len(conts) == 6
 
 
 def test_every_response_was_validated() -> None:
