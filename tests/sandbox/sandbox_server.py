@@ -845,10 +845,36 @@ class Handler(BaseHTTPRequestHandler):
                         "code": None, "message": None, "success": True})
         return True
 
+    def connector_login_rejected(self, body: bytes) -> bool:
+        """Key-pair, OAuth and PAT logins are checked as on the SQL API (passwords are not: any is
+        accepted). A rejection answers as Snowflake's login does: HTTP 200, success false."""
+        from sfauth import AuthError
+        try:
+            data = json.loads(body)["data"]
+            kind = str(data.get("AUTHENTICATOR") or "SNOWFLAKE").upper()
+            token = str(data.get("TOKEN") or "")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        types = {"SNOWFLAKE_JWT": "KEYPAIR_JWT", "OAUTH": "OAUTH",
+                 "PROGRAMMATIC_ACCESS_TOKEN": "PROGRAMMATIC_ACCESS_TOKEN"}
+        if kind not in types:
+            return False
+        try:
+            p = self.sb.auth.authenticate(f"Bearer {token}", types[kind])
+            self.entry["auth"] = p.method
+            return False
+        except AuthError as e:
+            self.entry["auth"], self.entry["auth_error"] = "REJECTED", e.reason
+            self.send(200, {"data": None, "code": e.code, "message": e.message, "success": False,
+                            "headers": None})
+            return True
+
     # ---- connector protocol: fakesnow's own ASGI app, in process
     def connector(self, path: str) -> None:
         body = self._body() if self.command in ("POST", "PUT") else b""
         if path == "/queries/v1/query-request" and self.connector_intercept(body):
+            return
+        if path == "/session/v1/login-request" and self.connector_login_rejected(body):
             return
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]

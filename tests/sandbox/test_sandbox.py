@@ -832,6 +832,31 @@ def test_python_connector_sees_the_same_data(sbx: dict[str, str]) -> None:
     submit(sbx, "DELETE FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")
 
 
+def test_python_connector_key_pair_login_is_verified(sbx: dict[str, str]) -> None:
+    import snowflake.connector
+    from snowflake.connector.errors import DatabaseError
+
+    def connect(key: str, **kw: Any) -> Any:
+        return snowflake.connector.connect(account=sbx["SANDBOX_ACCOUNT"], user=sbx["SANDBOX_USER"],
+                                           authenticator="SNOWFLAKE_JWT", private_key_file=key,
+                                           host=sbx["SANDBOX_HOST"], port=int(sbx["SANDBOX_PORT"]), protocol="http",
+                                           database="DEMO", schema="XCOM", network_timeout=10, login_timeout=20,
+                                           session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False}, **kw)
+
+    conn = connect(sbx["SANDBOX_KEY"])
+    try:
+        assert conn.cursor().execute("SELECT COUNT(*) FROM XCOM_TABLE").fetchone()[0] == 13
+    finally:
+        conn.close()
+    conn = connect(sbx["SANDBOX_KEY_ENC"], private_key_file_pwd=sbx["SANDBOX_KEY_PASSPHRASE"].encode())
+    conn.close()
+    with pytest.raises(DatabaseError) as e:
+        connect(sbx["SANDBOX_UNREGISTERED_KEY"])
+    assert "390144" in str(e.value) or e.value.errno == 390144
+    last = [x for x in request_log(sbx) if x["path"] == "/session/v1/login-request"][-1]
+    assert last["auth_error"] == "JWT_TOKEN_INVALID_PUBLIC_KEY_FINGERPRINT_MISMATCH"
+
+
 def test_python_connector_put_lands_in_the_backend_layout(sbx: dict[str, str], tmp_path: Any) -> None:
     """PUT through the connector (as the XCom backend does) keeps the run id's ':' and '+' raw in
     the stage path; LIST through the SQL API sees the file; /_sandbox/stage-file/ reads it back."""
