@@ -151,6 +151,7 @@ class Statement:
     # once answered: per partition (rows, uncompressed JSON size, gzip of the JSON array); the row
     # objects are then dropped, so a million-row result costs megabytes, not a gigabyte
     packed: list[tuple[int, int, bytes]] | None = None
+    pack_lock: threading.Lock = field(default_factory=threading.Lock)  # not the global lock: packing is slow
     timeout: int = 0
     timed_out: bool = False
 
@@ -1021,7 +1022,7 @@ class Handler(BaseHTTPRequestHandler):
         res = st.result
         assert res is not None
         nullable = st.__dict__.get("nullable", True)
-        with self.sb.lock:
+        with st.pack_lock:
             if st.packed is None:
                 self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
                 self.sb.pack(st, nullable)
