@@ -109,6 +109,8 @@ def column(name: str, sftype: str = "text", nullable: bool = True, **kw: Any) ->
         c["length"] = c["byteLength"] = 16777216
     if sftype == "fixed":
         c["precision"] = 38
+    if sftype.startswith("time"):
+        c["scale"] = 9  # fractional digits, as Snowflake describes TIME/TIMESTAMP_* columns
     c.update(kw)
     return c
 
@@ -149,6 +151,7 @@ class Statement:
     # once answered: per partition (rows, uncompressed JSON size, gzip of the JSON array); the row
     # objects are then dropped, so a million-row result costs megabytes, not a gigabyte
     packed: list[tuple[int, int, bytes]] | None = None
+    pack_lock: threading.Lock = field(default_factory=threading.Lock)  # not the global lock: packing is slow
     timeout: int = 0
     timed_out: bool = False
 
@@ -831,6 +834,7 @@ class Handler(BaseHTTPRequestHandler):
             sql = str(req["sqlText"]).strip().rstrip(";").strip()
         except (ValueError, KeyError, TypeError):
             return False
+        self.entry["statement"] = sql[:2000]
         if re.match(r"^(PUT|GET)\s", sql, re.IGNORECASE):
             return False  # fakesnow serves PUT to the Python connector
         auth = self.headers.get("Authorization", "")
@@ -858,10 +862,36 @@ class Handler(BaseHTTPRequestHandler):
                         "code": None, "message": None, "success": True})
         return True
 
+    def connector_login_rejected(self, body: bytes) -> bool:
+        """Key-pair, OAuth and PAT logins are checked as on the SQL API (passwords are not: any is
+        accepted). A rejection answers as Snowflake's login does: HTTP 200, success false."""
+        from sfauth import AuthError
+        try:
+            data = json.loads(body)["data"]
+            kind = str(data.get("AUTHENTICATOR") or "SNOWFLAKE").upper()
+            token = str(data.get("TOKEN") or "")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        types = {"SNOWFLAKE_JWT": "KEYPAIR_JWT", "OAUTH": "OAUTH",
+                 "PROGRAMMATIC_ACCESS_TOKEN": "PROGRAMMATIC_ACCESS_TOKEN"}
+        if kind not in types:
+            return False
+        try:
+            p = self.sb.auth.authenticate(f"Bearer {token}", types[kind])
+            self.entry["auth"] = p.method
+            return False
+        except AuthError as e:
+            self.entry["auth"], self.entry["auth_error"] = "REJECTED", e.reason
+            self.send(200, {"data": None, "code": e.code, "message": e.message, "success": False,
+                            "headers": None})
+            return True
+
     # ---- connector protocol: fakesnow's own ASGI app, in process
     def connector(self, path: str) -> None:
         body = self._body() if self.command in ("POST", "PUT") else b""
         if path == "/queries/v1/query-request" and self.connector_intercept(body):
+            return
+        if path == "/session/v1/login-request" and self.connector_login_rejected(body):
             return
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
@@ -1008,7 +1038,7 @@ class Handler(BaseHTTPRequestHandler):
         res = st.result
         assert res is not None
         nullable = st.__dict__.get("nullable", True)
-        with self.sb.lock:
+        with st.pack_lock:
             if st.packed is None:
                 self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
                 self.sb.pack(st, nullable)

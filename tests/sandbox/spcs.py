@@ -606,6 +606,8 @@ class Spcs:
             return None
         if not re.search(r"COMPUTE\s+POOL|SERVICE|IMAGE\s+REPOSIT|ENDPOINTS|SYSTEM\$GET_SERVICE|IMAGES\s+IN", s, f):
             return None
+        # IDENTIFIER('NAME') as the Snowflake CLI writes names
+        s = re.sub(r"IDENTIFIER\(\s*'([^']*)'\s*\)", lambda m: m[1], s, flags=re.IGNORECASE)
         with self.lock:
             self.tick()
             r = self._sql(s, database, schema, f)
@@ -805,11 +807,18 @@ class Spcs:
             self.backend.remove(sv)
             del self.services[sv.fq]
             return status_result(f"{sv.name} successfully dropped.")
-        m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_LOGS\s*\(\s*'([^']+)'\s*,\s*'?(\d+)'?\s*,\s*'([^']+)'"
-                     r"\s*(?:,\s*(\d+)\s*)?(?:,\s*(TRUE|FALSE)\s*)?\)$", s, f)
+        m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_LOGS\s*\((.*)\)$", s, f)
         if m:
-            sv = self._svc(m[1], database, schema)
-            text = self.logs(sv, m[2], m[3], int(m[4]) if m[4] else None, (m[5] or "").upper() == "TRUE")
+            # (service, instance_id, container [, lines [, previous [, since [, timestamps]]]])
+            args = [a.strip() for a in re.findall(r"'(?:[^']|'')*'|[^,]+", m[1])]
+            vals = [a[1:-1].replace("''", "'") if a.startswith("'") else a for a in args]
+            if len(vals) < 3:
+                raise SqlError("001044", "42P13", "SQL compilation error:\nSYSTEM$GET_SERVICE_LOGS needs the "
+                               "service name, the instance id and the container name.")
+            sv = self._svc(vals[0], database, schema)
+            lines = int(vals[3]) if len(vals) > 3 and vals[3].isdigit() else None
+            previous = len(vals) > 4 and vals[4].upper() == "TRUE"
+            text = self.logs(sv, vals[1], vals[2], lines, previous)
             return text_result([[text]], ["SYSTEM$GET_SERVICE_LOGS"])
         m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_STATUS\s*\(\s*'([^']+)'\s*(?:,\s*(\d+)\s*)?\)$", s, f)
         if m:
@@ -835,10 +844,12 @@ class Spcs:
             return text_result(rows, ["created_on", "name", "database_name", "schema_name", "repository_url",
                                       "owner", "owner_role_type", "comment", "encryption",
                                       "privatelink_repository_url"], ["timestamp_ltz"] + ["text"] * 9)
-        m = re.match(r"^SHOW\s+IMAGES\s+IN\s+IMAGE\s+REPOSITORY\s+([\w.]+)$", s, f)
+        m = re.match(r"^SHOW\s+IMAGES(?:\s+LIKE\s+'([^']*)')?\s+IN\s+IMAGE\s+REPOSITORY\s+([\w.]+)$", s, f)
         if m:
-            r = self.repo(m[1], database, schema)
-            rows = [[i["created_on"], i["image_name"], i["tags"], i["digest"], i["image_path"]] for i in r.images]
+            r = self.repo(m[2], database, schema)
+            rx = like_regex(m[1]) if m[1] else None
+            rows = [[i["created_on"], i["image_name"], i["tags"], i["digest"], i["image_path"]] for i in r.images
+                    if not rx or rx.fullmatch(i["image_name"])]
             return text_result(rows, ["created_on", "image_name", "tags", "digest", "image_path"])
         return None
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jwt
 import pytest
@@ -832,6 +832,63 @@ def test_python_connector_sees_the_same_data(sbx: dict[str, str]) -> None:
     submit(sbx, "DELETE FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")
 
 
+def test_python_connector_key_pair_login_is_verified(sbx: dict[str, str]) -> None:
+    import snowflake.connector
+    from snowflake.connector.errors import DatabaseError
+
+    def connect(key: str, **kw: Any) -> Any:
+        return snowflake.connector.connect(account=sbx["SANDBOX_ACCOUNT"], user=sbx["SANDBOX_USER"],
+                                           authenticator="SNOWFLAKE_JWT", private_key_file=key,
+                                           host=sbx["SANDBOX_HOST"], port=int(sbx["SANDBOX_PORT"]), protocol="http",
+                                           database="DEMO", schema="XCOM", network_timeout=10, login_timeout=20,
+                                           session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False}, **kw)
+
+    conn = connect(sbx["SANDBOX_KEY"])
+    try:
+        assert conn.cursor().execute("SELECT COUNT(*) FROM XCOM_TABLE").fetchone()[0] == 13
+    finally:
+        conn.close()
+    conn = connect(sbx["SANDBOX_KEY_ENC"], private_key_file_pwd=sbx["SANDBOX_KEY_PASSPHRASE"].encode())
+    conn.close()
+    with pytest.raises(DatabaseError) as e:
+        connect(sbx["SANDBOX_UNREGISTERED_KEY"])
+    assert "390144" in str(e.value) or e.value.errno == 390144
+    last = [x for x in request_log(sbx) if x["path"] == "/session/v1/login-request"][-1]
+    assert last["auth_error"] == "JWT_TOKEN_INVALID_PUBLIC_KEY_FINGERPRINT_MISMATCH"
+
+
+def test_python_connector_put_lands_in_the_backend_layout(sbx: dict[str, str], tmp_path: Any) -> None:
+    """PUT through the connector (as the XCom backend does) keeps the run id's ':' and '+' raw in
+    the stage path; LIST through the SQL API sees the file; /_sandbox/stage-file/ reads it back."""
+    import snowflake.connector
+    run_id = "manual__2023-06-19T15:41:46.538589+00:00"
+    src = tmp_path / "return_value.bin"
+    src.write_bytes(b"\x00\x01demo bytes")
+    conn = snowflake.connector.connect(account=sbx["SANDBOX_ACCOUNT"], user=sbx["SANDBOX_USER"], password="unused",
+                                       host=sbx["SANDBOX_HOST"], port=int(sbx["SANDBOX_PORT"]), protocol="http",
+                                       database="DEMO", schema="XCOM", network_timeout=10, login_timeout=20,
+                                       session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False})
+    try:
+        conn.cursor().execute(f"PUT file://{src} @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/{run_id}/0/\n"
+                              "AUTO_COMPRESS = FALSE\nSOURCE_COMPRESSION = NONE\nOVERWRITE = TRUE")
+    finally:
+        conn.close()
+    key = f"snowpark_demo/train/{run_id}/0/return_value.bin"
+    try:
+        names = [r[0] for r in rows_of(submit(sbx, "LIST @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/"))]
+        assert any(n.endswith("/" + key) for n in names), names
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/"
+                         f"{quote(key, safe='/')}", timeout=10)
+        assert r.status_code == 200 and r.content == b"\x00\x01demo bytes", r
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/no/such", timeout=10)
+        assert r.status_code == 404 and "no file" in r.json()["error"], r.text
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/..%2F..%2Fenv",
+                         timeout=10)
+        assert r.status_code == 404, r.text
+    finally:
+        submit(sbx, f"REMOVE @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/{run_id}/")
+
+
 def test_synthetic_stage_for_benchmarks(sbx: dict[str, str]) -> None:
     r = requests.post(sbx["SANDBOX_URL"] + "/_sandbox/stages/synthetic",
                       json={"stage": "BENCH_STAGE", "files": 30000, "size": 100}, timeout=60)
@@ -999,6 +1056,13 @@ def test_snow_cli_sees_the_same_data(sbx: dict[str, str]) -> None:
     assert {"SISSYG", "AIRFLOW_TASK_RUNNER"} <= names
     pools = {p["name"] for p in snow(sbx, "spcs", "compute-pool", "list")}
     assert "SNOWDECK_POOL" in pools
+    logs = snow(sbx, "spcs", "service", "logs", "SISSYG", "--container-name", "minio", "--instance-id", "0",
+                "--num-lines", "2")
+    assert "minio" in json.dumps(logs)
+    pool = snow(sbx, "spcs", "compute-pool", "describe", "SNOWDECK_POOL")
+    assert "CPU_X64_XS" in json.dumps(pool)
+    conts = snow(sbx, "spcs", "service", "list-containers", "SISSYG")
+    assert len(conts) == 6
 
 
 def test_every_response_was_validated() -> None:
