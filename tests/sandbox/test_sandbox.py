@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jwt
 import pytest
@@ -768,6 +768,38 @@ def test_python_connector_sees_the_same_data(sbx: dict[str, str]) -> None:
     assert n == 7
     assert rows_of(submit(sbx, "SELECT COUNT(*) FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")) == [["1"]]
     submit(sbx, "DELETE FROM DEMO.DEMO.TAXI_RAW WHERE VENDOR_ID = 99")
+
+
+def test_python_connector_put_lands_in_the_backend_layout(sbx: dict[str, str], tmp_path: Any) -> None:
+    """PUT through the connector (as the XCom backend does) keeps the run id's ':' and '+' raw in
+    the stage path; LIST through the SQL API sees the file; /_sandbox/stage-file/ reads it back."""
+    import snowflake.connector
+    run_id = "manual__2023-06-19T15:41:46.538589+00:00"
+    src = tmp_path / "return_value.bin"
+    src.write_bytes(b"\x00\x01demo bytes")
+    conn = snowflake.connector.connect(account=sbx["SANDBOX_ACCOUNT"], user=sbx["SANDBOX_USER"], password="unused",
+                                       host=sbx["SANDBOX_HOST"], port=int(sbx["SANDBOX_PORT"]), protocol="http",
+                                       database="DEMO", schema="XCOM", network_timeout=10, login_timeout=20,
+                                       session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False})
+    try:
+        conn.cursor().execute(f"PUT file://{src} @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/{run_id}/0/\n"
+                              "AUTO_COMPRESS = FALSE\nSOURCE_COMPRESSION = NONE\nOVERWRITE = TRUE")
+    finally:
+        conn.close()
+    key = f"snowpark_demo/train/{run_id}/0/return_value.bin"
+    try:
+        names = [r[0] for r in rows_of(submit(sbx, "LIST @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/"))]
+        assert any(n.endswith("/" + key) for n in names), names
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/"
+                         f"{quote(key, safe='/')}", timeout=10)
+        assert r.status_code == 200 and r.content == b"\x00\x01demo bytes", r
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/no/such", timeout=10)
+        assert r.status_code == 404 and "no file" in r.json()["error"], r.text
+        r = requests.get(f"{sbx['SANDBOX_URL']}/_sandbox/stage-file/DEMO/XCOM/XCOM_STAGE/..%2F..%2Fenv",
+                         timeout=10)
+        assert r.status_code == 404, r.text
+    finally:
+        submit(sbx, f"REMOVE @DEMO.XCOM.XCOM_STAGE/snowpark_demo/train/{run_id}/")
 
 
 def test_every_response_was_validated() -> None:
