@@ -182,6 +182,17 @@ def setup():
         sd("trigger", dag, "--run-id", run)
 
 
+def test_backend_decision_rule_and_multi_index():
+    """tests/sandbox/demo/check_backend_rules.py: the seed's rules, without a server."""
+    r = subprocess.run([INFO["python"], os.path.join(os.path.dirname(DECODE),
+                                                     "check_backend_rules.py")],
+                       capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, PYTHONPATH=INFO["pythonpath"]))
+    lines = [x for x in r.stdout.splitlines() if x.startswith(("PASS", "FAIL")) or "passed" in x]
+    print("\n".join("  " + x for x in lines), flush=True)
+    assert r.returncode == 0 and lines and lines[-1].endswith(" 0 failed"), r.stdout[-3000:]
+
+
 def run_state(dag, run):
     d = sd("get", "runs", dag, "-o", "json").json()
     for r in d["dag_runs"]:
@@ -337,7 +348,7 @@ def teardown():
 if __name__ == "__main__":
     try:
         setup()
-        run_tests([test_runs_succeed, test_airflow_holds_the_seeds_reference_strings,
+        run_tests([test_backend_decision_rule_and_multi_index, test_runs_succeed, test_airflow_holds_the_seeds_reference_strings,
                    test_xcom_table_rows_are_the_task_values_masked,
                    test_table_rows_hold_the_real_values,
                    test_stage_files_in_the_seeds_layout_decode_to_the_task_values,
