@@ -196,6 +196,9 @@ class Stack:
             "SNOWDECK_DEMO_SERVICES": json.dumps({k: v["url"] for k, v in (svcs or {}).items()}),
             "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES": "airflow\\.* astro\\.* include\\.astro\\.*",
         })
+        # The harness drops inherited AIRFLOW* variables unless named here.
+        env["SNOWDECK_AIRFLOW_KEEP_ENV"] = " ".join(
+            sorted(list(self.backend_env()) + ["AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES"]))
         log(f"starting Airflow 3 on 127.0.0.1:{port} with the demo DAGs")
         run([HARNESS, "start", "3", str(port), d], env=env, what="starting Airflow")
         run([HARNESS, "wait", "3", str(port), "300"], env=dict(env, AIRFLOW_STATE=d),
