@@ -262,7 +262,13 @@ app_sf_xcom_table(struct app *app)
 static void
 app_sf_preview_done(const struct sf_preview *p, void *arg)
 {
-	struct app_sf *s = arg;
+	app_sf_preview_show(((struct app_sf *)arg)->app, p);
+}
+
+void
+app_sf_preview_show(struct app *app, const struct sf_preview *p)
+{
+	struct app_sf *s = app_sf(app);
 	char *key = s->preview.key != NULL ? xstrdup(s->preview.key) : NULL;
 	const char *text = p->error ? p->cause : p->text;
 

@@ -18,6 +18,7 @@ struct af_value;
 struct cmdlog;
 struct http;
 struct sf_models;
+struct sf_preview;
 struct source_status;
 struct uv_loop_s;
 struct xres;
@@ -67,6 +68,9 @@ const char *app_sf_xcom_table(struct app *);
  * path). Loading shows as a NULL text with the key set.
  */
 void app_sf_preview(struct app *, const char *path);
+/* Shows a preview's outcome (the completion of app_sf_preview(); tests
+ * call it with a preview of their own). p is borrowed. */
+void app_sf_preview_show(struct app *, const struct sf_preview *p);
 /* The preview (borrowed); key NULL when none. */
 struct af_value *app_sf_preview_value(struct app *);
 /* The preview's kind, bytes fetched and whether it was cut ("" while

@@ -180,7 +180,7 @@ const struct keymap_entry keymap_table[] = {
 	    "show the value of the key under the cursor"),
 	K(KM_XCOM, KEYC_ESC, KA_KEYS, 0, "keys",
 	    "from the value: back to the key list"),
-	K(KM_XCOM, 'f', KA_FOLLOW_REF, HINT, "follow",
+	K(KM_XCOM, 'f', KA_FOLLOW_REF, 0, "follow",
 	    "on a value: follow its Snowflake references (table rows, stage "
 	    "files, tables) and show what they hold"),
 	K(KM_XCOM, 'o', KA_JUMP_STAGE, 0, "in stages",

@@ -43,18 +43,14 @@ static const struct list_column view_stages_cols[] = {
 
 static const struct list_column view_stages_file_cols[] = {
 	[FI_GROUP] = { .title = "GROUP",
-	    .min = 16,
-	    .max = 48,
-	    .grow = 1,
+	    .min = 20,
+	    .max = 90,
+	    .grow = 3,
 	    .drop = 1 },
-	[FI_PATH] = { .title = "PATH", .min = 16, .grow = 2 },
-	[FI_SIZE] = { .title = "SIZE", .min = 8, .flags = LIST_RIGHT },
-	[FI_MD5] = { .title = "MD5", .min = 12, .max = 32, .drop = 3 },
-	[FI_MODIFIED] = { .title = "MODIFIED",
-	    .min = 8,
-	    .max = 19,
-	    .grow = 1,
-	    .drop = 2 },
+	[FI_PATH] = { .title = "PATH", .min = 16, .max = 60, .grow = 1 },
+	[FI_SIZE] = { .title = "SIZE", .min = 10, .flags = LIST_RIGHT },
+	[FI_MD5] = { .title = "MD5", .min = 32, .max = 32, .drop = 3 },
+	[FI_MODIFIED] = { .title = "MODIFIED", .min = 8, .max = 19, .drop = 2 },
 };
 
 enum view_stages_mode { VS_STAGES, VS_FILES, VS_PREVIEW };

@@ -95,9 +95,15 @@ view_xcomtable_cell(void *arg, size_t row, int col, char *buf, size_t len)
 	case XT_TYPE:
 		s = r->value_type;
 		break;
-	case XT_VALUE:
-		s = r->value;
-		break;
+	case XT_VALUE: {
+		/* The source masks; mask again what reaches the screen. */
+		char *masked =
+		    redact_text_dup(r->value != NULL ? r->value : "");
+
+		snprintf(buf, len, "%s", masked);
+		free(masked);
+		return;
+	}
 	}
 	snprintf(buf, len, "%s", s != NULL ? s : "");
 }
