@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <uv.h>
 
@@ -73,9 +74,16 @@ app_sf_done(enum src_sf_kind kind, int error, const char *cause, void *arg)
 {
 	struct app_sf *s = arg;
 
+	struct timespec ts;
+
 	(void)kind;
-	if (error)
+	if (error) {
 		app_message(s->app, 2, "Snowflake: %s", cause);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s->status.last_ok = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	s->status.gen++;
 }
 
 struct app_sf *
@@ -259,6 +267,30 @@ app_sf_xcom_table(struct app *app)
 				       : "DEMO.XCOM.XCOM_TABLE";
 }
 
+/* Sanitized copy of text; tabs become two spaces when untab is set. */
+static char *
+app_sf_untab(const char *text, int untab)
+{
+	struct buf b;
+	char *out;
+	const char *p;
+
+	if (!untab)
+		return sanitize_dup(
+		    text, strlen(text), SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
+	buf_init(&b);
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '\t')
+			buf_adds(&b, "  ");
+		else
+			buf_addc(&b, *p);
+	}
+	buf_addc(&b, '\0');
+	out = sanitize_dup(b.data, strlen(b.data), SANITIZE_KEEP_NL);
+	buf_free(&b);
+	return out;
+}
+
 static void
 app_sf_preview_done(const struct sf_preview *p, void *arg)
 {
@@ -277,10 +309,10 @@ app_sf_preview_show(struct app *app, const struct sf_preview *p)
 	s->preview_kind = xstrdup(p->error ? "error" : p->kind);
 	s->preview_bytes = p->bytes;
 	s->preview_truncated = p->truncated;
-	/* p->text is sanitized and masked; a cause is sanitized here. */
+	/* p->text is sanitized and masked; a cause is sanitized here. JSON
+	 * is indented with tabs: two spaces read better in a pane. */
 	af_value_set(&s->preview, key,
-	    sanitize_dup(
-		text, strlen(text), SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB),
+	    app_sf_untab(text, !p->error && strcmp(p->kind, "json") == 0),
 	    p->bytes, p->truncated);
 	if (p->error)
 		app_message(s->app, 2, "preview %s: %s", key != NULL ? key : "",

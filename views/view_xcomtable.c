@@ -232,8 +232,21 @@ view_xcomtable_show(struct view_xcomtable *d, const struct sf_xcom_row *r)
 		cJSON_Delete(doc);
 	}
 	if (txt != NULL) {
-		safe = sanitize_dup(txt, strlen(txt), SANITIZE_KEEP_NL);
+		struct buf b;
+		const char *p;
+
+		/* cJSON indents with tabs: two spaces each. */
+		buf_init(&b);
+		for (p = txt; *p != '\0'; p++) {
+			if (*p == '\t')
+				buf_adds(&b, "  ");
+			else
+				buf_addc(&b, *p);
+		}
+		buf_addc(&b, '\0');
 		cJSON_free(txt);
+		safe = sanitize_dup(b.data, strlen(b.data), SANITIZE_KEEP_NL);
+		buf_free(&b);
 	} else {
 		txt = redact_text_dup(s);
 		safe = sanitize_dup(txt, strlen(txt), SANITIZE_KEEP_NL);
@@ -270,6 +283,10 @@ view_xcomtable_key(struct view *v, int key)
 		d->all = !d->all;
 		d->value = 0;
 		view_xcomtable_sync(d);
+		if (!d->all && app_models(d->app)->sel_run == NULL)
+			app_message(d->app, 1,
+			    "no run selected: select one in Runs (Enter) to "
+			    "see its rows");
 		return VIEW_HANDLED;
 	case KA_REFRESH:
 		app_sf_load_xcom(d->app, d->for_dag, d->for_run);
