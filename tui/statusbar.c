@@ -154,6 +154,15 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 		msg = m->airflow.detail;
 		ms = statusbar_slot(m->airflow.state);
 	}
+	/* Then what is wrong with Snowflake (app_sf.h). */
+	if (msg == NULL && app_sf(app) != NULL && app_sf_connected(app) &&
+	    app_sf_status(app)->state != SOURCE_OK &&
+	    app_sf_status(app)->state != SOURCE_CONNECTING &&
+	    app_sf_status(app)->detail != NULL &&
+	    app_sf_status(app)->detail[0] != '\0') {
+		msg = app_sf_status(app)->detail;
+		ms = statusbar_slot(app_sf_status(app)->state);
+	}
 	/* Right: hints, unless they would squeeze the message. */
 	nh = keymap_hints(ctx, extra, readonly, hints, STATUSBAR_MAXHINTS);
 	if (ctx != KM_DIALOG && nh < STATUSBAR_MAXHINTS) {

@@ -270,6 +270,7 @@ START_TEST(test_bridge_follow_and_back)
 	m = app_models(f.app);
 	fixture_fill(m);
 	sf_fill(f.app);
+	free(m->sel_task);
 	m->sel_task = xstrdup("train");
 	af_value_set(&m->value, "return_value", xstrdup(value), 300, 0);
 	m->value.gen++;
