@@ -280,7 +280,9 @@ app_sf_untab(const char *text, int untab)
 		    text, strlen(text), SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
 	buf_init(&b);
 	for (p = text; *p != '\0'; p++) {
-		if (*p == '\t')
+		if (*p == '\t' && p > text && p[-1] == ':')
+			buf_addc(&b, ' ');
+		else if (*p == '\t')
 			buf_adds(&b, "  ");
 		else
 			buf_addc(&b, *p);

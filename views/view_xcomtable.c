@@ -238,7 +238,9 @@ view_xcomtable_show(struct view_xcomtable *d, const struct sf_xcom_row *r)
 		/* cJSON indents with tabs: two spaces each. */
 		buf_init(&b);
 		for (p = txt; *p != '\0'; p++) {
-			if (*p == '\t')
+			if (*p == '\t' && p > txt && p[-1] == ':')
+				buf_addc(&b, ' ');
+			else if (*p == '\t')
 				buf_adds(&b, "  ");
 			else
 				buf_addc(&b, *p);
