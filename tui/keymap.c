@@ -241,6 +241,11 @@ const struct keymap_entry keymap_table[] = {
 	    "back: from the preview to the files, from the files to the "
 	    "stages, or to the XCom you came from"),
 	K(KM_STAGES, 'b', KA_KEYS, 0, "back", NULL),
+	K(KM_STAGES, 'z', KA_FOLD, HINT, "fold",
+	    "fold or unfold the group (dag/task/run) under the cursor; "
+	    "Enter on a group header does too"),
+	K(KM_STAGES, 'Z', KA_FOLD_ALL, 0, "fold all",
+	    "fold or unfold every group"),
 	K(KM_STAGES, 'T', KA_JUMP_TASK, HINT, "task",
 	    "jump to the DAG run and task instance that wrote the file"),
 	K(KM_STAGES, 'r', KA_REFRESH, 0, "reload",

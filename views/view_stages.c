@@ -55,6 +55,14 @@ static const struct list_column view_stages_file_cols[] = {
 
 enum view_stages_mode { VS_STAGES, VS_FILES, VS_PREVIEW };
 
+#define VS_GROUP ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+struct view_stages_group {
+	size_t first, count; /* file indices first .. first + count */
+	size_t len;          /* prefix length in the first file's name */
+	uint64_t bytes;
+};
+
 struct view_stages {
 	struct app *app;
 	struct sf_models *m;
@@ -66,6 +74,22 @@ struct view_stages {
 	int from_xcom; /* arrived by a followed reference: Esc goes back */
 	char *want;    /* a file to select when it arrives */
 	char *shown;   /* the preview's path when its text was last set */
+	/*
+	 * The file list as a tree: a header row per group (consecutive files
+	 * with the same dag/task/run prefix), then its files unless folded.
+	 * Groups are found incrementally as rows arrive (scanned); rows holds
+	 * file indices, or VS_GROUP | group index for a header. Sorted or
+	 * filtered, the list is flat (every file, no headers).
+	 */
+	struct view_stages_group *groups;
+	size_t ngroups, capgroups, scanned;
+	size_t *rows;
+	size_t nrows, caprows;
+	int flat;
+	int fold_all;  /* every group folded, but those in folded[] */
+	char **folded; /* groups whose fold differs from fold_all */
+	size_t nfolded;
+	char *for_stage; /* the stage the groups were found in */
 };
 
 /* The dag/task/run prefix of an XCom layout path, or its directory. */
@@ -135,20 +159,64 @@ view_stages_fcount(void *arg)
 {
 	struct view_stages *d = arg;
 
-	return d->m->files.n;
+	return d->nrows;
+}
+
+/* Whether group g is folded now. */
+static int
+view_stages_is_folded(const struct view_stages *d, size_t g)
+{
+	const struct view_stages_group *gr = &d->groups[g];
+	const char *name = d->m->files.v[gr->first].name;
+	size_t i;
+
+	for (i = 0; i < d->nfolded; i++) {
+		if (strlen(d->folded[i]) == gr->len &&
+		    memcmp(d->folded[i], name, gr->len) == 0)
+			return !d->fold_all;
+	}
+	return d->fold_all;
 }
 
 static void
 view_stages_fcell(void *arg, size_t row, int col, char *buf, size_t len)
 {
 	struct view_stages *d = arg;
-	const struct sf_file *f = &d->m->files.v[row];
-	size_t g;
+	const struct view_stages_group *gr;
+	const struct sf_file *f;
+	size_t r = d->rows[row], g;
 
+	if (r & VS_GROUP) {
+		gr = &d->groups[r & ~VS_GROUP];
+		f = &d->m->files.v[gr->first];
+		switch (col) {
+		case FI_GROUP:
+			snprintf(buf, len, "%s %.*s",
+			    view_stages_is_folded(d, r & ~VS_GROUP)
+				? (tui_utf8() ? "\xe2\x96\xb8" : "+")
+				: (tui_utf8() ? "\xe2\x96\xbe" : "-"),
+			    (int)gr->len, f->name);
+			break;
+		case FI_PATH:
+			snprintf(buf, len, "%zu file%s", gr->count,
+			    gr->count == 1 ? "" : "s");
+			break;
+		case FI_SIZE:
+			tui_fmt_bytes((size_t)gr->bytes, buf, len);
+			break;
+		default:
+			buf[0] = '\0';
+		}
+		return;
+	}
+	f = &d->m->files.v[r];
 	switch (col) {
 	case FI_GROUP:
 		g = view_stages_group_len(f->name);
-		snprintf(buf, len, "%.*s", (int)g, f->name);
+		if (d->flat)
+			snprintf(buf, len, "%.*s", (int)g, f->name);
+		else
+			buf[0] = '\0';
 		break;
 	case FI_PATH:
 		g = view_stages_group_len(f->name);
@@ -166,20 +234,38 @@ view_stages_fcell(void *arg, size_t row, int col, char *buf, size_t len)
 	}
 }
 
+static int
+view_stages_fattr(void *arg, size_t row)
+{
+	struct view_stages *d = arg;
+
+	return (d->rows[row] & VS_GROUP) ? THEME_HEADER : -1;
+}
+
 static void
 view_stages_fid(void *arg, size_t row, char *buf, size_t len)
 {
 	struct view_stages *d = arg;
+	size_t r = d->rows[row];
+	const struct view_stages_group *gr;
 
-	snprintf(buf, len, "%s", d->m->files.v[row].name);
+	if (r & VS_GROUP) {
+		gr = &d->groups[r & ~VS_GROUP];
+		snprintf(buf, len, "\x1d%.*s", (int)gr->len,
+		    d->m->files.v[gr->first].name);
+	} else
+		snprintf(buf, len, "%s", d->m->files.v[r].name);
 }
 
 static int
 view_stages_fcmp(void *arg, int col, size_t a, size_t b)
 {
 	struct view_stages *d = arg;
-	const struct sf_file *x = &d->m->files.v[a], *y = &d->m->files.v[b];
+	const struct sf_file *x, *y;
 
+	/* Sorted lists are flat: every row is a file. */
+	x = &d->m->files.v[d->rows[a] & ~VS_GROUP];
+	y = &d->m->files.v[d->rows[b] & ~VS_GROUP];
 	switch (col) {
 	case FI_SIZE:
 		return x->size < y->size ? -1 : x->size > y->size;
@@ -195,9 +281,130 @@ view_stages_fcmp(void *arg, int col, size_t a, size_t b)
 	}
 }
 
+/* Finds the groups of the files that arrived since the last scan. */
+static void
+view_stages_scan(struct view_stages *d)
+{
+	const struct sf_files *fs = &d->m->files;
+	struct view_stages_group *last;
+	const char *stage = app_sf_open_stage_name(d->app);
+	size_t i, len;
+
+	if (fs->n < d->scanned || d->for_stage == NULL ||
+	    strcmp(d->for_stage, stage) != 0) {
+		d->ngroups = d->scanned = 0;
+		free(d->for_stage);
+		d->for_stage = xstrdup(stage);
+	}
+	for (i = d->scanned; i < fs->n; i++) {
+		len = view_stages_group_len(fs->v[i].name);
+		last = d->ngroups > 0 ? &d->groups[d->ngroups - 1] : NULL;
+		if (last != NULL && last->len == len &&
+		    memcmp(fs->v[last->first].name, fs->v[i].name, len) == 0) {
+			last->count++;
+			last->bytes += fs->v[i].size;
+			continue;
+		}
+		if (d->ngroups == d->capgroups) {
+			d->capgroups = d->capgroups ? d->capgroups * 2 : 64;
+			d->groups = xreallocarray(
+			    d->groups, d->capgroups, sizeof *d->groups);
+		}
+		last = &d->groups[d->ngroups++];
+		last->first = i;
+		last->count = 1;
+		last->len = len;
+		last->bytes = fs->v[i].size;
+	}
+	d->scanned = fs->n;
+}
+
+/* Lays the rows out again (groups, folds or flatness changed). */
+static void
+view_stages_layout(struct view_stages *d)
+{
+	size_t g, i, need;
+
+	view_stages_scan(d);
+	d->flat = d->files.sort_col >= 0 || d->files.filter[0] != '\0';
+	need = d->m->files.n + (d->flat ? 0 : d->ngroups);
+	if (need > d->caprows) {
+		d->caprows = need + need / 4 + 64;
+		d->rows = xreallocarray(d->rows, d->caprows, sizeof *d->rows);
+	}
+	d->nrows = 0;
+	if (d->flat) {
+		for (i = 0; i < d->m->files.n; i++)
+			d->rows[d->nrows++] = i;
+		return;
+	}
+	for (g = 0; g < d->ngroups; g++) {
+		d->rows[d->nrows++] = VS_GROUP | g;
+		if (view_stages_is_folded(d, g))
+			continue;
+		for (i = 0; i < d->groups[g].count; i++)
+			d->rows[d->nrows++] = d->groups[g].first + i;
+	}
+}
+
+/* z on a group or one of its files: fold or unfold the group. */
+static void
+view_stages_fold(struct view_stages *d, size_t row)
+{
+	size_t r = d->rows[row], g, i;
+	const struct view_stages_group *gr;
+	const char *name;
+	char id[LIST_ID];
+
+	if (r & VS_GROUP)
+		g = r & ~VS_GROUP;
+	else {
+		for (g = 0; g < d->ngroups; g++) {
+			if (r >= d->groups[g].first &&
+			    r < d->groups[g].first + d->groups[g].count)
+				break;
+		}
+		if (g == d->ngroups)
+			return;
+	}
+	gr = &d->groups[g];
+	name = d->m->files.v[gr->first].name;
+	for (i = 0; i < d->nfolded; i++) {
+		if (strlen(d->folded[i]) == gr->len &&
+		    memcmp(d->folded[i], name, gr->len) == 0)
+			break;
+	}
+	if (i < d->nfolded) {
+		free(d->folded[i]);
+		d->folded[i] = d->folded[--d->nfolded];
+	} else {
+		d->folded =
+		    xreallocarray(d->folded, d->nfolded + 1, sizeof *d->folded);
+		d->folded[d->nfolded++] = xstrndup(name, gr->len);
+	}
+	snprintf(id, sizeof id, "\x1d%.*s", (int)gr->len, name);
+	view_stages_layout(d);
+	list_refresh(&d->files);
+	list_select_id(&d->files, id);
+}
+
+static void
+view_stages_unfold_all(struct view_stages *d, int fold)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfolded; i++)
+		free(d->folded[i]);
+	d->nfolded = 0;
+	d->fold_all = fold;
+	view_stages_layout(d);
+	list_refresh(&d->files);
+}
+
 static const struct list_ops view_stages_file_ops = {
 	.count = view_stages_fcount,
 	.cell = view_stages_fcell,
+	.row_attr = view_stages_fattr,
 	.id = view_stages_fid,
 	.cmp = view_stages_fcmp,
 };
@@ -225,12 +432,19 @@ static void
 view_stages_free(struct view *v)
 {
 	struct view_stages *d = v->data;
+	size_t i;
 
 	list_free(&d->stages);
 	list_free(&d->files);
 	textview_free(&d->tv);
 	free(d->want);
 	free(d->shown);
+	free(d->groups);
+	free(d->rows);
+	for (i = 0; i < d->nfolded; i++)
+		free(d->folded[i]);
+	free(d->folded);
+	free(d->for_stage);
 	free(d);
 }
 
@@ -250,6 +464,7 @@ view_stages_reveal(struct view_stages *d)
 	d->mode = VS_FILES;
 	d->from_xcom = 1;
 	list_set_filter(&d->files, "");
+	view_stages_unfold_all(d, 0);
 	free(full);
 	free(db);
 	free(schema);
@@ -274,6 +489,7 @@ view_stages_sync(struct view_stages *d)
 	}
 	if (d->seen_files != d->m->files.gen) {
 		d->seen_files = d->m->files.gen;
+		view_stages_layout(d);
 		list_refresh(&d->files);
 	}
 	if (d->want != NULL && list_select_id(&d->files, d->want) == 0) {
@@ -380,8 +596,8 @@ view_stages_key(struct view *v, int key)
 	struct view_stages *d = v->data;
 	enum keymap_action a;
 	const struct sf_stage *s;
-	const struct sf_file *f;
-	size_t row;
+	size_t row, fi;
+	int r;
 
 	view_stages_sync(d);
 	if (d->mode == VS_PREVIEW) {
@@ -396,9 +612,20 @@ view_stages_key(struct view *v, int key)
 			return view_stages_jump(d, d->shown);
 		return VIEW_IGNORED;
 	}
-	if (list_key(d->mode == VS_STAGES ? &d->stages : &d->files, key) !=
-	    LIST_IGNORED)
-		return VIEW_HANDLED;
+	if (d->mode == VS_STAGES) {
+		if (list_key(&d->stages, key) != LIST_IGNORED)
+			return VIEW_HANDLED;
+	} else {
+		r = list_key(&d->files, key);
+		/* Sorting or filtering flattens the tree, and back. */
+		if ((d->files.sort_col >= 0 || d->files.filter[0] != '\0') !=
+		    d->flat) {
+			view_stages_layout(d);
+			list_refresh(&d->files);
+		}
+		if (r != LIST_IGNORED)
+			return VIEW_HANDLED;
+	}
 	a = keymap_lookup(KM_STAGES, key);
 	if (d->mode == VS_STAGES) {
 		if (a == KA_REFRESH) {
@@ -410,6 +637,7 @@ view_stages_key(struct view *v, int key)
 			s = &d->m->stages.v[row];
 			app_sf_open_stage(
 			    d->app, s->database, s->schema, s->name);
+			d->scanned = d->ngroups = 0;
 			list_set_filter(&d->files, "");
 			d->mode = VS_FILES;
 			d->from_xcom = 0;
@@ -432,19 +660,28 @@ view_stages_key(struct view *v, int key)
 			s = &d->m->stages.v[row];
 			app_sf_open_stage(
 			    d->app, s->database, s->schema, s->name);
+			d->scanned = d->ngroups = 0;
 		}
 		return VIEW_HANDLED;
+	case KA_FOLD_ALL:
+		view_stages_unfold_all(d, !d->fold_all);
+		return VIEW_HANDLED;
+	case KA_FOLD:
 	case KA_SELECT:
-		if (list_selected(&d->files, &row) != 0 || row >= d->m->files.n)
+	case KA_JUMP_TASK:
+		if (list_selected(&d->files, &row) != 0 || row >= d->nrows)
 			return VIEW_HANDLED;
-		f = &d->m->files.v[row];
-		app_sf_preview(d->app, f->name);
+		fi = d->rows[row];
+		if (a == KA_FOLD || (fi & VS_GROUP)) {
+			if (a != KA_JUMP_TASK && !d->flat)
+				view_stages_fold(d, row);
+			return VIEW_HANDLED;
+		}
+		if (a == KA_JUMP_TASK)
+			return view_stages_jump(d, d->m->files.v[fi].name);
+		app_sf_preview(d->app, d->m->files.v[fi].name);
 		d->mode = VS_PREVIEW;
 		return VIEW_HANDLED;
-	case KA_JUMP_TASK:
-		if (list_selected(&d->files, &row) != 0 || row >= d->m->files.n)
-			return VIEW_HANDLED;
-		return view_stages_jump(d, d->m->files.v[row].name);
 	default:
 		return VIEW_IGNORED;
 	}

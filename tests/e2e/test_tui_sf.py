@@ -98,7 +98,7 @@ def test_stage_browse_and_masked_preview():
     filt("check_service")
     T.send("Enter")
     s = T.wait_screen("minio_conn", timeout=30)
-    assert '"aws_secret_access_key":  "***"' in s, s
+    assert '"aws_secret_access_key": "***"' in s, s
     no_secrets(s)
     # Esc: the files again, then the stages.
     T.send("Escape")

@@ -137,7 +137,10 @@ static const struct {
 	{ "stages", ":stages\r", "stages" },
 	{ "stage_files", ":stages\r\r", "stages" },
 	{ "stage_filter", ":stages\r\r/train\r", "stages" },
-	{ "stage_preview", ":stages\r\r\r", "stages" },
+	{ "stage_folded", ":stages\r\rjjjz", "stages" },
+	{ "stage_all_folded", ":stages\r\rZ", "stages" },
+	{ "stage_sorted", ":stages\r\r>>", "stages" },
+	{ "stage_preview", ":stages\r\rj\r", "stages" },
 	{ "xcomtable", ":xcomtable\r", "xcomtable" },
 	{ "xcomtable_value", ":xcomtable\r\r", "xcomtable" },
 };
@@ -198,7 +201,18 @@ START_TEST(test_stage_preview_masked)
 	ck_assert_ptr_nonnull(strstr(s, "@DEMO.XCOM.XCOM_STAGE 6 files"));
 	ck_assert_ptr_nonnull(strstr(s, "snowpark_demo/train/" SF_RUN));
 	free(s);
+	/* Group headers: customer_analytics/extract/RUN has 2 files. */
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "2 files"));
+	ck_assert_ptr_nonnull(strstr(s, "0/rows.parquet"));
+	free(s);
+	/* Enter on a group header folds it; again unfolds; on a file it
+	 * previews. */
 	fixture_keys(&f, "\r");
+	s = fixture_screen(&f);
+	ck_assert_ptr_null(strstr(s, "0/rows.parquet"));
+	free(s);
+	fixture_keys(&f, "\rj\r");
 	s = fixture_screen(&f);
 	ck_assert_ptr_nonnull(strstr(s, "loading the preview"));
 	free(s);
@@ -379,8 +393,8 @@ START_TEST(test_stage_files_1m_scrolling)
 	fixture_keys(&f, ":stages\r\r");
 	for (i = 0; i < n; i++) {
 		memset(&fl, 0, sizeof fl);
-		fl.name = xasprintf(
-		    "dag_%03zu/task/run_%04zu/-1/v.json", i / 10000, i % 10000);
+		fl.name = xasprintf("dag_%03zu/task/run_%02zu/%zu/v.json",
+		    i / 10000, i / 100 % 100, i % 100);
 		fl.size = i;
 		fl.last_modified = FIXTURE_NOW - (double)i;
 		sf_files_push(&m->files, &fl);
