@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "actions.h"
+#include "app_sf.h"
 #include "airflow.h"
 #include "audit.h"
 #include "config.h"
@@ -46,6 +47,8 @@ struct app {
 	/* The last action started, to refuse an identical one while it runs
 	 * (key repeat or a double press never runs an action twice). */
 	char *busy_action;
+	/* Snowflake panes and the XCom bridge (app_sf.c). */
+	struct app_sf *sf;
 };
 
 struct app_action_ctx {
@@ -141,6 +144,9 @@ app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
 			&sc, cause) != 0)
 			goto fail;
 	}
+	/* Snowflake (app_sf.c): before the screen, whose views read it. */
+	app->sf = app_sf_create(app, loop, app->http, &app->models.cmdlog,
+	    app->audit, !(flags & APP_NO_SOURCES));
 	if (!(flags & APP_NO_TUI)) {
 		uv_signal_init(loop, &app->sig_int);
 		uv_signal_init(loop, &app->sig_term);
@@ -179,6 +185,7 @@ app_free(struct app *app)
 	}
 	if (app->src != NULL)
 		src_airflow_free(app->src);
+	app_sf_free(app->sf);
 	airflow_free(app->af);
 	http_free(app->http);
 	audit_close(app->audit);
@@ -203,6 +210,16 @@ app_run(struct app *app)
 		uv_run(app->loop, UV_RUN_ONCE);
 	return app->status;
 }
+
+/* ---- Snowflake (app_sf.c) ---- */
+
+struct app_sf *
+app_sf(struct app *app)
+{
+	return app->sf;
+}
+
+/* ---- end Snowflake ---- */
 
 struct models *
 app_models(struct app *app)

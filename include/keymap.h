@@ -60,6 +60,8 @@ enum keymap_ctx {
 	KM_LOG,
 	KM_PROMPT,
 	KM_DIALOG,
+	KM_STAGES,    /* Snowflake stages pane (tui2a) */
+	KM_XCOMTABLE, /* Snowflake XCom table pane (tui2a) */
 	KM_NCTX
 };
 
@@ -138,6 +140,11 @@ enum keymap_action {
 	KA_CONFIRM,
 	KA_BUTTON_NEXT,
 	KA_SUBMIT,
+	/* Snowflake panes and the XCom bridge (tui2a) */
+	KA_FOLLOW_REF,
+	KA_JUMP_STAGE,
+	KA_JUMP_TASK,
+	KA_ALL_ROWS,
 	KA_NACTIONS
 };
 

@@ -23,6 +23,9 @@ struct tui;
 #define VIEW_UP        0x200
 #define VIEW_SHOW_LOG  0x400
 #define VIEW_SHOW_XCOM 0x800
+/* VIEW_GOTO: show the view named by app_sf_goto_set() (a cross-pane jump:
+ * XCom reference -> Stages, stage file / XCom row -> Tasks). */
+#define VIEW_GOTO 0x1000
 
 /*
  * Creates a screen that draws to /dev/null at rows x cols, with every

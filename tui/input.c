@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "app.h"
+#include "app_sf.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "tui.h"
@@ -149,6 +150,27 @@ tui_input_start(struct tui *t)
 	uv_poll_start(&t->poll, UV_READABLE | UV_DISCONNECT, input_poll_cb);
 }
 
+static void input_show_view(struct tui *, int);
+
+/* A cross-pane jump asked for by a view (VIEW_GOTO, app_sf.h). */
+static void
+input_goto(struct tui *t)
+{
+	char *name = app_sf_goto_take(t->app);
+	const struct view_ops *ops = view_lookup(name);
+	size_t i;
+
+	free(name);
+	if (ops == NULL)
+		return;
+	for (i = 0; i < t->nviews; i++) {
+		if (t->views[i].ops == ops) {
+			input_show_view(t, (int)i);
+			return;
+		}
+	}
+}
+
 /* Applies a view's key result. */
 static void
 input_result(struct tui *t, struct view *v, int r)
@@ -179,6 +201,8 @@ input_result(struct tui *t, struct view *v, int r)
 	}
 	if ((r & VIEW_UP) && slot >= 0 && layout_parent(slot) >= 0)
 		tui_set_focus(t, layout_parent(slot));
+	if (r & VIEW_GOTO)
+		input_goto(t);
 }
 
 /* The names ':' knows: every view's name and alias, then commands. */

@@ -180,6 +180,14 @@ const struct keymap_entry keymap_table[] = {
 	    "show the value of the key under the cursor"),
 	K(KM_XCOM, KEYC_ESC, KA_KEYS, 0, "keys",
 	    "from the value: back to the key list"),
+	K(KM_XCOM, 'f', KA_FOLLOW_REF, 0, "follow",
+	    "on a value: follow its Snowflake references (table rows, stage "
+	    "files, tables) and show what they hold"),
+	K(KM_XCOM, 'o', KA_JUMP_STAGE, 0, "in stages",
+	    "on a followed stage reference: open the file in the Stages "
+	    "pane"),
+	K(KM_XCOM, 'b', KA_KEYS, 0, "back",
+	    "from the followed references: back to the value"),
 
 	/* Log. */
 	K(KM_LOG, 'f', KA_FOLLOW, HINT, "follow",
@@ -225,6 +233,34 @@ const struct keymap_entry keymap_table[] = {
 	    "move between the buttons"),
 	K(KM_DIALOG, KEYC_CTRL('s'), KA_SUBMIT, 0, "submit",
 	    "conf editor: check the JSON and go on"),
+
+	/* Snowflake stages. */
+	K(KM_STAGES, KEYC_ENTER, KA_SELECT, HINT, "open",
+	    "open the stage (its files) or preview the file"),
+	K(KM_STAGES, KEYC_ESC, KA_KEYS, HINT, "back",
+	    "back: from the preview to the files, from the files to the "
+	    "stages, or to the XCom you came from"),
+	K(KM_STAGES, 'b', KA_KEYS, 0, "back", NULL),
+	K(KM_STAGES, 'z', KA_FOLD, HINT, "fold",
+	    "fold or unfold the group (dag/task/run) under the cursor; "
+	    "Enter on a group header does too"),
+	K(KM_STAGES, 'Z', KA_FOLD_ALL, 0, "fold all",
+	    "fold or unfold every group"),
+	K(KM_STAGES, 'T', KA_JUMP_TASK, HINT, "task",
+	    "jump to the DAG run and task instance that wrote the file"),
+	K(KM_STAGES, 'r', KA_REFRESH, 0, "reload",
+	    "reload the stages or the files"),
+
+	/* Snowflake XCom table. */
+	K(KM_XCOMTABLE, KEYC_ENTER, KA_SELECT, HINT, "value",
+	    "show the row's value (pretty JSON, secrets masked)"),
+	K(KM_XCOMTABLE, KEYC_ESC, KA_KEYS, 0, "rows",
+	    "from the value: back to the rows"),
+	K(KM_XCOMTABLE, 'a', KA_ALL_ROWS, HINT, "all/run",
+	    "rows of every run, or of the run selected in Runs"),
+	K(KM_XCOMTABLE, 'T', KA_JUMP_TASK, HINT, "task",
+	    "jump to the DAG run and task instance that wrote the row"),
+	K(KM_XCOMTABLE, 'r', KA_REFRESH, 0, "reload", "reload the rows"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -244,6 +280,8 @@ static const char *const keymap_ctx_names[KM_NCTX] = {
 	[KM_LOG] = "Log",
 	[KM_PROMPT] = "Command line and filters",
 	[KM_DIALOG] = "Dialogs",
+	[KM_STAGES] = "Stages (Snowflake)",
+	[KM_XCOMTABLE] = "XCom table (Snowflake)",
 };
 
 static const char *const keymap_action_names[KA_NACTIONS] = {
@@ -315,6 +353,10 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_CONFIRM] = "confirm",
 	[KA_BUTTON_NEXT] = "next-button",
 	[KA_SUBMIT] = "submit",
+	[KA_FOLLOW_REF] = "follow-ref",
+	[KA_JUMP_STAGE] = "jump-stage",
+	[KA_JUMP_TASK] = "jump-task",
+	[KA_ALL_ROWS] = "all-rows",
 };
 
 static const struct {

@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "app_sf.h"
 #include "config.h"
 #include "keymap.h"
 #include "model.h"
@@ -129,6 +130,11 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	/* Left: the connection of each source. A new source (Snowflake,
 	 * Docker) adds one statusbar_source() call here. */
 	used = statusbar_source(win, y, x, width, &m->airflow, "airflow");
+	/* Snowflake (app_sf.h): once configured, or told something. */
+	if (app_sf(app) != NULL && used < width &&
+	    (app_sf_connected(app) || app_sf_status(app)->state != SOURCE_DOWN))
+		used += statusbar_source(win, y, x + used, width - used,
+		    app_sf_status(app), app_sf_label(app));
 	if (cfg != NULL && cfg->insecure > 0 && used < width)
 		used += tui_put(win, y, x + used, " INSECURE TLS ",
 		    width - used, 0, theme_attr(THEME_BADGE_INSECURE));
@@ -147,6 +153,15 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	    m->airflow.detail != NULL && m->airflow.detail[0] != '\0') {
 		msg = m->airflow.detail;
 		ms = statusbar_slot(m->airflow.state);
+	}
+	/* Then what is wrong with Snowflake (app_sf.h). */
+	if (msg == NULL && app_sf(app) != NULL && app_sf_connected(app) &&
+	    app_sf_status(app)->state != SOURCE_OK &&
+	    app_sf_status(app)->state != SOURCE_CONNECTING &&
+	    app_sf_status(app)->detail != NULL &&
+	    app_sf_status(app)->detail[0] != '\0') {
+		msg = app_sf_status(app)->detail;
+		ms = statusbar_slot(app_sf_status(app)->state);
 	}
 	/* Right: hints, unless they would squeeze the message. */
 	nh = keymap_hints(ctx, extra, readonly, hints, STATUSBAR_MAXHINTS);

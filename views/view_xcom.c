@@ -4,6 +4,12 @@
  * pretty-printed JSON with folding, search and scrolling. The value lives
  * in the model already split into lines (sanitized, secrets masked, capped
  * in size); only the lines on screen are drawn. Esc goes back to the keys.
+ *
+ * The XCom bridge: on a value, f follows its Snowflake references (table
+ * rows, stage files, SnowparkTable / whole-table previews, object-storage
+ * paths; app_sf.h) and shows what they hold, resolved asynchronously;
+ * o opens a followed stage file in the Stages pane (Esc there comes back);
+ * b or Esc goes back to the value.
  */
 
 #include "view.h"
@@ -13,14 +19,17 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_sf.h"
 #include "keymap.h"
 #include "list.h"
 #include "model.h"
+#include "sanitize.h"
 #include "textview.h"
 #include "theme.h"
 #include "tui_draw.h"
 #include "tui_ext.h"
 #include "util.h"
+#include "xcom_resolve.h"
 
 enum { XCOM_KEY, XCOM_MAP, XCOM_TIME };
 
@@ -47,6 +56,11 @@ struct view_xcom {
 	char *shown_key; /* the value's key when the text was last set */
 	char *want;      /* the key asked for (the value loads later) */
 	char *want_task; /* ... of this task */
+	/* The bridge: the followed references of the value, as text. */
+	int bridge;
+	unsigned long seen_bridge;
+	struct textview btv;
+	struct af_value btext;
 };
 
 static size_t
@@ -106,6 +120,8 @@ view_xcom_init(struct view *v, struct app *app, char **cause)
 	    &view_xcom_list_ops, d);
 	d->list.empty = "select a task (Enter in Tasks)";
 	textview_init(&d->tv, TEXTVIEW_JSON);
+	textview_init(&d->btv, TEXTVIEW_JSON);
+	d->btv.wrap = 1; /* references are long: wrap them */
 	v->data = d;
 	return 0;
 }
@@ -117,6 +133,8 @@ view_xcom_free(struct view *v)
 
 	list_free(&d->list);
 	textview_free(&d->tv);
+	textview_free(&d->btv);
+	af_value_reset(&d->btext);
 	free(d->shown_key);
 	free(d->want);
 	free(d->want_task);
@@ -149,7 +167,7 @@ view_xcom_sync(struct view_xcom *d)
 	/* Another task selected: back to its keys. */
 	if (d->value && (d->m->sel_task == NULL || d->want_task == NULL ||
 			    strcmp(d->m->sel_task, d->want_task) != 0))
-		d->value = 0;
+		d->value = d->bridge = 0;
 }
 
 /* Whether the model holds the value asked for. */
@@ -160,13 +178,92 @@ view_xcom_loaded(const struct view_xcom *d)
 	       d->want != NULL && strcmp(d->m->value.key, d->want) == 0;
 }
 
+/* The followed references as text (sanitized, secrets masked). */
+static void
+view_xcom_bridge_sync(struct view_xcom *d)
+{
+	const struct xres *x;
+	const char *what;
+	unsigned long gen;
+	int done;
+	size_t i;
+	struct buf b;
+	char *raw, *masked;
+
+	x = app_sf_bridge(d->app, &what, &done, &gen);
+	if (gen == d->seen_bridge && d->btext.text != NULL)
+		return;
+	d->seen_bridge = gen;
+	buf_init(&b);
+	if (x == NULL)
+		buf_adds(&b, "no Snowflake references in this value\n");
+	else if (!done) {
+		for (i = 0; i < x->n; i++)
+			buf_printf(&b, "%s%s\n  resolving...\n", i ? "\n" : "",
+			    x->v[i].reference);
+	} else
+		xres_text(x, &b);
+	buf_addc(&b, '\0');
+	raw = sanitize_dup(
+	    b.data, strlen(b.data), SANITIZE_KEEP_NL | SANITIZE_KEEP_TAB);
+	masked = redact_text_dup(raw);
+	free(raw);
+	buf_free(&b);
+	af_value_set(&d->btext, what != NULL ? what : "", masked, 0, 0);
+	textview_set(&d->btv, d->btext.text, d->btext.len, d->btext.lines,
+	    d->btext.nlines);
+}
+
+/* o: the first followed stage file, in the Stages pane. */
+static int
+view_xcom_to_stage(struct view_xcom *d)
+{
+	const struct xres *x = app_sf_bridge(d->app, NULL, NULL, NULL);
+	const struct xres_item *it;
+	size_t i;
+
+	for (i = 0; x != NULL && i < x->n; i++) {
+		it = &x->v[i];
+		if (it->kind != XRES_STAGE_FILE || it->ref.name == NULL)
+			continue;
+		app_sf_reveal_set(d->app, it->ref.database, it->ref.schema,
+		    it->ref.name, it->ref.key);
+		app_sf_goto_set(d->app, "stages");
+		return VIEW_HANDLED | VIEW_GOTO;
+	}
+	app_message(d->app, 1, "no stage file among the followed references");
+	return VIEW_HANDLED;
+}
+
+static int
+view_xcom_bridge_key(struct view_xcom *d, int key)
+{
+	enum keymap_action a;
+
+	view_xcom_bridge_sync(d);
+	a = keymap_lookup(KM_XCOM, key);
+	if (a == KA_KEYS) {
+		d->bridge = 0;
+		return VIEW_HANDLED;
+	}
+	if (a == KA_JUMP_STAGE)
+		return view_xcom_to_stage(d);
+	if (textview_key(&d->btv, key) != TEXTVIEW_IGNORED)
+		return VIEW_HANDLED;
+	return VIEW_IGNORED;
+}
+
 static int
 view_xcom_stale(const struct view *v)
 {
 	const struct view_xcom *d = v->data;
 
+	unsigned long gen;
+
+	app_sf_bridge(d->app, NULL, NULL, &gen);
 	return d->seen_keys != d->m->xcoms.gen ||
-	       d->seen_value != d->m->value.gen;
+	       d->seen_value != d->m->value.gen ||
+	       (d->bridge && gen != d->seen_bridge);
 }
 
 static void
@@ -192,6 +289,11 @@ view_xcom_draw(struct view *v, WINDOW *win)
 		    theme_attr(THEME_WARN));
 		top = 1;
 	}
+	if (d->bridge && d->value) {
+		view_xcom_bridge_sync(d);
+		textview_draw(&d->btv, win, top, 0, h - top, w, focused);
+		return;
+	}
 	if (!view_xcom_loaded(d)) {
 		tui_fill(win, top, 0, w, theme_attr(THEME_DEFAULT));
 		tui_put(win, top, 1, "loading the value", w - 1, 0,
@@ -211,6 +313,23 @@ view_xcom_key(struct view *v, int key)
 	size_t row;
 
 	view_xcom_sync(d);
+	if (d->value && d->bridge)
+		return view_xcom_bridge_key(d, key);
+	if (d->value && view_xcom_loaded(d) &&
+	    keymap_lookup(KM_XCOM, key) == KA_FOLLOW_REF) {
+		if (app_sf_follow(d->app, d->m->value.key, d->m->value.text,
+			d->m->value.len) == 0) {
+			app_message(d->app, 1,
+			    "%s holds no Snowflake reference to follow",
+			    d->m->value.key);
+			return VIEW_HANDLED;
+		}
+		d->bridge = 1;
+		textview_reset(&d->btv);
+		af_value_reset(&d->btext);
+		view_xcom_bridge_sync(d);
+		return VIEW_HANDLED;
+	}
 	if (d->value) {
 		if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
 			return VIEW_HANDLED;
@@ -243,7 +362,11 @@ view_xcom_caption(const struct view *v, char *buf, size_t len)
 	const struct view_xcom *d = v->data;
 	char n[PROMPT_MAX + 64], size[32];
 
-	if (d->value && view_xcom_loaded(d)) {
+	if (d->value && d->bridge) {
+		snprintf(buf, len, "%s references (%s)",
+		    d->m->value.key != NULL ? d->m->value.key : "",
+		    textview_status(&d->btv, n, sizeof n));
+	} else if (d->value && view_xcom_loaded(d)) {
 		tui_fmt_bytes(d->m->value.raw_bytes, size, sizeof size);
 		snprintf(buf, len, "%s %s (%s)", d->m->value.key, size,
 		    textview_status(&d->tv, n, sizeof n));

@@ -1,14 +1,34 @@
 #!/usr/bin/env bash
-# End-to-end tests: the real binary in tmux against a real Airflow 3.
+# End-to-end tests: the real binary in tmux against a real Airflow 3 and
+# the local Snowflake sandbox (demo seed). SNOWDECK_E2E=tui|sf runs one
+# module only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 harness=$root/tests/airflow/harness.sh
+sandbox=$root/tests/sandbox/sandbox.sh
 export SNOWDECK_BIN=${SNOWDECK_BIN:-$root/snowdeck}
 state=$(mktemp -d /tmp/snowdeck-e2e.XXXXXX)
-trap '"$harness" stop "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT INT TERM
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sbx=$(mktemp -d /tmp/snowdeck-e2e-sbx.XXXXXX)
+cleanup() {
+	"$harness" stop "$state" >/dev/null 2>&1 || true
+	"$sandbox" stop "$sbx" >/dev/null 2>&1 || true
+	rm -rf "$state" "$sbx"
+}
+trap cleanup EXIT INT TERM
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
 "$harness" install 3
 "$harness" start 3 "$port" "$state"
+"$sandbox" start "$sbx" --port "$(free_port)" --seed demo
 AIRFLOW_STATE=$state "$harness" wait 3 "$port" 300
-AF_URL=http://127.0.0.1:$port python3 "$here/test_tui.py"
+status=0
+if [ "${SNOWDECK_E2E:-}" != sf ]; then
+	AF_URL=http://127.0.0.1:$port python3 "$here/test_tui.py" || status=1
+fi
+if [ "${SNOWDECK_E2E:-}" != tui ]; then
+	AF_URL=http://127.0.0.1:$port SBX_STATE=$sbx python3 "$here/test_tui_sf.py" || status=1
+fi
+exit $status
