@@ -69,11 +69,30 @@ def first_rows_at(url, t_start_wall):
     return min(q["time"] for q in parts) - t_start_wall, n
 
 
+def model_bench(n):
+    """Builds and runs bench/sf_model_bench.c against build/release."""
+    lib = os.path.join(ROOT, "build", "release", "libsnowdeck.a")
+    out = os.path.join(tempfile.gettempdir(), f"sf_model_bench.{os.getpid()}")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "ncursesw",
+                            "libcurl", "libcjson", "libuv", "openssl"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-I" + os.path.join(ROOT, "include"),
+                    os.path.join(ROOT, "bench", "sf_model_bench.c"), lib]
+                   + flags + ["-lm", "-o", out], check=True)
+    try:
+        print(subprocess.run([out, str(n)], check=True, capture_output=True,
+                             text=True).stdout.strip())
+    finally:
+        os.unlink(out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100000)
     ap.add_argument("--files", type=int, default=100000)
+    ap.add_argument("--model-files", type=int, default=1000000)
     a = ap.parse_args()
+    model_bench(a.model_files)
     state = tempfile.mkdtemp(prefix="snowdeck-sf-bench.")
     home = tempfile.mkdtemp(prefix="snowdeck-sf-bench-home.")
     try:

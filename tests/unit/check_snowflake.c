@@ -112,7 +112,8 @@ START_TEST(test_account_normalise)
 		{ "myorg-myaccount", "MYORG-MYACCOUNT" },
 		{ "myorg-myaccount.privatelink", "MYORG-MYACCOUNT" },
 		{ "myorg.myaccount", "MYORG-MYACCOUNT" },
-		{ "acme-marketing_test_account", "ACME-MARKETING_TEST_ACCOUNT" },
+		{ "acme-marketing_test_account",
+		    "ACME-MARKETING_TEST_ACCOUNT" },
 		{ "xy12345-abcd.global", "XY12345" },
 		{ "https://myorg-myaccount.snowflakecomputing.com/",
 		    "MYORG-MYACCOUNT" },
@@ -270,8 +271,8 @@ START_TEST(test_jwt_tampered_rejected_by_python)
 
 	ck_assert_int_eq(
 	    sf_key_load_file(&k, FIX "test_rsa_key.p8", NULL, &cause), 0);
-	ck_assert_int_eq(sf_jwt_make(k, "xy12345", "u", (long)time(NULL), 60,
-			     &jwt, &cause),
+	ck_assert_int_eq(
+	    sf_jwt_make(k, "xy12345", "u", (long)time(NULL), 60, &jwt, &cause),
 	    0);
 	/* A flipped signature character must fail verification, so the
 	 * positive test above cannot pass vacuously. */
@@ -302,18 +303,18 @@ START_TEST(test_jwt_cache_renews)
 	ck_assert_ptr_nonnull(t);
 	first = xstrdup(t);
 	/* Still fresh: the same token. */
-	t = sf_jwt_token(c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW - 1,
-	    &cause);
+	t = sf_jwt_token(
+	    c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW - 1, &cause);
 	ck_assert_str_eq(t, first);
 	/* Close to the end: a new one. */
-	t = sf_jwt_token(c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW + 1,
-	    &cause);
+	t = sf_jwt_token(
+	    c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW + 1, &cause);
 	ck_assert_str_ne(t, first);
 	free(first);
 	first = xstrdup(t);
 	sf_jwt_cache_invalidate(c);
-	t = sf_jwt_token(c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW + 2,
-	    &cause);
+	t = sf_jwt_token(
+	    c, 1000000 + SF_JWT_LIFETIME - SF_JWT_RENEW + 2, &cause);
 	ck_assert_str_ne(t, first);
 	free(first);
 	sf_jwt_cache_free(c);
@@ -339,23 +340,22 @@ kv_cb(const char *table, const char *key, const char *value,
 
 START_TEST(test_toml)
 {
-	static const char text[] =
-	    "# comment\n"
-	    "default_connection_name = \"dev\"\n"
-	    "[connections.dev]\n"
-	    "account = 'xy12345' # trailing\n"
-	    "port = 8443\n"
-	    "ratio = 1.5\n"
-	    "on = true\n"
-	    "\"quoted key\" = \"a\\tb\\u00e9\"\n"
-	    "list = [\"x\", 'y', [1, 2]]\n"
-	    "inline = { a = 1, b = \"}\" }\n"
-	    "pem = \"\"\"\n-----BEGIN\nline\"\"\"\n"
-	    "lit = '''raw \\n'''\n"
-	    "[ \"my conn\" . sub ]\n"
-	    "a.b = \"dotted\"\n"
-	    "[[arr]]\n"
-	    "x = 1\n";
+	static const char text[] = "# comment\n"
+				   "default_connection_name = \"dev\"\n"
+				   "[connections.dev]\n"
+				   "account = 'xy12345' # trailing\n"
+				   "port = 8443\n"
+				   "ratio = 1.5\n"
+				   "on = true\n"
+				   "\"quoted key\" = \"a\\tb\\u00e9\"\n"
+				   "list = [\"x\", 'y', [1, 2]]\n"
+				   "inline = { a = 1, b = \"}\" }\n"
+				   "pem = \"\"\"\n-----BEGIN\nline\"\"\"\n"
+				   "lit = '''raw \\n'''\n"
+				   "[ \"my conn\" . sub ]\n"
+				   "a.b = \"dotted\"\n"
+				   "[[arr]]\n"
+				   "x = 1\n";
 	struct kv k;
 	char *cause = NULL;
 
@@ -380,18 +380,17 @@ END_TEST
 
 START_TEST(test_toml_errors)
 {
-	static const char *const bad[] = { "a = \n", "a = \"open\n",
-		"[table\n", "a = 1 2\n", "= 1\n", "a = bare\n",
-		"a = \"\\q\"\n", "a = [1, 2\n", "a = \"\\u12\"\n",
-		"[[x]\n" };
+	static const char *const bad[] = { "a = \n", "a = \"open\n", "[table\n",
+		"a = 1 2\n", "= 1\n", "a = bare\n", "a = \"\\q\"\n",
+		"a = [1, 2\n", "a = \"\\u12\"\n", "[[x]\n" };
 	struct kv k;
 	char *cause = NULL;
 	size_t i;
 
 	for (i = 0; i < nitems(bad); i++) {
 		buf_init(&k.b);
-		ck_assert_msg(toml_parse(bad[i], strlen(bad[i]), kv_cb, &k,
-				  &cause) == -1,
+		ck_assert_msg(
+		    toml_parse(bad[i], strlen(bad[i]), kv_cb, &k, &cause) == -1,
 		    "accepted: %s", bad[i]);
 		ck_assert_ptr_nonnull(strstr(cause, "line 1"));
 		free(cause);
@@ -452,8 +451,8 @@ START_TEST(test_conn_airflow_json)
 
 	/* Another connection type is refused. */
 	sf_conn_init(&c);
-	ck_assert_int_eq(sf_conn_from_airflow(&c,
-			     "{\"conn_type\":\"postgres\"}", 24, &cause),
+	ck_assert_int_eq(sf_conn_from_airflow(
+			     &c, "{\"conn_type\":\"postgres\"}", 24, &cause),
 	    -1);
 	ck_assert_ptr_nonnull(strstr(cause, "postgres"));
 	free(cause);
@@ -479,8 +478,10 @@ START_TEST(test_conn_airflow_uri)
 	ck_assert_str_eq(c.token, "pat=secret");
 	ck_assert_int_eq(sf_conn_finish(&c, NULL, &cause), 0);
 	ck_assert_int_eq(c.auth, SF_AUTH_PAT);
-	ck_assert_str_eq(sf_auth_token_type(c.auth), "PROGRAMMATIC_ACCESS_TOKEN");
-	ck_assert_str_eq(c.base_url, "https://myorg-acct.snowflakecomputing.com");
+	ck_assert_str_eq(
+	    sf_auth_token_type(c.auth), "PROGRAMMATIC_ACCESS_TOKEN");
+	ck_assert_str_eq(
+	    c.base_url, "https://myorg-acct.snowflakecomputing.com");
 	sf_conn_free(&c);
 
 	/* Host and port in the authority; __extra__ JSON. */
@@ -489,8 +490,9 @@ START_TEST(test_conn_airflow_uri)
 	    sf_conn_from_airflow(&c,
 		"snowflake://u@127.0.0.1:9999/S?__extra__=%7B%22account%22%3A"
 		"%22a%22%2C%22private_key_file%22%3A%22k.p8%22%7D",
-		strlen("snowflake://u@127.0.0.1:9999/S?__extra__=%7B%22account"
-		       "%22%3A%22a%22%2C%22private_key_file%22%3A%22k.p8%22%7D"),
+		strlen(
+		    "snowflake://u@127.0.0.1:9999/S?__extra__=%7B%22account"
+		    "%22%3A%22a%22%2C%22private_key_file%22%3A%22k.p8%22%7D"),
 		&cause),
 	    0);
 	ck_assert_str_eq(c.host, "127.0.0.1");
@@ -548,8 +550,8 @@ START_TEST(test_conn_key_content_and_pat_password)
 	struct buf b, js;
 	struct sf_key *k = NULL;
 
-	ck_assert_int_eq(sf_read_file(FIX "test_rsa_key.p8", 1 << 16, &pem,
-			     &len, &cause),
+	ck_assert_int_eq(
+	    sf_read_file(FIX "test_rsa_key.p8", 1 << 16, &pem, &len, &cause),
 	    0);
 	/* private_key_content base64-encoded, as the provider wants it. */
 	buf_init(&b);
@@ -843,8 +845,8 @@ START_TEST(test_result_parse)
 
 	memset(&r, 0, sizeof r);
 	buf_init(&r.b);
-	ck_assert_int_eq(json_sf_result_parse(body, strlen(body), &m, rows_cb,
-			     &r, &cause),
+	ck_assert_int_eq(
+	    json_sf_result_parse(body, strlen(body), &m, rows_cb, &r, &cause),
 	    0);
 	ck_assert_int_eq(m.has_result, 1);
 	ck_assert_str_eq(m.handle, "h1");
@@ -863,42 +865,43 @@ START_TEST(test_result_parse)
 	/* A further partition, with and without the object wrapper; short
 	 * rows are padded with NULL, extra cells ignored. */
 	buf_reset(&r.b);
-	ck_assert_int_eq(json_sf_partition_parse("{\"data\":[[\"c\",\"3\"],"
-						 "[\"d\"],[\"e\",\"5\",\"x\"]]}",
-			     47, 2, rows_cb, &r, &n, &cause),
+	ck_assert_int_eq(
+	    json_sf_partition_parse("{\"data\":[[\"c\",\"3\"],"
+				    "[\"d\"],[\"e\",\"5\",\"x\"]]}",
+		47, 2, rows_cb, &r, &n, &cause),
 	    0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_str_eq(r.b.data, "c,3;d,NULL;e,5;");
 	buf_reset(&r.b);
-	ck_assert_int_eq(json_sf_partition_parse("[[\"z\",\"9\"]]", 11, 2,
-			     rows_cb, &r, &n, &cause),
+	ck_assert_int_eq(json_sf_partition_parse(
+			     "[[\"z\",\"9\"]]", 11, 2, rows_cb, &r, &n, &cause),
 	    0);
 	ck_assert_str_eq(r.b.data, "z,9;");
 
 	/* A row callback can stop the parse. */
 	r.stop_at = 1;
 	r.n = 0;
-	ck_assert_int_eq(json_sf_partition_parse("[[\"z\",\"9\"]]", 11, 2,
-			     rows_cb, &r, &n, &cause),
+	ck_assert_int_eq(json_sf_partition_parse(
+			     "[[\"z\",\"9\"]]", 11, 2, rows_cb, &r, &n, &cause),
 	    -1);
 	ck_assert_str_eq(cause, "stop");
 	free(cause);
 	cause = NULL;
 
 	/* 202 QueryStatus: a handle, no result. */
-	ck_assert_int_eq(json_sf_result_parse(q202, strlen(q202), &m, NULL,
-			     NULL, &cause),
+	ck_assert_int_eq(
+	    json_sf_result_parse(q202, strlen(q202), &m, NULL, NULL, &cause),
 	    0);
 	ck_assert_int_eq(m.has_result, 0);
 	ck_assert_str_eq(m.handle, "h2");
 	sf_result_meta_free(&m);
 
-	ck_assert_int_eq(json_sf_result_parse("[1]", 3, &m, NULL, NULL, &cause),
-	    -1);
+	ck_assert_int_eq(
+	    json_sf_result_parse("[1]", 3, &m, NULL, NULL, &cause), -1);
 	free(cause);
 	cause = NULL;
-	ck_assert_int_eq(json_sf_partition_parse("{\"data\":3}", 10, 1, rows_cb,
-			     &r, &n, &cause),
+	ck_assert_int_eq(json_sf_partition_parse(
+			     "{\"data\":3}", 10, 1, rows_cb, &r, &n, &cause),
 	    -1);
 	free(cause);
 	buf_free(&r.b);
@@ -915,7 +918,8 @@ START_TEST(test_error_sentence)
 
 	s = sf_error_sentence("the SQL statement", 422, e422, strlen(e422));
 	ck_assert_str_eq(s,
-	    "the SQL statement failed (HTTP 422, code 000904, SQL state 42000): "
+	    "the SQL statement failed (HTTP 422, code 000904, SQL state "
+	    "42000): "
 	    "SQL compilation error: error line 1 at position 7 invalid "
 	    "identifier 'AFAF'; fix the statement (names, syntax) and run it "
 	    "again");
@@ -956,14 +960,15 @@ START_TEST(test_time_parse)
 	ck_assert_double_eq(t, 1704067200.0);
 	ck_assert_int_eq(sf_time_parse("2024-01-01T01:00:00+01:00", &t), 0);
 	ck_assert_double_eq(t, 1704067200.0);
-	ck_assert_int_eq(
-	    sf_time_parse("2024-02-24 20:41:31.978 -0800", &t), 0);
+	ck_assert_int_eq(sf_time_parse("2024-02-24 20:41:31.978 -0800", &t), 0);
 	ck_assert_double_eq_tol(t, 1708836091.978, 0.001);
 	ck_assert_int_eq(sf_time_parse("1704067200.000000000", &t), 0);
 	ck_assert_double_eq(t, 1704067200.0);
 	ck_assert_int_eq(sf_time_parse("1616173619.000000000 1500", &t), 0);
-	ck_assert_int_eq(sf_time_parse("Mon, 01 Foo 2024 00:00:00 GMT", &t), -1);
-	ck_assert_int_eq(sf_time_parse("Mon, 01 Jan 2024 00:00:00 PST", &t), -1);
+	ck_assert_int_eq(
+	    sf_time_parse("Mon, 01 Foo 2024 00:00:00 GMT", &t), -1);
+	ck_assert_int_eq(
+	    sf_time_parse("Mon, 01 Jan 2024 00:00:00 PST", &t), -1);
 	ck_assert_int_eq(sf_time_parse("yesterday", &t), -1);
 	ck_assert_int_eq(sf_time_parse(NULL, &t), -1);
 }
@@ -981,9 +986,8 @@ START_TEST(test_files)
 	char *cause = NULL;
 
 	memset(&f, 0, sizeof f);
-	ck_assert_int_eq(sf_file_from_list_row(&f, row1, 4, "xcom_stage/",
-			     &cause),
-	    0);
+	ck_assert_int_eq(
+	    sf_file_from_list_row(&f, row1, 4, "xcom_stage/", &cause), 0);
 	ck_assert_int_eq(
 	    sf_file_from_list_row(&f, row0, 4, "xcom_stage/", &cause), 0);
 	ck_assert_int_eq(
@@ -1068,8 +1072,8 @@ START_TEST(test_json_split)
 	/* An empty list is a list. */
 	memset(&j, 0, sizeof j);
 	buf_init(&b);
-	ck_assert_int_eq(sf_json_split_feed(&j, "[ ]", 3, split_cb, &b, &cause),
-	    0);
+	ck_assert_int_eq(
+	    sf_json_split_feed(&j, "[ ]", 3, split_cb, &b, &cause), 0);
 	ck_assert_int_eq(sf_json_split_end(&j, &cause), 0);
 	ck_assert_uint_eq(j.count, 0);
 	sf_json_split_free(&j);
@@ -1087,8 +1091,8 @@ START_TEST(test_stages_rest)
 	char *cause = NULL;
 
 	memset(&s, 0, sizeof s);
-	ck_assert_int_eq(json_sf_stages_rest_parse(body, strlen(body), "DEMO",
-			     "XCOM", &s, &cause),
+	ck_assert_int_eq(json_sf_stages_rest_parse(
+			     body, strlen(body), "DEMO", "XCOM", &s, &cause),
 	    0);
 	ck_assert_uint_eq(s.n, 2);
 	ck_assert_str_eq(s.v[0].name, "XCOM_STAGE");
@@ -1158,8 +1162,8 @@ START_TEST(test_idents)
 	free(sc);
 	free(st);
 	free(pre);
-	ck_assert_int_eq(sf_stage_path_split("@s", "D", "S", &db, &sc, &st,
-			     &pre, &cause),
+	ck_assert_int_eq(
+	    sf_stage_path_split("@s", "D", "S", &db, &sc, &st, &pre, &cause),
 	    0);
 	ck_assert_str_eq(db, "D");
 	ck_assert_str_eq(sc, "S");
@@ -1168,8 +1172,8 @@ START_TEST(test_idents)
 	free(sc);
 	free(st);
 	free(pre);
-	ck_assert_int_eq(sf_stage_path_split("@s", NULL, NULL, &db, &sc, &st,
-			     &pre, &cause),
+	ck_assert_int_eq(
+	    sf_stage_path_split("@s", NULL, NULL, &db, &sc, &st, &pre, &cause),
 	    -1);
 	ck_assert_ptr_nonnull(strstr(cause, "DATABASE.SCHEMA.STAGE"));
 	free(cause);
@@ -1290,8 +1294,8 @@ START_TEST(test_parquet_footer)
 	char *data, *cause = NULL, *t;
 	size_t len;
 
-	ck_assert_int_eq(sf_read_file(FIX "nested.parquet", 1 << 20, &data,
-			     &len, &cause),
+	ck_assert_int_eq(
+	    sf_read_file(FIX "nested.parquet", 1 << 20, &data, &len, &cause),
 	    0);
 	ck_assert_int_eq(pq_meta_parse(data, len, &m, &cause), 0);
 	ck_assert_int_eq(m.num_rows, 3);

@@ -223,9 +223,9 @@ static const char part1_gz[] =
 static void
 add_partitions(struct fx *f)
 {
-	struct stub_response p1 = { .body = part1_gz,
-		.body_len = sizeof part1_gz - 1,
-		.gzip = 1 };
+	struct stub_response p1 = {
+		.body = part1_gz, .body_len = sizeof part1_gz - 1, .gzip = 1
+	};
 	struct stub_response p2 = { .body = "{\"data\":[[\"e\",\"5\"]]}" };
 
 	stub_server_add(f->srv, STMTS "/h1", &p1);
@@ -256,7 +256,7 @@ START_TEST(test_partitions_in_order)
 	ck_assert_ptr_nonnull(strstr(f.trace.data, "/h1?partition=1 200\n"));
 	ck_assert_ptr_nonnull(strstr(f.trace.data, "/h1?partition=2 200\n"));
 	ck_assert(strstr(f.trace.data, "partition=1") <
-	    strstr(f.trace.data, "partition=2"));
+		  strstr(f.trace.data, "partition=2"));
 	/* Headers: PAT auth, JSON, gzip accepted. */
 	hdr = stub_server_last_headers(f.srv, STMTS);
 	ck_assert_ptr_nonnull(
@@ -277,27 +277,30 @@ START_TEST(test_partitions_in_order)
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "statement")->valuestring,
 	    "select k, v from t where dag_id = ? and n > ?");
-	ck_assert_str_eq(cJSON_GetObjectItem(o, "database")->valuestring, "DEMO");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "database")->valuestring, "DEMO");
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "schema")->valuestring, "XCOM");
-	ck_assert_str_eq(cJSON_GetObjectItem(o, "warehouse")->valuestring, "WH");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "warehouse")->valuestring, "WH");
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "role")->valuestring, "R");
-	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o,
-						     "bindings"),
-						 "1"),
-			     "value")
-			     ->valuestring,
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(o, "bindings"), "1"),
+		"value")
+		->valuestring,
 	    "snowpark_demo");
-	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o,
-						     "bindings"),
-						 "2"),
-			     "type")
-			     ->valuestring,
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(o, "bindings"), "2"),
+		"type")
+		->valuestring,
 	    "FIXED");
 	cJSON_Delete(o);
 	/* The command log has the statement, without the bound values. */
 	ck_assert_ptr_nonnull(cmdlog_get(&f.cmdlog, 0));
 	ck_assert_str_eq(cmdlog_get(&f.cmdlog, 0)->kind, "SQL");
-	ck_assert_ptr_nonnull(strstr(cmdlog_get(&f.cmdlog, 0)->what, "dag_id = ?"));
+	ck_assert_ptr_nonnull(
+	    strstr(cmdlog_get(&f.cmdlog, 0)->what, "dag_id = ?"));
 	ck_assert_ptr_null(strstr(cmdlog_get(&f.cmdlog, 0)->what, "snowpark"));
 	fx_teardown(&f);
 }
@@ -474,8 +477,8 @@ START_TEST(test_jwt_auth_and_reauth)
 	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 2);
 	hdr = stub_server_last_headers(f.srv, STMTS);
 	ck_assert_ptr_nonnull(strstr(hdr, "Authorization: Bearer eyJ"));
-	ck_assert_ptr_nonnull(strstr(
-	    hdr, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT"));
+	ck_assert_ptr_nonnull(
+	    strstr(hdr, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT"));
 	fx_teardown(&f);
 
 	/* A second 401 is final, with the key-pair advice. */
@@ -522,8 +525,8 @@ START_TEST(test_cancel)
 		uv_run(&f.loop, UV_RUN_ONCE);
 	uv_timer_stop(&f.guard);
 	ck_assert_int_eq(hits, 1);
-	ck_assert_str_eq(stub_server_last_method(f.srv, STMTS "/h1/cancel"),
-	    "POST");
+	ck_assert_str_eq(
+	    stub_server_last_method(f.srv, STMTS "/h1/cancel"), "POST");
 	ck_assert_int_eq(f.done, 0); /* no callback after cancel */
 	ck_assert_int_eq(sf_client_pending(f.sf), 0);
 	fx_teardown(&f);
@@ -615,8 +618,8 @@ START_TEST(test_rest_call)
 	path = sf_rest_path("DEMO", "XCOM", "stages", NULL);
 	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/XCOM/stages");
 	stub_server_add(f.srv, path, &list);
-	sf_rest_call(f.sf, "GET", path, NULL, NULL, "listing stages", on_call,
-	    &r);
+	sf_rest_call(
+	    f.sf, "GET", path, NULL, NULL, "listing stages", on_call, &r);
 	free(path);
 	path = sf_rest_path("DEMO", "my schema", "compute-pools", "p");
 	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/%22my%20schema"
