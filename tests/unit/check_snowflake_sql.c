@@ -18,7 +18,9 @@
 #include "http.h"
 #include "model.h"
 #include "sf_conn.h"
+#include "model_sf.h"
 #include "sf_sql.h"
+#include "src_snowflake.h"
 #include "support_server.h"
 #include "util.h"
 
@@ -647,6 +649,169 @@ START_TEST(test_rest_call)
 }
 END_TEST
 
+/* ---- the source: models filled from REST streams and SQL fallbacks ---- */
+
+struct src_res {
+	int done;
+	int error;
+	char *cause;
+};
+
+static void
+on_src_done(enum src_sf_kind kind, int error, const char *cause, void *arg)
+{
+	struct src_res *r = arg;
+
+	(void)kind;
+	r->done++;
+	r->error = error;
+	free(r->cause);
+	r->cause = cause != NULL ? xstrdup(cause) : NULL;
+}
+
+static void
+src_run(struct fx *f, struct src_res *r)
+{
+	f->expired = 0;
+	uv_timer_start(&f->guard, fx_guard_cb, 5000, 0);
+	while (!f->expired && r->done == 0)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	uv_timer_stop(&f->guard);
+	r->done = 0;
+}
+
+START_TEST(test_src_files_stream_and_fallback)
+{
+	static const char files[] =
+	    "[{\"name\":\"xcom_stage/dag/t/r/0/k.json\",\"size\":\"10\","
+	    "\"md5\":\"aa\",\"last_modified\":\"2024-01-01T00:00:00Z\"},"
+	    "{\"name\":\"xcom_stage/dag/t/r/1/k.txt\",\"size\":\"5\","
+	    "\"md5\":\"bb\\u001b[31m\",\"last_modified\":"
+	    "\"Tue, 2 Jan 2024 00:00:00 GMT\"},"
+	    "{\"name\":\"xcom_stage/other/x.bin\",\"size\":\"1\"}]";
+	static const char list[] =
+	    "{\"resultSetMetaData\":{\"numRows\":1,\"rowType\":[{\"name\":"
+	    "\"name\"},{\"name\":\"size\"},{\"name\":\"md5\"},{\"name\":"
+	    "\"last_modified\"}],\"partitionInfo\":[{\"rowCount\":1}]},"
+	    "\"data\":[[\"xcom_stage/dag/a.json\",\"3\",\"cc\","
+	    "\"Wed, 3 Jan 2024 00:00:00 GMT\"]],\"statementHandle\":\"h\"}";
+	struct fx f;
+	struct stub_response chunked = {
+		.body = files, .chunked = 1, .chunk_size = 7
+	};
+	struct stub_response nf = { .status = 404,
+		.body = "{\"message\":\"Unknown API\",\"code\":\"390404\"}" };
+	struct stub_response ok = { .body = list };
+	struct sf_models m;
+	struct src_snowflake *src;
+	struct src_snowflake_config c = { "demo.xcom.xcom_table", on_src_done,
+		NULL };
+	struct src_res r = { 0 };
+	char *cause = NULL;
+	const char *path =
+	    "/api/v2/databases/DEMO/schemas/XCOM/stages/XCOM_STAGE/files";
+
+	fx_setup(&f, 0);
+	sf_models_init(&m);
+	c.arg = &r;
+	ck_assert_int_eq(
+	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), 0);
+	ck_assert_str_eq(src_snowflake_xcom_table(src), "DEMO.XCOM.XCOM_TABLE");
+	/* REST, streamed in 7-byte chunks, filtered by the prefix. */
+	/* Each request takes the next answer (the last one repeats). */
+	stub_server_add(f.srv, path, &chunked);
+	stub_server_add(f.srv, path, &nf);
+	ck_assert_int_eq(
+	    src_snowflake_load_files(src, "@xcom_stage/dag/", &cause), 0);
+	src_run(&f, &r);
+	ck_assert_msg(r.error == 0, "%s", r.cause);
+	ck_assert_uint_eq(m.files.n, 2);
+	ck_assert_int_eq(m.files.complete, 1);
+	ck_assert_str_eq(m.files.v[0].name, "dag/t/r/0/k.json");
+	ck_assert_str_eq(m.files.v[1].name, "dag/t/r/1/k.txt");
+	ck_assert_ptr_null(strchr(m.files.v[1].md5, '\033'));
+	ck_assert_double_eq(m.files.v[1].last_modified, 1704153600.0);
+	ck_assert_uint_eq(m.files.total_bytes, 15);
+	ck_assert_str_eq(m.files.stage, "@DEMO.XCOM.XCOM_STAGE/dag/");
+	/* No REST endpoint: LIST through the SQL API, same filtering. */
+	stub_server_add(f.srv, STMTS, &ok);
+	ck_assert_int_eq(
+	    src_snowflake_load_files(src, "@xcom_stage/dag/", &cause), 0);
+	src_run(&f, &r);
+	ck_assert_msg(r.error == 0, "%s", r.cause);
+	ck_assert_uint_eq(m.files.n, 1);
+	ck_assert_str_eq(m.files.v[0].name, "dag/a.json");
+	ck_assert_ptr_nonnull(strstr(
+	    stub_server_last_body(f.srv, STMTS), "LIST @DEMO.XCOM.XCOM_STAGE"));
+	/* A malformed path is refused at once. */
+	ck_assert_int_eq(src_snowflake_load_files(src, "@a;b", &cause), -1);
+	free(cause);
+	src_snowflake_free(src);
+	sf_models_free(&m);
+	free(r.cause);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_src_xcom_rows_masked)
+{
+	static const char rows[] =
+	    "{\"resultSetMetaData\":{\"numRows\":2,\"rowType\":[{\"name\":"
+	    "\"DAG_ID\"},{\"name\":\"TASK_ID\"},{\"name\":\"RUN_ID\"},"
+	    "{\"name\":\"MULTI_INDEX\"},{\"name\":\"KEY\"},{\"name\":"
+	    "\"VALUE_TYPE\"},{\"name\":\"VALUE\"}],\"partitionInfo\":[{"
+	    "\"rowCount\":2}]},\"data\":[[\"d\",\"t\",\"r\",\"0\",\"k\","
+	    "\"dict\",\"{\\\"api_key\\\": \\\"sk-123\\\", \\\"n\\\": 1}\"],"
+	    "[\"d\",\"t2\",\"r\",\"-1\",\"k\",\"str\",\"token=abc plain\"]],"
+	    "\"statementHandle\":\"h\"}";
+	struct fx f;
+	struct stub_response ok = { .body = rows };
+	struct sf_models m;
+	struct src_snowflake *src;
+	struct src_snowflake_config c = { NULL, on_src_done, NULL };
+	struct src_res r = { 0 };
+	char *cause = NULL;
+	cJSON *o;
+
+	fx_setup(&f, 0);
+	sf_models_init(&m);
+	c.arg = &r;
+	c.xcom_table = "a.b";
+	ck_assert_int_eq(
+	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "DATABASE.SCHEMA.TABLE"));
+	free(cause);
+	c.xcom_table = "DEMO.XCOM.XCOM_TABLE";
+	ck_assert_int_eq(
+	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), 0);
+	stub_server_add(f.srv, STMTS, &ok);
+	src_snowflake_load_xcom(src, "d", "r");
+	src_run(&f, &r);
+	ck_assert_msg(r.error == 0, "%s", r.cause);
+	ck_assert_uint_eq(m.xcom.n, 2);
+	ck_assert_str_eq(m.xcom.v[0].value, "{\"api_key\":\"***\",\"n\":1}");
+	ck_assert_ptr_null(strstr(m.xcom.v[1].value, "abc"));
+	ck_assert_int_eq(m.xcom.v[1].multi_index, -1);
+	/* The values were bound, not pasted. */
+	o = cJSON_Parse(stub_server_last_body(f.srv, STMTS));
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_nonnull(
+	    strstr(cJSON_GetObjectItem(o, "statement")->valuestring,
+		"WHERE DAG_ID = ? AND RUN_ID = ?"));
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(o, "bindings"), "2"),
+		"value")
+		->valuestring,
+	    "r");
+	cJSON_Delete(o);
+	src_snowflake_free(src);
+	sf_models_free(&m);
+	free(r.cause);
+	fx_teardown(&f);
+}
+END_TEST
+
 Suite *snowflake_sql_suite(void);
 
 Suite *
@@ -667,6 +832,8 @@ snowflake_sql_suite(void)
 	tcase_add_test(tc, test_cancel_from_row);
 	tcase_add_test(tc, test_rest_call);
 	tcase_add_test(tc, test_partition_window);
+	tcase_add_test(tc, test_src_files_stream_and_fallback);
+	tcase_add_test(tc, test_src_xcom_rows_masked);
 	suite_add_tcase(s, tc);
 	return s;
 }
