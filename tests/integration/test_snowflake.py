@@ -222,6 +222,16 @@ def test_rejections():
         AIRFLOW_CONN_SNOWFLAKE_DEFAULT=json.dumps(conn)), check=False)
     assert r.code == 1 and "HTTP 401, code 390303" in r.err, r
     assert "sdpat_not_the_right_one" not in r.err
+    # A wrong OAuth token.
+    reset()
+    conn = json.loads(airflow_conn())
+    del conn["extra"]["private_key_file"]
+    conn["extra"]["authenticator"] = "oauth"
+    conn["extra"]["token"] = "sdoauth_wrong"
+    r = sd("sql", "select 1", env=base_env(
+        AIRFLOW_CONN_SNOWFLAKE_DEFAULT=json.dumps(conn)), check=False)
+    assert r.code == 1 and "HTTP 401" in r.err and "sdoauth_wrong" not in r.err, r
+    assert requests_seen()[-1]["auth"] in ("REJECTED", "OAUTH"), requests_seen()
     # A password only: refused before any request, with directions.
     reset()
     conn = json.loads(airflow_conn())
