@@ -38,7 +38,7 @@ static const char main_usage[] =
     "  get stages                        Snowflake stages of the connection's "
     "schema\n"
     "  get files @DB.SCHEMA.STAGE[/prefix]  files in a stage, with totals\n"
-    "  get file @DB.SCHEMA.STAGE/path   preview a stage file (masked)\n"
+    "  get file @DB.SCHEMA.STAGE/path    preview a stage file (masked)\n"
     "  get xcom-table [DAG [RUN]]        rows of the Snowflake XCom table\n"
     "  get compute-pools|services|image-repositories [NAME]\n"
     "  sql \"STATEMENT\"                   run one read-only statement\n"
