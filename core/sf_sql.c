@@ -589,7 +589,8 @@ sf_stmt_submit(struct sf_stmt *s)
 
 	url = xasprintf("%s/api/v2/statements?requestId=%s%s", c->base_url,
 	    s->request_id, s->resubmits > 0 ? "&retry=true" : "");
-	s->req = sf_http(c, "POST", url, s->body, HTTP_NO_RETRY,
+	/* A fresh connection: libcurl must not resend this POST unmarked. */
+	s->req = sf_http(c, "POST", url, s->body, HTTP_NO_RETRY | HTTP_FRESH,
 	    c->cfg.post_timeout_ms, sf_stmt_submit_done, s, &cause);
 	free(url);
 	if (s->req == NULL) {

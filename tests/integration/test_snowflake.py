@@ -328,6 +328,25 @@ def test_faults_recovered_no_loss_no_double_run():
 
 # ---- stages, files, XCom table ---------------------------------------------
 
+def test_drop_on_reused_connection_resent_marked():
+    # A REST call first leaves a kept-alive connection; the statement that
+    # follows (LIST, the fallback) is dropped after executing. Its resend
+    # must carry retry=true (libcurl would otherwise resend it unmarked on
+    # the dead reused connection) and must not run twice.
+    reset()
+    fault(match="GET /api/v2/databases/.*/files$", kind="status", status=404,
+          count=1)
+    fault(match="POST /api/v2/statements$", kind="drop", phase="after",
+          count=1)
+    files = sd("get", "files", "@DEMO.XCOM.XCOM_STAGE", "-o",
+               "json").json()["files"]
+    assert len(files) == 8, files
+    posts = [q for q in requests_seen() if q["method"] == "POST"]
+    assert len(posts) == 2, posts
+    assert not posts[0].get("retry") and posts[1].get("retry"), posts
+    assert [q.get("outcome") for q in posts] == ["EXECUTED", "CACHED"], posts
+
+
 def test_stages_rest_and_show_fallback():
     reset()
     rest = sd("get", "stages", "-o", "json").json()
@@ -504,6 +523,7 @@ TESTS = [
     test_several_partitions,
     test_error_mapping,
     test_faults_recovered_no_loss_no_double_run,
+    test_drop_on_reused_connection_resent_marked,
     test_stages_rest_and_show_fallback,
     test_files_prefix_totals_and_list_fallback,
     test_files_unpadded_and_padded_days,
@@ -524,6 +544,7 @@ if __name__ == "__main__":
             tests = [test_jwt_from_airflow_connection_json, test_202_path,
                      test_several_partitions,
                      test_faults_recovered_no_loss_no_double_run,
+                     test_drop_on_reused_connection_resent_marked,
                      test_xcom_table_filters_and_masking,
                      test_files_prefix_totals_and_list_fallback,
                      test_file_preview_through_presigned_url]
