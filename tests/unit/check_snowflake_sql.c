@@ -208,6 +208,16 @@ on_done(const struct sf_stmt_result *r, void *arg)
 
 static const struct sf_stmt_cbs cbs = { on_meta, on_row, on_done };
 
+struct call_res {
+	int calls;
+	int error;
+	long status;
+	char *cause;
+	char *body;
+};
+
+static void on_call(const struct sf_call_result *r, void *arg);
+
 static const char result3[] =
     "{\"resultSetMetaData\":{\"numRows\":5,\"format\":\"jsonv2\","
     "\"rowType\":[{\"name\":\"K\",\"type\":\"text\"},{\"name\":\"V\","
@@ -304,6 +314,40 @@ START_TEST(test_partitions_in_order)
 	ck_assert_ptr_nonnull(
 	    strstr(cmdlog_get(&f.cmdlog, 0)->what, "dag_id = ?"));
 	ck_assert_ptr_null(strstr(cmdlog_get(&f.cmdlog, 0)->what, "snowpark"));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_post_on_fresh_connection)
+{
+	struct fx f;
+	struct stub_response one = { .body = "{\"resultSetMetaData\":{"
+					     "\"numRows\":1,\"rowType\":[{"
+					     "\"name\":\"X\"}]},\"data\":[["
+					     "\"1\"]],\"statementHandle\":"
+					     "\"h\"}" };
+	struct stub_response list = { .body = "[]" };
+	struct call_res r = { 0 };
+	int before;
+
+	fx_setup(&f, 0);
+	stub_server_add(f.srv, STMTS, &one);
+	stub_server_add(f.srv, "/api/v2/x", &list);
+	/* A GET leaves a kept-alive connection... */
+	sf_rest_call(f.sf, "GET", "/api/v2/x", NULL, NULL, "x", on_call, &r);
+	f.expired = 0;
+	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
+	while (!f.expired && r.calls == 0)
+		uv_run(&f.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.guard);
+	before = stub_server_connections(f.srv);
+	/* ...which the statement does not reuse. */
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 5000);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(stub_server_connections(f.srv), before + 1);
+	free(r.body);
+	free(r.cause);
 	fx_teardown(&f);
 }
 END_TEST
@@ -586,14 +630,6 @@ START_TEST(test_partition_window)
 }
 END_TEST
 
-struct call_res {
-	int calls;
-	int error;
-	long status;
-	char *cause;
-	char *body;
-};
-
 static void
 on_call(const struct sf_call_result *r, void *arg)
 {
@@ -821,6 +857,7 @@ snowflake_sql_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_partitions_in_order);
+	tcase_add_test(tc, test_post_on_fresh_connection);
 	tcase_add_test(tc, test_202_polling);
 	tcase_add_test(tc, test_resubmit_same_request_id);
 	tcase_add_test(tc, test_resubmits_bounded);
