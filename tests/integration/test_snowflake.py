@@ -424,6 +424,20 @@ def test_xcom_table_filters_and_masking():
     assert '"***"' in out
 
 
+def test_sql_output_masks_secrets():
+    reset()
+    r = sd("sql", "select value, 'hunter2' as password from "
+           "demo.xcom.xcom_table where task_id = 'enter.check_service_status'",
+           "-o", "json")
+    doc = r.json()
+    assert doc["rows"], doc
+    for value, pw in doc["rows"]:
+        assert pw == "***", pw
+        assert '"aws_secret_access_key": "***"' in value or \
+            '"aws_secret_access_key":"***"' in value, value
+    assert "hunter2" not in r.out
+
+
 def test_sql_read_only_guard():
     reset()
     r = sd("sql", "create table demo.demo.t_guard (a int)", check=False)
@@ -529,6 +543,7 @@ TESTS = [
     test_files_unpadded_and_padded_days,
     test_xcom_table_filters_and_masking,
     test_sql_read_only_guard,
+    test_sql_output_masks_secrets,
     test_compute_pools_services_repos_rest_and_show,
     test_file_preview_through_presigned_url,
     test_audit_has_no_secrets,
