@@ -78,12 +78,9 @@ cli_sf_is_command(int argc, char **argv)
 static void
 cli_sf_fail(struct cli_sf *c, const char *msg)
 {
-	/* Server messages can quote the statement or a value: masked too. */
-	char *masked = redact_text_dup(msg);
-	char *safe = sanitize_dup(masked, strlen(masked), 0);
+	char *safe = sanitize_dup(msg, strlen(msg), 0);
 
 	fprintf(stderr, "snowdeck: %s\n", safe);
-	free(masked);
 	free(safe);
 	c->status = 1;
 }
