@@ -441,6 +441,11 @@ sf_stmt_row(const char *const *cells, size_t ncols, void *arg, char **cause)
 {
 	struct sf_stmt *s = arg;
 
+	/* Cancelled from an earlier row: no more callbacks. */
+	if (s->closing) {
+		*cause = xstrdup("cancelled");
+		return -1;
+	}
 	s->rows++;
 	if (s->cbs.row != NULL)
 		return s->cbs.row(cells, ncols, s->arg, cause);
@@ -477,6 +482,10 @@ sf_stmt_result(struct sf_stmt *s, const struct http_response *r)
 
 		if (json_sf_result_parse(r->body, r->body_len, &tmp,
 			sf_stmt_row, s, &cause) != 0) {
+			if (s->closing) {
+				free(cause);
+				return;
+			}
 			s->status = r->status;
 			sf_stmt_finish(s, 1, cause, NULL, NULL);
 			free(cause);
@@ -723,6 +732,10 @@ sf_part_deliver(struct sf_stmt *s, struct sf_part *p)
 	}
 	if (json_sf_partition_parse(p->body, p->len, s->meta.ncols, sf_stmt_row,
 		s, &n, &cause) != 0) {
+		if (s->closing) {
+			free(cause);
+			return -1;
+		}
 		m = xasprintf("reading result partition %zu failed: %s",
 		    p->idx + 1, cause);
 		sf_stmt_finish(s, 1, m, NULL, NULL);
