@@ -684,6 +684,97 @@ START_TEST(test_rest_call)
 }
 END_TEST
 
+/* Writes text to path (replace: through a rename, as atomic writers do). */
+static void
+write_file(const char *path, const char *text, int replace)
+{
+	char *tmp = xasprintf("%s.new", path);
+	FILE *fp = fopen(replace ? tmp : path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	if (replace)
+		ck_assert_int_eq(rename(tmp, path), 0);
+	free(tmp);
+}
+
+/* Runs one statement and returns whether its bearer token was want. */
+static int
+bearer_is(struct fx *f, const char *want)
+{
+	char *hdr = xasprintf("Authorization: Bearer %s\r\n", want);
+	int ok;
+
+	f->done = 0;
+	free(f->cause);
+	f->cause = NULL;
+	sf_sql_run(f->sf, "select 1", NULL, 0, &cbs, f);
+	fx_run(f, 5000);
+	ok = f->done == 1 &&
+	     strstr(stub_server_last_headers(f->srv, STMTS), hdr) != NULL;
+	free(hdr);
+	return ok;
+}
+
+START_TEST(test_token_file_followed)
+{
+	char dir[] = "/tmp/snowdeck-sftok-XXXXXX";
+	char *tok, *cause = NULL;
+	struct fx f;
+	struct stub_response ok = { .body = "{\"resultSetMetaData\":{"
+					    "\"numRows\":0,\"rowType\":[]},"
+					    "\"data\":[],\"statementHandle\":"
+					    "\"h\"}" };
+	struct sf_client_config sc;
+	int i, seen;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tok = xasprintf("%s/token", dir);
+	write_file(tok, "tok-1\n", 0);
+	fx_setup(&f, 0);
+	/* Swap the client for one on an OAuth token file. */
+	sf_client_free(f.sf);
+	sf_conn_free(&f.conn);
+	sf_conn_init(&f.conn);
+	sf_conn_set(&f.conn, "account", "a");
+	sf_conn_set(&f.conn, "authenticator", "oauth");
+	sf_conn_set(&f.conn, "token_file_path", tok);
+	ck_assert_int_eq(
+	    sf_conn_finish(&f.conn, stub_server_url(f.srv), &cause), 0);
+	memset(&sc, 0, sizeof sc);
+	sc.loop = &f.loop;
+	sc.conn = &f.conn;
+	ck_assert_int_eq(sf_client_create(&f.sf, f.http, &sc, &cause), 0);
+	stub_server_add(f.srv, STMTS, &ok);
+	ck_assert(bearer_is(&f, "tok-1"));
+	/* Rewritten in place, then replaced through a rename: each new
+	 * token is used once the change was read (asynchronously). */
+	write_file(tok, "tok-2\n", 0);
+	for (i = 0, seen = 0; i < 40 && !seen; i++) {
+		f.expired = 0;
+		uv_timer_start(&f.guard, fx_guard_cb, 50, 0);
+		while (!f.expired)
+			uv_run(&f.loop, UV_RUN_ONCE);
+		seen = bearer_is(&f, "tok-2");
+	}
+	ck_assert_msg(seen, "the rewritten token was not picked up");
+	write_file(tok, "tok-3", 1);
+	for (i = 0, seen = 0; i < 40 && !seen; i++) {
+		f.expired = 0;
+		uv_timer_start(&f.guard, fx_guard_cb, 50, 0);
+		while (!f.expired)
+			uv_run(&f.loop, UV_RUN_ONCE);
+		seen = bearer_is(&f, "tok-3");
+	}
+	ck_assert_msg(seen, "the replaced token was not picked up");
+	fx_teardown(&f);
+	unlink(tok);
+	rmdir(dir);
+	free(tok);
+}
+END_TEST
+
 /* ---- the source: models filled from REST streams and SQL fallbacks ---- */
 
 struct src_res {
@@ -870,6 +961,7 @@ snowflake_sql_suite(void)
 	tcase_add_test(tc, test_partition_window);
 	tcase_add_test(tc, test_src_files_stream_and_fallback);
 	tcase_add_test(tc, test_src_xcom_rows_masked);
+	tcase_add_test(tc, test_token_file_followed);
 	suite_add_tcase(s, tc);
 	return s;
 }
