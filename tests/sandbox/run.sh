@@ -7,6 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/sandbox.sh" install
+"$here/sandbox.sh" install-snow # the Snowflake CLI the suite points at the sandbox
 venv=$("$here/sandbox.sh" venv)
 state=$(mktemp -d /tmp/snowdeck-sbx.XXXXXX)
 cleanup() {
@@ -14,7 +15,7 @@ cleanup() {
 	rm -rf "$state"
 }
 trap cleanup EXIT INT TERM
-"$here/sandbox.sh" start "$state" --sync-wait-ms 1500 --spcs-pending-ms 600 --spcs-suspending-ms 400
+"$here/sandbox.sh" start "$state" --sync-wait-ms 1500 --spcs-pending-ms 2500 --spcs-suspending-ms 2000
 cd "$here"
 SANDBOX_ENV=$state/env nice "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfE \
     "$here/test_sandbox.py" "$@" || {

@@ -6,6 +6,8 @@
 #                                                        background, wait until it answers,
 #                                                        write STATEDIR/env
 #   sandbox.sh stop STATEDIR                             stop everything it started
+#   sandbox.sh snow STATEDIR ARGS...                     the Snowflake CLI on the sandbox's
+#                                                        connections.toml (own pinned venv)
 #   sandbox.sh python ARGS...                            run the venv's python
 # Fails loudly (non-zero, log tail) on any problem. See tests/sandbox/README.md.
 set -euo pipefail
@@ -14,6 +16,9 @@ cache=${SNOWDECK_CACHE:-$HOME/.cache/snowdeck}
 req=$here/requirements.txt
 hash=$(sha256sum "$req" | cut -c1-12)
 venv=$cache/venv-sandbox-$hash
+
+snow_req=$here/requirements-snowcli.txt
+snow_venv=$cache/venv-snowcli-$(sha256sum "$snow_req" | cut -c1-12)
 
 log() { echo "sandbox: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -32,6 +37,30 @@ install() {
 	    || die "the venv cannot import its packages"
 	touch "$venv/.complete"
 	log "installed in $((SECONDS - t0)) s"
+}
+
+install_snow() {
+	[ -f "$snow_venv/.complete" ] && return 0
+	local t0=$SECONDS
+	log "installing $snow_req into $snow_venv"
+	rm -rf "$snow_venv"
+	mkdir -p "$cache"
+	python3 -m venv "$snow_venv" || die "python3 -m venv failed: install python3-venv"
+	# snowflake-cli pins pip and setuptools themselves (see the top of requirements-snowcli.txt)
+	"$snow_venv/bin/pip" install -q "$(grep -m1 '^pip==' "$snow_req")" >&2 || die "pip install failed (PyPI?)"
+	"$snow_venv/bin/pip" install -q --no-deps -r "$snow_req" >&2 || die "pip install -r $snow_req failed"
+	"$snow_venv/bin/pip" check >&2 || die "the pinned snowflake-cli requirements are inconsistent (pip check)"
+	"$snow_venv/bin/snow" --version >/dev/null || die "snow does not run"
+	touch "$snow_venv/.complete"
+	log "installed snow in $((SECONDS - t0)) s"
+}
+
+snow() {
+	local state=${1:?usage: sandbox.sh snow STATEDIR ARGS...}
+	shift
+	install_snow
+	[ -f "$state/connections.toml" ] || die "$state/connections.toml is missing: start the sandbox first"
+	SNOWFLAKE_HOME=$state exec "$snow_venv/bin/snow" "$@"
 }
 
 start() {
@@ -75,9 +104,9 @@ stop() {
 	local pid
 	pid=$(cat "$state/pid")
 	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		kill -TERM "$pid" 2>/dev/null || true
 		local i
-		for i in $(seq 1 50); do
+		for i in $(seq 1 200); do # up to 20 s: it removes the real containers it started
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -93,6 +122,8 @@ install) install ;;
 start) start "$@" ;;
 stop) stop "$@" ;;
 python) install; exec "$venv/bin/python" "$@" ;;
+install-snow) install_snow ;;
+snow) snow "$@" ;;
 venv) install; echo "$venv" ;;
-*) die "usage: sandbox.sh install | start STATEDIR [--port N] [--seed demo|empty] | stop STATEDIR | venv" ;;
+*) die "usage: sandbox.sh install | install-snow | start STATEDIR [--port N] [--seed demo|empty] | stop STATEDIR | snow STATEDIR ARGS... | venv" ;;
 esac

@@ -89,7 +89,11 @@ def encode_value(v: Any, sftype: str) -> str | None:
         secs = v.hour * 3600 + v.minute * 60 + v.second
         return f"{secs}.{v.microsecond * 1000:09d}"
     if isinstance(v, float):
-        return repr(v) if v != int(v) or abs(v) >= 1e16 else str(int(v)) if sftype == "fixed" else repr(v)
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return str(int(v)) if sftype == "fixed" and v == int(v) else repr(v)
     if isinstance(v, (dict, list)):
         return json.dumps(v, indent=2)
     if isinstance(v, Decimal):
@@ -105,6 +109,8 @@ def column(name: str, sftype: str = "text", nullable: bool = True, **kw: Any) ->
         c["length"] = c["byteLength"] = 16777216
     if sftype == "fixed":
         c["precision"] = 38
+    if sftype.startswith("time"):
+        c["scale"] = 9  # fractional digits, as Snowflake describes TIME/TIMESTAMP_* columns
     c.update(kw)
     return c
 
@@ -142,6 +148,10 @@ class Statement:
     cancelled: bool = False
     ready_at: float = 0.0  # fault async: the result shows only from then on
     partitions: list[list[list[str | None]]] = field(default_factory=list)
+    # once answered: per partition (rows, uncompressed JSON size, gzip of the JSON array); the row
+    # objects are then dropped, so a million-row result costs megabytes, not a gigabyte
+    packed: list[tuple[int, int, bytes]] | None = None
+    pack_lock: threading.Lock = field(default_factory=threading.Lock)  # not the global lock: packing is slow
     timeout: int = 0
     timed_out: bool = False
 
@@ -157,9 +167,13 @@ class Fault:
     partitions: int = 0
     phase: str = "before"
     raw: dict[str, Any] = field(default_factory=dict)
+    query: re.Pattern[str] | None = None  # optional regex on the query string
 
 
-FAULT_KINDS = ("latency", "status", "async", "partitions", "drop")
+FAULT_KINDS = ("latency", "status", "async", "partitions", "drop", "sqlerror")
+# "sqlerror" matches the statement text (not METHOD path) and makes that statement fail with
+# {"code", "sqlstate", "message"} from the fault, as Snowflake would (e.g. 003001 insufficient
+# privileges): a test makes one step of a sequence fail.
 
 ERROR_BODIES = {
     400: ("390142", "Incoming request does not contain a valid payload."),
@@ -197,6 +211,12 @@ class Sandbox:
         self.by_request: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
+        # GRANT/REVOKE bookkeeping (fakesnow has no access control): one row per
+        # (privilege, granted_on, name, role), shown by SHOW GRANTS TO ROLE.
+        self.grants: list[dict[str, str]] = []
+        # Warehouses (fakesnow knows one fixed warehouse and no CREATE WAREHOUSE).
+        self.warehouses: dict[str, dict[str, str]] = {}
+        self.create_warehouse(WAREHOUSE, "X-Small", "600")
         self.seq = 0
         self.sign_key = secrets.token_bytes(32)
         self.port = 0
@@ -214,6 +234,15 @@ class Sandbox:
         s = sql.strip().rstrip(";").strip()
         if not s:
             raise SqlError("000900", "42000", "SQL compilation error:\nEmpty SQL statement.")
+        with self.lock:
+            for f in self.faults:
+                if f.kind == "sqlerror" and f.count > 0 and f.match.search(s):
+                    f.count -= 1
+                    if f.count == 0:
+                        self.faults.remove(f)
+                    raise SqlError(str(f.raw.get("code", "003001")), str(f.raw.get("sqlstate", "42501")),
+                                   str(f.raw.get("message", "SQL access control error:\nInsufficient "
+                                                 "privileges to operate on schema.")))
         intercepted = self.intercept(s, database, schema, host_url)
         if intercepted is not None:
             return intercepted
@@ -270,6 +299,27 @@ class Sandbox:
                 stats = {"INSERT": {"numRowsInserted": n}, "UPDATE": {"numRowsUpdated": n},
                          "DELETE": {"numRowsDeleted": n}}.get(verb, {"numRowsInserted": n})
             return Result(cols, rows, stats)
+        finally:
+            conn.close()
+
+    def existing_context(self, database: str | None, schema: str | None) -> tuple[str | None, str | None]:
+        """The body's database and schema, each None when it does not exist (never created implicitly)."""
+        if not database:
+            return None, None
+        conn = self.connect(None, None)
+        try:
+            cur = conn._duck_conn  # noqa: SLF001
+            cur.execute("select count(*) from information_schema.schemata where catalog_name = ?", [database])
+            row = cur.fetchone()
+            if not row or not row[0]:
+                return None, None
+            if schema:
+                cur.execute("select count(*) from information_schema.schemata where catalog_name = ? "
+                            "and schema_name = ?", [database, schema])
+                row = cur.fetchone()
+                if not row or not row[0]:
+                    return database, None
+            return database, schema
         finally:
             conn.close()
 
@@ -332,8 +382,8 @@ class Sandbox:
                 files = list_files(self.stage_root, ref, pattern, self.args.padded_days)
             except re.error as e:
                 raise SqlError("100048", "2201B", f"Invalid regular expression '{pattern}': {e}") from None
-            return text_result([[f.name, f.size, f.md5, f.last_modified] for f in files],
-                               ["name", "size", "md5", "last_modified"], ["text", "fixed", "text", "text"])
+            return Result([column("name"), column("size", "fixed"), column("md5"), column("last_modified")],
+                          [[f.name, str(f.size), f.md5, f.last_modified] for f in files])
         m = re.match(r"^(?:REMOVE|RM)\s+('[^']*'|@\S+)(?:\s+PATTERN\s*=\s*'((?:[^']|'')*)')?$", s, flags)
         if m:
             ref = self._stage_ref(m[1], database, schema)
@@ -371,10 +421,90 @@ class Sandbox:
             secs = amount / 1000 if unit.startswith("MILLI") else amount * 60 if unit.startswith("MIN") else amount
             time.sleep(min(secs, 600))
             return text_result([[f"waited {m[1]} {unit.lower()}"]], ["SYSTEM$WAIT"])
+        wh = self.warehouse_sql(s)
+        if wh is not None:
+            return wh
+        m = re.match(r"^(GRANT|REVOKE)\s+(.+?)\s+ON\s+(ACCOUNT|(DATABASE|SCHEMA|TABLE|VIEW|STAGE|WAREHOUSE|"
+                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION)\s+(\S+))\s+(?:TO|FROM)\s+ROLE\s+"
+                     r"(\"[^\"]+\"|[\w$]+)$", s, flags)
+        if m:
+            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, m[6])
+        m = re.match(r"^SHOW\s+GRANTS\s+TO\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
+        if m:
+            role = ident_name(m[1])
+            with self.lock:
+                rows = [[g["created_on"], g["privilege"], g["granted_on"], g["name"], "ROLE", role, "false",
+                         "SYSADMIN"] for g in self.grants if g["role"] == role]
+            return text_result(rows, ["created_on", "privilege", "granted_on", "name", "granted_to",
+                                      "grantee_name", "grant_option", "granted_by"])
         if re.match(r"^(PUT|GET)\s", s, flags):
             raise SqlError("000002", "0A000", f"Unsupported feature '{s.split()[0].upper()}': the SQL API does "
                            "not support PUT and GET.")
         return None
+
+    def create_warehouse(self, name: str, size: str, auto_suspend: str) -> None:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
+        with self.lock:
+            self.warehouses.setdefault(name, {"name": name, "state": "SUSPENDED", "type": "STANDARD",
+                                              "size": size, "auto_suspend": auto_suspend, "auto_resume": "true",
+                                              "created_on": now, "owner": "SYSADMIN", "comment": ""})
+
+    def warehouse_sql(self, s: str) -> Result | None:
+        flags = re.IGNORECASE | re.DOTALL
+        m = re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE\s+(IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|[\w$]+)(.*)$",
+                     s, flags)
+        if m:
+            name = ident_name(m[3])
+            size = re.search(r"WAREHOUSE_SIZE\s*=\s*'?([\w-]+)'?", m[4] or "", flags)
+            susp = re.search(r"AUTO_SUSPEND\s*=\s*(\d+)", m[4] or "", flags)
+            if name in self.warehouses and not m[2] and not m[1]:
+                raise SqlError("002002", "42710", f"SQL compilation error:\nObject '{name}' already exists.")
+            if m[1]:
+                self.warehouses.pop(name, None)
+            self.create_warehouse(name, size[1].upper() if size else "X-Small", susp[1] if susp else "600")
+            return status_result(f"Warehouse {name} successfully created.")
+        m = re.match(r"^SHOW\s+WAREHOUSES(?:\s+LIKE\s+'((?:[^']|'')*)')?$", s, flags)
+        if m:
+            pat = like_regex(m[1].replace("''", "'")) if m[1] is not None else None
+            with self.lock:
+                rows = [[w["name"], w["state"], w["type"], w["size"], w["auto_suspend"], w["auto_resume"],
+                         w["created_on"], w["owner"], w["comment"]]
+                        for w in self.warehouses.values() if pat is None or pat.fullmatch(w["name"])]
+            return text_result(rows, ["name", "state", "type", "size", "auto_suspend", "auto_resume",
+                                      "created_on", "owner", "comment"])
+        m = re.match(r"^ALTER\s+WAREHOUSE\s+(?:IF\s+EXISTS\s+)?(\"[^\"]+\"|[\w$]+)\s+(SUSPEND|RESUME)"
+                     r"(?:\s+IF\s+SUSPENDED)?$", s, flags)
+        if m:
+            name = ident_name(m[1])
+            with self.lock:
+                if name not in self.warehouses:
+                    raise SqlError("002003", "02000", f"SQL compilation error:\nWarehouse '{name}' does not "
+                                   "exist or not authorized.")
+                self.warehouses[name]["state"] = "SUSPENDED" if m[2].upper() == "SUSPEND" else "STARTED"
+            return status_result()
+        return None
+
+    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str) -> Result:
+        kind = re.sub(r"\s+", "_", kind.upper())
+        name = ".".join(ident_name(p) for p in split_ident(obj)) if kind != "ACCOUNT" else obj
+        role = ident_name(role)
+        if kind == "DATABASE":
+            rows = self.fakesnow_sql("SHOW DATABASES", None, None, None).rows
+            if not any(str(r[1]).upper() == name for r in rows):
+                raise SqlError("002003", "02000", f"SQL compilation error:\nDatabase '{name}' does not exist "
+                               "or not authorized.")
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
+        with self.lock:
+            for p in (x.strip().upper() for x in privs.split(",")):
+                key = (p, kind, name, role)
+                have = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"], g["role"]) == key]
+                if verb == "GRANT" and not have:
+                    self.grants.append({"privilege": p, "granted_on": kind, "name": name, "role": role,
+                                        "created_on": now})
+                if verb == "REVOKE":
+                    for g in have:
+                        self.grants.remove(g)
+        return status_result()
 
     # ------------------------------------------------------ statements ----
     def start_statement(self, body: dict[str, Any], request_id: str, host_url: str) -> Statement:
@@ -383,6 +513,11 @@ class Sandbox:
         with self.lock:
             self.statements[st.handle] = st
             self.by_request[request_id] = st.handle
+            if len(self.statements) > 20000:  # forget the oldest (dicts keep insertion order)
+                for h in list(self.statements)[:5000]:
+                    old = self.statements.pop(h)
+                    if self.by_request.get(old.request_id) == h:
+                        del self.by_request[old.request_id]
         params = body.get("parameters") or {}
         count = params.get("multi_statement_count", params.get("MULTI_STATEMENT_COUNT", 1))
 
@@ -391,7 +526,8 @@ class Sandbox:
                 if str(count) != "1":
                     st.result = self.run_multi(st, body, int(count), host_url)
                 else:
-                    st.result = self.run_sql(st.sql, st.database, st.schema, body.get("bindings"), host_url)
+                    sql = context_functions(st.sql, body.get("_context") or {})
+                    st.result = self.run_sql(sql, st.database, st.schema, body.get("bindings"), host_url)
             except SqlError as e:
                 st.error = e
             except Exception as e:  # a sandbox bug: say so, never hang the client
@@ -427,6 +563,18 @@ class Sandbox:
         res.stats = {"statementHandles": handles}  # type: ignore[dict-item]
         return res
 
+    def pack(self, st: Statement, nullable: bool) -> None:
+        packed = []
+        for p in st.partitions:
+            if not nullable:
+                p = [["null" if v is None else v for v in row] for row in p]
+            raw = json.dumps(p).encode()
+            packed.append((len(p), len(raw), gzip.compress(raw, 1)))
+        st.packed = packed
+        st.partitions = []
+        if st.result is not None:
+            st.result.rows = []
+
     def partition(self, st: Statement, forced: int) -> None:
         rows = st.result.rows if st.result else []
         if forced > 1 and len(rows) >= 1:
@@ -435,6 +583,37 @@ class Sandbox:
         else:
             size = max(1, self.args.partition_rows)
         st.partitions = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def context_functions(sql: str, ctx: dict[str, Any]) -> str:
+    """CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE() as literals of the session (fakesnow has no
+    such functions); NULL when the session has none, as Snowflake answers."""
+    def lit(m: re.Match[str]) -> str:
+        v = ctx.get(m[1].upper())
+        return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+    return re.sub(r"\b(CURRENT_USER|CURRENT_ROLE|CURRENT_WAREHOUSE)\s*\(\s*\)", lit, sql, flags=re.IGNORECASE)
+
+
+def split_ident(name: str) -> list[str]:
+    """Splits DB.SCHEMA.NAME at dots outside double quotes."""
+    parts, cur, inq = [], "", False
+    for ch in name:
+        if ch == '"':
+            inq = not inq
+        if ch == "." and not inq:
+            parts.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    parts.append(cur)
+    return parts
+
+
+def ident_name(part: str) -> str:
+    """Snowflake's name resolution: unquoted upper case, quoted verbatim."""
+    if part.startswith('"') and part.endswith('"') and len(part) >= 2:
+        return part[1:-1].replace('""', '"')
+    return part.upper()
 
 
 def like_regex(pattern: str) -> re.Pattern[str]:
@@ -473,7 +652,8 @@ class Handler(BaseHTTPRequestHandler):
     sb: Sandbox  # set on the class by main()
 
     def log_message(self, fmt: str, *a: Any) -> None:  # noqa: D401
-        log.info("%s %s", self.address_string(), fmt % a)
+        line = re.sub(r"(X-Sandbox-Signature=)[0-9a-f]+", r"\1***", fmt % a)
+        log.info("%s %s", self.address_string(), line)
 
     # ---- plumbing
     def _body(self) -> bytes:
@@ -514,8 +694,8 @@ class Handler(BaseHTTPRequestHandler):
         raise Dropped()
 
     def host_url(self) -> str:
-        host = self.headers.get("Host") or f"127.0.0.1:{self.sb.port}"
-        return f"http://{host}"
+        # the sandbox's own address, whatever Host header the client sent (it accepts any)
+        return f"http://127.0.0.1:{self.sb.port}"
 
     def error(self, status: int, code: str, message: str, rest: bool = False, **extra: Any) -> None:
         body: dict[str, Any] = {"code": code, "message": message}
@@ -557,7 +737,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sandbox/"):
                 return self.control(path)
-            fault = self.take_fault(f"{self.command} {path}")
+            fault = self.take_fault(f"{self.command} {path}", url.query)
             self.fault = fault
             if fault:
                 self.entry["fault"] = fault.kind
@@ -595,10 +775,10 @@ class Handler(BaseHTTPRequestHandler):
             except Exception:
                 self.close_connection = True
 
-    def take_fault(self, what: str) -> Fault | None:
+    def take_fault(self, what: str, query: str) -> Fault | None:
         with self.sb.lock:
-            for f in self.sb.faults:
-                if f.count > 0 and f.match.search(what):
+            for f in [x for x in self.sb.faults if x.query is None or x.query.search(query)]:
+                if f.kind != "sqlerror" and f.count > 0 and f.match.search(what):
                     f.count -= 1
                     if f.count == 0:
                         self.sb.faults.remove(f)
@@ -629,13 +809,78 @@ class Handler(BaseHTTPRequestHandler):
                        sqlState="08004")
             return None
 
+    def connector_intercept(self, body: bytes) -> bool:
+        """Statements fakesnow lacks (LIST with PATTERN, synthetic stages, REMOVE, GET_PRESIGNED_URL,
+        SPCS, ALTER USER ... RSA_PUBLIC_KEY) answered on the connector protocol too, as a JSON rowset."""
+        import fakesnow.server as fs_server
+        try:
+            req = json.loads(body)
+            sql = str(req["sqlText"]).strip().rstrip(";").strip()
+        except (ValueError, KeyError, TypeError):
+            return False
+        self.entry["statement"] = sql[:2000]
+        if re.match(r"^(PUT|GET)\s", sql, re.IGNORECASE):
+            return False  # fakesnow serves PUT to the Python connector
+        auth = self.headers.get("Authorization", "")
+        conn = fs_server.sessions.get(auth[17:-1]) if auth.startswith('Snowflake Token="') else None
+        if conn is None:
+            return False
+        db, sc = conn.database, conn.schema
+        try:
+            res = self.sb.intercept(sql, db, sc, self.host_url())
+            if res is None:
+                res = self.sb.spcs.sql(sql, db, sc)
+            if res is None:
+                return False
+        except SqlError as e:
+            self.send(200, {"data": {"errorCode": e.code, "sqlState": e.sqlstate}, "code": e.code,
+                            "message": e.message, "success": False})
+            return True
+        self.entry["outcome"] = "EXECUTED"
+        self.entry["statement"] = sql[:2000]
+        rowtype = [{**c, "length": c["length"] or None, "byteLength": c.get("byteLength")} for c in res.rowtype]
+        self.send(200, {"data": {"parameters": [{"name": "TIMEZONE", "value": "Etc/UTC"}], "rowtype": rowtype,
+                                 "rowset": res.rows, "total": len(res.rows), "returned": len(res.rows),
+                                 "queryId": str(uuid.uuid4()), "queryResultFormat": "json",
+                                 "statementTypeId": 4096, "finalDatabaseName": db, "finalSchemaName": sc},
+                        "code": None, "message": None, "success": True})
+        return True
+
+    def connector_login_rejected(self, body: bytes) -> bool:
+        """Key-pair, OAuth and PAT logins are checked as on the SQL API (passwords are not: any is
+        accepted). A rejection answers as Snowflake's login does: HTTP 200, success false."""
+        from sfauth import AuthError
+        try:
+            data = json.loads(body)["data"]
+            kind = str(data.get("AUTHENTICATOR") or "SNOWFLAKE").upper()
+            token = str(data.get("TOKEN") or "")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        types = {"SNOWFLAKE_JWT": "KEYPAIR_JWT", "OAUTH": "OAUTH",
+                 "PROGRAMMATIC_ACCESS_TOKEN": "PROGRAMMATIC_ACCESS_TOKEN"}
+        if kind not in types:
+            return False
+        try:
+            p = self.sb.auth.authenticate(f"Bearer {token}", types[kind])
+            self.entry["auth"] = p.method
+            return False
+        except AuthError as e:
+            self.entry["auth"], self.entry["auth_error"] = "REJECTED", e.reason
+            self.send(200, {"data": None, "code": e.code, "message": e.message, "success": False,
+                            "headers": None})
+            return True
+
     # ---- connector protocol: fakesnow's own ASGI app, in process
     def connector(self, path: str) -> None:
         body = self._body() if self.command in ("POST", "PUT") else b""
+        if path == "/queries/v1/query-request" and self.connector_intercept(body):
+            return
+        if path == "/session/v1/login-request" and self.connector_login_rejected(body):
+            return
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()
                    if k.lower() != "content-encoding"]
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": self.command,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": self.url.query.encode(),
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": self.url.query.encode(),
                  "headers": headers, "client": self.client_address, "server": ("127.0.0.1", self.sb.port),
                  "root_path": ""}
         out: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
@@ -664,7 +909,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- presigned URL downloads
     def presigned(self, path: str) -> None:
-        from stages import StageRef, resolve_file
+        from stages import StageRef, read_file
         exp = self.q.get("X-Sandbox-Expires", "")
         sig = self.q.get("X-Sandbox-Signature", "")
         want = hmac.new(self.sb.sign_key, f"{path}|{exp}".encode(), hashlib.sha256).hexdigest()
@@ -681,12 +926,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
         ref = StageRef(parts[0], parts[1], parts[2], "")
-        full = resolve_file(self.sb.stage_root, ref, "/".join(parts[3:]))
-        if full is None:
+        data = read_file(self.sb.stage_root, ref, "/".join(parts[3:]))
+        if data is None:
             return self.send(404, xml.format("NoSuchKey", "The specified key does not exist.").encode(),
                              ctype="application/xml")
-        with open(full, "rb") as f:
-            data = f.read()
         self.send(200, data, {"ETag": f'"{hashlib.md5(data).hexdigest()}"'}, ctype="application/octet-stream")
 
     # ---- SQL API v2
@@ -704,8 +947,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "390142", "Incoming request does not contain a valid payload.")
         rid = self.q.get("requestId") or str(uuid.uuid4())
         self.entry["statement"] = body["statement"][:2000]
+        # The session context functions fakesnow lacks answer from the request.
+        body["_context"] = {"CURRENT_USER": getattr(getattr(self, "principal", None), "user", None),
+                            "CURRENT_ROLE": body.get("role") or ROLE,
+                            "CURRENT_WAREHOUSE": body.get("warehouse")}
         retry = self.q.get("retry", "").lower() == "true"
         self.entry["retry"] = retry
+        for what in ("database", "schema"):
+            v = body.get(what)
+            if v is not None and not isinstance(v, str):
+                return self.error(400, "390142", f"Incoming request does not contain a valid payload: {what} "
+                                  "must be a string.")
+        # as the drivers do at login: a database or schema that does not exist leaves the session
+        # without a current one (statements that need it fail), it is not an error by itself
+        body["database"], body["schema"] = sb.existing_context(body.get("database"), body.get("schema"))
         with sb.lock:
             prev = sb.statements.get(sb.by_request.get(rid, ""))
         if prev is not None and not (prev.done.is_set() and prev.error is not None):
@@ -718,7 +973,6 @@ class Handler(BaseHTTPRequestHandler):
             if self.fault and self.fault.kind == "async":
                 st.ready_at = time.time() + self.fault.delay_ms / 1000
             if self.fault and self.fault.kind == "partitions":
-                st.partitions = [[]]
                 st.__dict__["forced_partitions"] = self.fault.partitions
         self.entry["statementHandle"] = st.handle
         is_async = self.q.get("async", "").lower() == "true"
@@ -767,17 +1021,17 @@ class Handler(BaseHTTPRequestHandler):
                                         "statementStatusUrl": status_url}, hdr)
         res = st.result
         assert res is not None
-        if not st.partitions or st.__dict__.get("forced_partitions"):
-            self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
-        nparts = len(st.partitions)
+        nullable = st.__dict__.get("nullable", True)
+        with st.pack_lock:
+            if st.packed is None:
+                self.sb.partition(st, st.__dict__.pop("forced_partitions", 0))
+                self.sb.pack(st, nullable)
+        assert st.packed is not None
+        nparts = len(st.packed)
         if part < 0 or part >= nparts:
             return self.send(422, {"code": "000709", "sqlState": "02000", "message": f"Partition {part} of "
                                    f"statement {st.handle} does not exist (0..{nparts - 1}).",
                                    "statementHandle": st.handle}, hdr)
-        nullable = st.__dict__.get("nullable", True)
-        data = st.partitions[part]
-        if not nullable:
-            data = [["null" if v is None else v for v in row] for row in data]
         links = []
         base = f"/api/v2/statements/{st.handle}?requestId={st.request_id}&partition="
         links.append(f'<{base}0>; rel="first"')
@@ -787,26 +1041,28 @@ class Handler(BaseHTTPRequestHandler):
             links.append(f'<{base}{part - 1}>; rel="prev"')
         links.append(f'<{base}{nparts - 1}>; rel="last"')
         hdr["Link"] = ",".join(links)
+        data = gzip.decompress(st.packed[part][2])
         if part > 0:
             # later partitions carry no metadata, only data (gzip when accepted)
-            return self.send(200, {"data": data}, hdr, gz=True)
+            return self.send(200, b'{"data": ' + data + b"}", hdr, gz=True)
         body: dict[str, Any] = {
             "resultSetMetaData": {
-                "numRows": len(res.rows), "format": "jsonv2", "rowType": res.rowtype,
-                "partitionInfo": [{"rowCount": len(p), "uncompressedSize": len(json.dumps(p))}
-                                  for p in st.partitions],
+                "numRows": sum(p[0] for p in st.packed), "format": "jsonv2", "rowType": res.rowtype,
+                "partitionInfo": [{"rowCount": n, "uncompressedSize": size, "compressedSize": len(z)}
+                                  for n, size, z in st.packed],
                 "nullable": nullable,
             },
-            "data": data, "code": "090001", "statementStatusUrl": status_url, "requestId": st.request_id,
-            "sqlState": "00000", "statementHandle": st.handle, "message": "Statement executed successfully.",
-            "createdOn": st.created_ms,
+            "data": "\u0000DATA", "code": "090001", "statementStatusUrl": status_url,
+            "requestId": st.request_id, "sqlState": "00000", "statementHandle": st.handle,
+            "message": "Statement executed successfully.", "createdOn": st.created_ms,
         }
         if res.stats:
             if "statementHandles" in res.stats:
                 body["statementHandles"] = res.stats["statementHandles"]
             else:
                 body["stats"] = res.stats
-        self.send(200, body, hdr, gz=not first)
+        raw = json.dumps(body).encode().replace(b'"\\u0000DATA"', data, 1)
+        self.send(200, raw, hdr, gz=not first)
 
     def statements_get(self, handle: str) -> None:
         with self.sb.lock:
@@ -897,8 +1153,11 @@ class Handler(BaseHTTPRequestHandler):
                                self.sb.args.padded_days)
         except re.error as e:
             return self.error(400, "100048", f"Invalid regular expression: {e}", rest=True)
-        self.rest_ok([{"name": f.name, "size": str(f.size), "md5": f.md5, "last_modified": f.last_modified}
-                      for f in files])
+        # built as text: a synthetic stage can list millions of files
+        body = "[" + ",".join(f'{{"name": {json.dumps(f.name)}, "size": "{f.size}", "md5": "{f.md5}", '
+                              f'"last_modified": "{f.last_modified}"}}' for f in files) + "]"
+        del files
+        self.send(200, body.encode(), {"X-Snowflake-Request-ID": self.rid})
 
     def stage_presign(self, database: str, schema: str, name: str, path: str) -> None:
         from stages import StageRef
@@ -916,6 +1175,49 @@ class Handler(BaseHTTPRequestHandler):
         self.rest_ok({"presigned_url": url})
 
     # ---- test-only control endpoints
+    def synthetic_stage(self) -> None:
+        """POST /_sandbox/stages/synthetic {"database", "schema", "stage", "files": N, "size": bytes}."""
+        from stages import SYNTHETIC, SyntheticStage
+        try:
+            d = json.loads(self._body() or b"null")
+            db, sc, st = (str(d.get(k, dflt)).upper() for k, dflt in
+                          (("database", "DEMO"), ("schema", "XCOM"), ("stage", "BENCH_STAGE")))
+            n, size = int(d.get("files", 1000)), int(d.get("size", 64))
+            if not all(re.fullmatch(r"[A-Z_][A-Z0-9_]*", x) for x in (db, sc, st)) or n < 0:
+                raise ValueError("names must be plain identifiers and files >= 0")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic stage: {e}"})
+        self.sb.run_sql(f"CREATE DATABASE IF NOT EXISTS {db}", None, None)
+        self.sb.run_sql(f"CREATE SCHEMA IF NOT EXISTS {db}.{sc}", None, None)
+        self.sb.run_sql(f"CREATE OR REPLACE STAGE {db}.{sc}.{st}", None, None)
+        t0 = time.time()
+        SYNTHETIC[(db, sc, st)] = SyntheticStage(n, size)
+        self.send(200, {"stage": f"{db}.{sc}.{st}", "files": n, "build_ms": int((time.time() - t0) * 1000)})
+
+    def synthetic_xcom(self) -> None:
+        """POST /_sandbox/xcom/synthetic {"rows": N, "dag_id": "bench_dag", "runs": 100}: N more XCom rows."""
+        try:
+            d = json.loads(self._body() or b"{}")
+            n, runs = int(d.get("rows", 1000)), max(1, int(d.get("runs", 100)))
+            dag = str(d.get("dag_id", "bench_dag"))
+            if n < 0 or not re.fullmatch(r"[A-Za-z0-9_.-]+", dag):
+                raise ValueError("rows >= 0 and a plain dag_id")
+        except (ValueError, TypeError, AttributeError) as e:
+            return self.send(400, {"error": f"bad synthetic xcom: {e}"})
+        t0 = time.time()
+        conn = self.sb.connect(None, None)
+        try:
+            conn._duck_conn.execute(  # noqa: SLF001
+                "INSERT INTO DEMO.XCOM.XCOM_TABLE SELECT ?, 'task_' || lpad(CAST(i % 50 AS VARCHAR), 2, '0'), "
+                "'scheduled__2026-01-01T00:00:00+00:00_' || CAST(i // 50 % ? AS VARCHAR), CAST(i // 50 // ? AS "
+                "INTEGER), 'return_value', 'dict', '{\"i\": ' || CAST(i AS VARCHAR) || ', \"ok\": true}' "
+                "FROM range(?) t(i)", [dag, runs, runs, n])
+        except Exception as e:
+            return self.send(409, {"error": f"cannot fill DEMO.XCOM.XCOM_TABLE (is the demo seed loaded?): {e}"})
+        finally:
+            conn.close()
+        self.send(200, {"table": "DEMO.XCOM.XCOM_TABLE", "rows": n, "ms": int((time.time() - t0) * 1000)})
+
     def control(self, path: str) -> None:
         sb = self.sb
         if path == "/_sandbox/health":
@@ -932,7 +1234,8 @@ class Handler(BaseHTTPRequestHandler):
                     faults.append(Fault(re.compile(d.get("match", ".*")), kind, int(d.get("count", 1)),
                                         int(d.get("status", 503)), d.get("retry_after"),
                                         int(d.get("delay_ms", 0)), int(d.get("partitions", 0)),
-                                        d.get("phase", "after" if kind == "drop" else "before"), d))
+                                        d.get("phase", "after" if kind == "drop" else "before"), d,
+                                        re.compile(d["query"]) if d.get("query") else None))
             except (ValueError, TypeError, AttributeError, re.error) as e:
                 return self.send(400, {"error": f"bad fault: {e}"})
             with sb.lock:
@@ -960,9 +1263,28 @@ class Handler(BaseHTTPRequestHandler):
                 sb.statements.clear()
                 sb.by_request.clear()
             sb.spcs.reset()
+            with sb.lock:
+                sb.grants.clear()
             return self.send(200, {"reset": True})
+        if path == "/_sandbox/stages/synthetic" and self.command == "POST":
+            return self.synthetic_stage()
+        if path == "/_sandbox/xcom/synthetic" and self.command == "POST":
+            return self.synthetic_xcom()
         if path.startswith("/_sandbox/spcs/"):
             return sb.spcs.control(self, path)
+        if path.startswith("/_sandbox/stage-file/") and self.command == "GET":
+            # Sandbox-only stand-in for the connector's GET (fakesnow does not serve GET):
+            # /_sandbox/stage-file/DB/SCHEMA/STAGE/<path, percent-encoded> -> the file's bytes.
+            from stages import StageRef, resolve_file
+            parts = [unquote(p) for p in path.split("/")[3:]]
+            if len(parts) < 4:
+                return self.send(400, {"error": "use /_sandbox/stage-file/DB/SCHEMA/STAGE/PATH"})
+            ref = StageRef(parts[0].upper(), parts[1].upper(), parts[2].upper(), "")
+            full = resolve_file(sb.stage_root, ref, "/".join(parts[3:]))
+            if full is None:
+                return self.send(404, {"error": f"no file {'/'.join(parts[3:])} in stage {ref.fqname}"})
+            with open(full, "rb") as f:
+                return self.send(200, f.read(), ctype="application/octet-stream")
         self.send(404, {"error": f"unknown control endpoint {path}"})
 
 
@@ -1019,6 +1341,11 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
     oauth = "sdoauth_" + secrets.token_urlsafe(24)
     sb.auth.pats[pat] = USER
     sb.auth.oauth[oauth] = (USER, time.time() + 30 * 86400)
+    oauth_expired = "sdoauth_" + secrets.token_urlsafe(24)
+    sb.auth.oauth[oauth_expired] = (USER, time.time() - 60)
+    # what SPCS mounts for code running in a service: /snowflake/session/token
+    os.makedirs(os.path.join(st, "snowflake", "session"), exist_ok=True)
+    token_file = write(os.path.join("snowflake", "session", "token"), oauth)
     toml = (
         "# snowdeck Snowflake sandbox (TEST AND DEMO INFRASTRUCTURE, NOT SNOWFLAKE)\n"
         'default_connection_name = "sandbox"\n\n'
@@ -1039,6 +1366,7 @@ def write_credentials(sb: Sandbox, port: int) -> dict[str, str]:
         "SANDBOX_WAREHOUSE": WAREHOUSE, "SANDBOX_DATABASE": "DEMO", "SANDBOX_SCHEMA": "XCOM",
         "SANDBOX_KEY": key, "SANDBOX_KEY_ENC": key_enc, "SANDBOX_KEY_PASSPHRASE": passphrase,
         "SANDBOX_UNREGISTERED_KEY": other_key, "SANDBOX_PAT": pat, "SANDBOX_OAUTH_TOKEN": oauth,
+        "SANDBOX_OAUTH_TOKEN_FILE": token_file, "SANDBOX_OAUTH_TOKEN_EXPIRED": oauth_expired,
         "SANDBOX_CONNECTIONS_TOML": conns, "SANDBOX_AIRFLOW_CONN": airflow_conn,
         "SANDBOX_STATE": st, "SANDBOX_PID": str(os.getpid()),
     }
@@ -1054,6 +1382,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--padded-days", action="store_true", help="LIST last_modified with zero-padded days")
     ap.add_argument("--spcs-pending-ms", type=int, default=1500, help="PENDING/STARTING before RUNNING")
     ap.add_argument("--spcs-suspending-ms", type=int, default=1000, help="SUSPENDING before SUSPENDED")
+    ap.add_argument("--docker-host", default="", help="unix:///path: back SPCS containers by real containers "
+                    "on this Docker Engine API endpoint (Docker or Podman)")
+    ap.add_argument("--docker-image", default="localhost/bb:latest",
+                    help="local image with /bin/sh that every backed container runs")
     args = ap.parse_args(argv)
     os.makedirs(args.state, exist_ok=True)
     import warnings
@@ -1077,6 +1409,14 @@ def main(argv: list[str] | None = None) -> int:
             f.write(f"{k}={v}\n")
     os.chmod(tmp, 0o600)
     os.replace(tmp, os.path.join(sb.state, "env"))
+    import signal
+
+    def on_term(_sig: int, _frm: Any) -> None:
+        sb.spcs.backend.cleanup()  # real containers must not outlive the sandbox
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     log.info("listening on http://127.0.0.1:%d (state %s)", sb.port, sb.state)
     try:
         httpd.serve_forever(poll_interval=3600)

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from sandbox_server import SqlError, encode_value, like_regex, status_result, text_result
+from sandbox_server import SqlError, like_regex, status_result, text_result
 
 SEED_SPEC = """\
 sissyg:
@@ -170,6 +170,8 @@ class Container:
     started: float | None = None
     lines: list[str] = field(default_factory=list)
     previous: list[str] = field(default_factory=list)
+    docker_id: str | None = None  # DockerBackend: the real container
+    exited: int | None = None  # exit code once it stopped on its own (or was stopped outside)
 
 
 @dataclass
@@ -214,6 +216,16 @@ class Repo:
 class SimulatedBackend:
     """Containers that exist only as state and generated log lines."""
 
+    def inspect(self, svc: Service, c: Container) -> int | None:
+        """The exit code when the container stopped on its own, else None (running or simulated)."""
+        return None
+
+    def remove(self, svc: Service) -> None:
+        pass
+
+    def cleanup(self) -> None:
+        pass
+
     def start(self, svc: Service, c: Container, t: float) -> None:
         c.started = t
         c.lines = [f"{iso(t)} {c.name}: pulling image {c.image}",
@@ -238,6 +250,126 @@ class SimulatedBackend:
                           for i in range(beats)]
 
 
+class DockerBackend(SimulatedBackend):
+    """Each SPCS container backed by a real container on a Docker Engine API endpoint (Docker or
+    Podman's compatible socket). SPCS images cannot be pulled here, so every container runs
+    `image` (any local image with /bin/sh, e.g. a busybox import) with a command that logs like the
+    simulated one; its logs are the service's logs, and stopping it outside makes the service FAILED.
+    """
+
+    def __init__(self, host: str, image: str, state: str):
+        if not host.startswith("unix://"):
+            raise SystemExit(f"--docker-host must be unix:///path/to/socket (got {host!r})")
+        self.sock, self.image = host[len("unix://"):], image
+        self.tag = hashlib.sha1(state.encode()).hexdigest()[:8]
+        code, body = self.req("GET", "/_ping")
+        if code != 200:
+            raise SystemExit(f"the Docker API at {host} does not answer /_ping ({code}): start it first")
+
+    def req(self, method: str, path: str, body: Any = None, timeout: float = 30) -> tuple[int, bytes]:
+        import http.client
+        import socket as sk
+
+        class Conn(http.client.HTTPConnection):
+            def connect(self2) -> None:  # noqa: N805
+                self2.sock = sk.socket(sk.AF_UNIX, sk.SOCK_STREAM)
+                self2.sock.settimeout(timeout)
+                self2.sock.connect(self.sock)
+
+        conn = Conn("docker", timeout=timeout)
+        try:
+            data = json.dumps(body).encode() if body is not None else None
+            conn.request(method, "/v1.41" + path if path != "/_ping" else path, body=data,
+                         headers={"Content-Type": "application/json"} if data else {})
+            r = conn.getresponse()
+            return r.status, r.read()
+        except OSError as e:
+            return 599, str(e).encode()
+        finally:
+            conn.close()
+
+    def name(self, svc: Service, c: Container) -> str:
+        return f"sdsbx-{self.tag}-{svc.name.lower()}-{svc.uid}-{c.name}"
+
+    def _run(self, svc: Service, c: Container, t: float, script: str) -> None:
+        name = self.name(svc, c)
+        self.req("DELETE", f"/containers/{name}?force=true")
+        code, body = self.req("POST", f"/containers/create?name={name}", {
+            "Image": self.image, "Cmd": ["/bin/sh", "-c", script],
+            "Labels": {"snowdeck.sandbox": self.tag, "snowdeck.sandbox.service": svc.fq,
+                       "snowdeck.sandbox.container": c.name},
+            "HostConfig": {"NetworkMode": "none"}})
+        if code != 201:
+            c.lines = [f"{iso(t)} {c.name}: sandbox could not create the container: {body[:200]!r}"]
+            c.exited, c.started = 125, t
+            return
+        c.docker_id = json.loads(body)["Id"]
+        self.req("POST", f"/containers/{c.docker_id}/start")
+        c.started, c.exited, c.lines = t, None, []
+
+    def start(self, svc: Service, c: Container, t: float) -> None:
+        self._run(svc, c, t, f"echo '{c.name}: pulling image {c.image}'; echo '{c.name}: container started'; "
+                             f"echo '{c.name}: readiness probe passed'; i=0; while true; do i=$((i+1)); "
+                             f"sleep 1; echo \"{c.name}: GET /healthz 200 heartbeat=$i\"; done")
+
+    def fail(self, svc: Service, c: Container, t: float) -> None:
+        self._run(svc, c, t, f"echo '{c.name}: container started'; "
+                             f"echo '{c.name}: fatal: cannot bind port, exiting with code 1'; exit 1")
+
+    def _logs(self, c: Container) -> list[str] | None:
+        if not c.docker_id:
+            return None
+        code, raw = self.req("GET", f"/containers/{c.docker_id}/logs?stdout=1&stderr=1&timestamps=1")
+        if code != 200:
+            return None
+        out, i = bytearray(), 0
+        if raw[:1] in (b"\x01", b"\x02") and raw[1:4] == b"\0\0\0":  # multiplexed framing
+            while i + 8 <= len(raw):
+                n = int.from_bytes(raw[i + 4:i + 8], "big")
+                out += raw[i + 8:i + 8 + n]
+                i += 8 + n
+        else:
+            out = bytearray(raw)
+        return [ln for ln in out.decode("utf-8", "replace").split("\n") if ln]
+
+    def stop(self, svc: Service, c: Container, t: float) -> None:
+        lines = self._logs(c)
+        if lines is not None:
+            c.lines = lines
+        c.lines.append(f"{iso(t)} {c.name}: received SIGTERM, shutting down")
+        if c.docker_id:
+            self.req("DELETE", f"/containers/{c.docker_id}?force=true")
+            c.docker_id = None
+
+    def logs(self, svc: Service, c: Container, t: float) -> list[str]:
+        lines = self._logs(c)
+        return lines if lines is not None else list(c.lines)
+
+    def inspect(self, svc: Service, c: Container) -> int | None:
+        if not c.docker_id:
+            return c.exited
+        code, body = self.req("GET", f"/containers/{c.docker_id}/json")
+        if code == 404:
+            return 137  # removed outside
+        if code != 200:
+            return None
+        st = json.loads(body).get("State", {})
+        return None if st.get("Running") else int(st.get("ExitCode") or 0)
+
+    def remove(self, svc: Service) -> None:
+        for c in svc.containers:
+            if c.docker_id:
+                self.req("DELETE", f"/containers/{c.docker_id}?force=true")
+                c.docker_id = None
+
+    def cleanup(self) -> None:
+        code, body = self.req("GET", "/containers/json?all=true&filters=" +
+                              json.dumps({"label": [f"snowdeck.sandbox={self.tag}"]}).replace(" ", ""))
+        if code == 200:
+            for ct in json.loads(body):
+                self.req("DELETE", f"/containers/{ct['Id']}?force=true", timeout=10)
+
+
 class Spcs:
     def __init__(self, sb: Any, args: Any):
         self.sb = sb
@@ -247,7 +379,9 @@ class Spcs:
         self.pools: dict[str, Pool] = {}
         self.services: dict[str, Service] = {}
         self.repos: dict[str, Repo] = {}
-        self.backend = SimulatedBackend()
+        self.backend: SimulatedBackend = SimulatedBackend()
+        if getattr(args, "docker_host", None):
+            self.backend = DockerBackend(args.docker_host, args.docker_image, sb.state)
 
     # ------------------------------------------------------------ model ----
     def reset(self) -> None:
@@ -267,6 +401,12 @@ class Spcs:
                     busy = any(s.pool == p.name and s.status in ("PENDING", "RUNNING") for s in self.services.values())
                     p.state = "ACTIVE" if busy else "IDLE"
             for s in self.services.values():
+                if s.status == "RUNNING" and not s.until:
+                    for c in s.containers:
+                        code = self.backend.inspect(s, c)
+                        if code is not None:
+                            c.exited, c.last_exit_code, c.last_restart = code, code, t
+                            s.status, s.updated = "FAILED", t
                 if s.until and t >= s.until:
                     s.status, s.until = s.target, 0.0
                     s.updated = t
@@ -277,9 +417,10 @@ class Spcs:
                     elif s.status == "FAILED":
                         for c in s.containers:
                             c.restart_count += 1
-                            c.last_exit_code = 1
+                            c.last_exit_code = c.exited = 1
                             c.last_restart = t
                             self.backend.fail(s, c, t)
+                            c.exited = 1
                     elif s.status == "SUSPENDED":
                         s.suspended = t
 
@@ -357,7 +498,7 @@ class Spcs:
         for c in s.containers:
             if c.lines:
                 c.previous = self.backend.logs(s, c, t) if s.status == "RUNNING" else list(c.lines)
-            c.lines, c.started = [], None
+            c.lines, c.started, c.exited = [], None, None
         target = "RUNNING"
         if s.fail_next_resume > 0:
             s.fail_next_resume -= 1
@@ -395,7 +536,7 @@ class Spcs:
                                     hashlib.sha256(img.encode()).hexdigest(),
                                     "image_path": f"demo/xcom/snowdeck_repo/{n}:{tag}",
                                     "created_on": iso(now()) or ""})
-            self.repos[f"DEMO.XCOM.SNOWDECK_REPO"] = repo
+            self.repos["DEMO.XCOM.SNOWDECK_REPO"] = repo
 
     # ------------------------------------------------------------- rows ----
     def dns(self, s: Service) -> str:
@@ -418,9 +559,13 @@ class Spcs:
             return []
         st = {"RUNNING": ("READY", "Running"), "FAILED": ("FAILED", "Container exited with code 1"),
               "SUSPENDING": ("TERMINATING", "Terminating"), "PENDING": ("PENDING", "Waiting to start")}
-        status, msg = st.get(s.status, ("UNKNOWN", s.status))
         out = []
         for c in s.containers:
+            status, msg = st.get(s.status, ("UNKNOWN", s.status))
+            if c.exited is not None and s.status in ("FAILED", "RUNNING"):
+                status, msg = ("DONE" if c.exited == 0 else "FAILED"), f"Container exited with code {c.exited}"
+            elif s.status == "FAILED":
+                status, msg = "READY", "Running"
             out.append({"database_name": s.database, "schema_name": s.schema, "service_name": s.name,
                         "service_status": s.status, "instance_id": "0", "instance_status": self.instance_status(s),
                         "container_name": c.name, "status": status, "message": msg,
@@ -461,6 +606,8 @@ class Spcs:
             return None
         if not re.search(r"COMPUTE\s+POOL|SERVICE|IMAGE\s+REPOSIT|ENDPOINTS|SYSTEM\$GET_SERVICE|IMAGES\s+IN", s, f):
             return None
+        # IDENTIFIER('NAME') as the Snowflake CLI writes names
+        s = re.sub(r"IDENTIFIER\(\s*'([^']*)'\s*\)", lambda m: m[1], s, flags=re.IGNORECASE)
         with self.lock:
             self.tick()
             r = self._sql(s, database, schema, f)
@@ -468,6 +615,20 @@ class Spcs:
             return r
 
     def _sql(self, s: str, database: str | None, schema: str | None, f: int) -> Any:
+        m = re.match(r"^DESC(?:RIBE)?\s+COMPUTE\s+POOL\s+(\"[^\"]+\"|\w+)$", s, f)
+        if m:  # the SHOW row of that one pool
+            p = self._pool(m[1])
+            assert p is not None
+            return self._sql(f"SHOW COMPUTE POOLS LIKE '{p.name}'", database, schema, f)
+        m = re.match(r"^DESC(?:RIBE)?\s+SERVICE\s+([\w.]+)$", s, f)
+        if m:  # the SHOW row of that one service, plus its spec
+            sv = self._svc(m[1], database, schema)
+            assert sv is not None
+            res = self._sql(f"SHOW SERVICES LIKE '{sv.name}' IN SCHEMA {sv.database}.{sv.schema}", database, schema, f)
+            res.rowtype.append(res.rowtype[0] | {"name": "spec"})
+            for row in res.rows:
+                row.append(sv.spec_text)
+            return res
         m = re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?COMPUTE\s+POOL\s+(IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|\w+)(.*)$", s, f)
         if m:
             name, opts = ident(m[3]), m[4]
@@ -643,13 +804,21 @@ class Spcs:
             sv = self._svc(m[2], database, schema, bool(m[1]))
             if sv is None:
                 return status_result()
+            self.backend.remove(sv)
             del self.services[sv.fq]
             return status_result(f"{sv.name} successfully dropped.")
-        m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_LOGS\s*\(\s*'([^']+)'\s*,\s*'?(\d+)'?\s*,\s*'([^']+)'"
-                     r"\s*(?:,\s*(\d+)\s*)?(?:,\s*(TRUE|FALSE)\s*)?\)$", s, f)
+        m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_LOGS\s*\((.*)\)$", s, f)
         if m:
-            sv = self._svc(m[1], database, schema)
-            text = self.logs(sv, m[2], m[3], int(m[4]) if m[4] else None, (m[5] or "").upper() == "TRUE")
+            # (service, instance_id, container [, lines [, previous [, since [, timestamps]]]])
+            args = [a.strip() for a in re.findall(r"'(?:[^']|'')*'|[^,]+", m[1])]
+            vals = [a[1:-1].replace("''", "'") if a.startswith("'") else a for a in args]
+            if len(vals) < 3:
+                raise SqlError("001044", "42P13", "SQL compilation error:\nSYSTEM$GET_SERVICE_LOGS needs the "
+                               "service name, the instance id and the container name.")
+            sv = self._svc(vals[0], database, schema)
+            lines = int(vals[3]) if len(vals) > 3 and vals[3].isdigit() else None
+            previous = len(vals) > 4 and vals[4].upper() == "TRUE"
+            text = self.logs(sv, vals[1], vals[2], lines, previous)
             return text_result([[text]], ["SYSTEM$GET_SERVICE_LOGS"])
         m = re.match(r"^(?:SELECT|CALL)\s+SYSTEM\$GET_SERVICE_STATUS\s*\(\s*'([^']+)'\s*(?:,\s*(\d+)\s*)?\)$", s, f)
         if m:
@@ -675,12 +844,24 @@ class Spcs:
             return text_result(rows, ["created_on", "name", "database_name", "schema_name", "repository_url",
                                       "owner", "owner_role_type", "comment", "encryption",
                                       "privatelink_repository_url"], ["timestamp_ltz"] + ["text"] * 9)
-        m = re.match(r"^SHOW\s+IMAGES\s+IN\s+IMAGE\s+REPOSITORY\s+([\w.]+)$", s, f)
+        m = re.match(r"^SHOW\s+IMAGES(?:\s+LIKE\s+'([^']*)')?\s+IN\s+IMAGE\s+REPOSITORY\s+([\w.]+)$", s, f)
         if m:
-            r = self.repo(m[1], database, schema)
-            rows = [[i["created_on"], i["image_name"], i["tags"], i["digest"], i["image_path"]] for i in r.images]
+            r = self.repo(m[2], database, schema)
+            rx = like_regex(m[1]) if m[1] else None
+            rows = [[i["created_on"], i["image_name"], i["tags"], i["digest"], i["image_path"]] for i in r.images
+                    if not rx or rx.fullmatch(i["image_name"])]
             return text_result(rows, ["created_on", "image_name", "tags", "digest", "image_path"])
         return None
+
+    @staticmethod
+    def _json_body(h: Any) -> dict[str, Any]:
+        try:
+            body = json.loads(h._body() or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise SqlError("390142", "22000", "Incoming request does not contain a valid payload.", status=400)
+        return body
 
     def repo(self, name: str, database: str | None, schema: str | None) -> Repo:
         parts = [ident(p) for p in name.split(".")]
@@ -725,7 +906,8 @@ class Spcs:
             try:
                 self._rest(h, op, **kw)
             except SqlError as e:
-                h.error(404 if e.code == "002003" else 409 if e.status == 422 else e.status, e.code,
+                h.error(404 if e.code == "002003" else 400 if e.code in ("390142", "395018") else
+                        409 if e.status == 422 else e.status, e.code,
                         e.message.replace("SQL compilation error:\n", ""), rest=True)
 
     def _rest(self, h: Any, op: str, database: str = "", schema: str = "", name: str = "") -> None:
@@ -738,6 +920,32 @@ class Spcs:
                               (not q.get("startsWith") or p.name.startswith(q["startsWith"]))])
         if op == "pool":
             return h.rest_ok(self.pool_dict(self._pool(name)))  # type: ignore[arg-type]
+        if op == "pool_create":
+            body = self._json_body(h)
+            mode = q.get("createMode", "errorIfExists")
+            try:
+                pname = ident(str(body["name"]))
+                fam, lo, hi = str(body["instance_family"]), int(body["min_nodes"]), int(body["max_nodes"])
+            except (KeyError, TypeError, ValueError):
+                return h.error(400, "390142", "A compute pool needs name, instance_family, min_nodes and "
+                               "max_nodes.", rest=True)
+            if pname in self.pools and mode != "orReplace":
+                if mode == "ifNotExists":
+                    return h.rest_ok({"status": f"{pname} already exists, statement succeeded."})
+                return h.error(409, "002002", f"Object '{pname}' already exists.", rest=True)
+            p = self.create_pool(pname, fam, lo, hi, bool(body.get("auto_resume", True)),
+                                 q.get("initiallySuspended", "").lower() == "true", str(body.get("comment") or ""))
+            if isinstance(body.get("auto_suspend_secs"), int):
+                p.auto_suspend_secs = body["auto_suspend_secs"]
+            return h.rest_ok({"status": f"Compute pool {pname} successfully created."})
+        if op == "pool_delete":
+            p = self._pool(name, q.get("ifExists", "").lower() == "true")
+            if p is not None:
+                if any(sv.pool == p.name for sv in self.services.values()):
+                    return h.error(400, "399002", f"Cannot drop compute pool {p.name}: it still has services; "
+                                   "drop them first.", rest=True)
+                del self.pools[p.name]
+            return h.rest_ok({"status": f"{name.upper()} successfully dropped."})
         if op in ("pool_resume", "pool_suspend"):
             h._body()
             p = self._pool(name, q.get("ifExists", "").lower() == "true")
@@ -752,10 +960,35 @@ class Spcs:
             if q.get("showLimit", "").isdigit():
                 out = out[:int(q["showLimit"])]
             return h.rest_ok(out)
-        sv = self._svc(f"{database}.{schema}.{name}", None, None, op in ("svc_resume", "svc_suspend") and
-                       q.get("ifExists", "").lower() == "true")
+        if op == "service_create":
+            body = self._json_body(h)
+            spec = body.get("spec") if isinstance(body.get("spec"), dict) else {}
+            if not body.get("name") or not body.get("compute_pool") or spec.get("spec_type") != "from_inline" \
+                    or not isinstance(spec.get("spec_text"), str):
+                return h.error(400, "390142", "A service needs name, compute_pool and spec {spec_type: "
+                               "from_inline, spec_text} (from_file specs are not supported by the sandbox).",
+                               rest=True)
+            fq = f"{database.upper()}.{schema.upper()}.{ident(str(body['name']))}"
+            mode = q.get("createMode", "errorIfExists")
+            if fq in self.services and mode != "orReplace":
+                if mode == "ifNotExists":
+                    return h.rest_ok({"status": f"{fq} already exists, statement succeeded."})
+                return h.error(409, "002002", f"Object '{fq}' already exists.", rest=True)
+            lo = int(body.get("min_instances") or 1)
+            sv = self.create_service(database, schema, str(body["name"]), str(body["compute_pool"]),
+                                     spec["spec_text"], lo, int(body.get("max_instances") or lo),
+                                     comment=str(body.get("comment") or ""))
+            sv.auto_resume = bool(body.get("auto_resume", True))
+            return h.rest_ok({"status": f"Service {sv.name} successfully created."})
+        sv = self._svc(f"{database}.{schema}.{name}", None, None,
+                       op in ("svc_resume", "svc_suspend", "service_delete") and q.get("ifExists", "").lower() == "true")
         if op == "service":
             return h.rest_ok(self.service_dict(sv))  # type: ignore[arg-type]
+        if op == "service_delete":
+            if sv is not None:
+                self.backend.remove(sv)
+                del self.services[sv.fq]
+            return h.rest_ok({"status": f"{name.upper()} successfully dropped."})
         if op in ("svc_resume", "svc_suspend"):
             h._body()
             if sv is not None:
@@ -846,6 +1079,10 @@ def _route_table() -> list[tuple[str, Any, Any]]:
 
     return [
         ("GET", R(r"^/api/v2/compute-pools$"), svc("pools")),
+        ("POST", R(r"^/api/v2/compute-pools$"), svc("pool_create")),
+        ("DELETE", R(rf"^/api/v2/compute-pools/{P}$"), svc("pool_delete")),
+        ("POST", R(rf"^{DS}/services$"), svc("service_create")),
+        ("DELETE", R(rf"^{DS}/services/{P}$"), svc("service_delete")),
         ("GET", R(rf"^/api/v2/compute-pools/{P}$"), svc("pool")),
         ("POST", R(rf"^/api/v2/compute-pools/{P}:resume$"), svc("pool_resume")),
         ("POST", R(rf"^/api/v2/compute-pools/{P}:suspend$"), svc("pool_suspend")),

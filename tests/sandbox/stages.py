@@ -12,6 +12,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 from email.utils import formatdate
 
 _IDENT = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -78,18 +79,85 @@ class StageFile:
     abspath: str
 
 
-def _md5(path: str) -> str:
+_md5_cache: dict[str, tuple[int, float, str]] = {}
+
+
+def _md5(path: str, st: os.stat_result | None = None) -> str:
+    st = st or os.stat(path)
+    hit = _md5_cache.get(path)
+    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime:
+        return hit[2]
     h = hashlib.md5()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+    _md5_cache[path] = (st.st_size, st.st_mtime, h.hexdigest())
     return h.hexdigest()
+
+
+class SyntheticStage:
+    """A stage of N generated files in the XCom layout, for benchmarks: nothing on disk, nothing cached.
+
+    File i is bench_dag_DD/task_TTT/<run>_RRRR/0/return_value.json (fixed widths, so the numeric order
+    is the name order) with deterministic JSON content of `size` bytes; entries are generated on the fly
+    in name order, so a million files cost no memory until they are listed.
+    """
+
+    def __init__(self, count: int, size: int = 64, base_ts: float | None = None):
+        self.count, self.size = min(count, 10_000_000), max(40, size)
+        base = base_ts if base_ts is not None else time.time() - 86400 * 40
+        self.days = [http_date(base + d * 86400 + 3723) for d in range(28)]
+        self.days_padded = [http_date(base + d * 86400 + 3723, True) for d in range(28)]
+        self.removed: set[str] = set()
+
+    @staticmethod
+    def rel(i: int) -> str:
+        return (f"bench_dag_{i // 100000:02d}/task_{i // 1000 % 100:03d}/"
+                f"scheduled__2026-01-01T00:00:00+00:00_{i % 1000:04d}/0/return_value.json")
+
+    def content(self, i: int) -> bytes:
+        head = f'{{"i": {i}, "pad": "'
+        return (head + "x" * (self.size - len(head) - 2) + '"}').encode()
+
+    def entries(self, padded: bool, prefix: str = "") -> Any:
+        """(rel, size, md5, last_modified) in name order, optionally only under a path prefix."""
+        days = self.days_padded if padded else self.days
+        md5 = hashlib.md5
+        for i in range(self.count):
+            rel = self.rel(i)
+            if prefix and not rel.startswith(prefix):
+                continue
+            if rel in self.removed:
+                continue
+            data = self.content(i)
+            yield rel, len(data), md5(data).hexdigest(), days[i % 28]
+
+    def find(self, rel: str) -> bytes | None:
+        if rel in self.removed:
+            return None
+        m = re.match(r"^bench_dag_(\d\d)/task_(\d{3})/scheduled__2026-01-01T00:00:00\+00:00_(\d{4})/0/"
+                     r"return_value.json$", rel)
+        if not m:
+            return None
+        i = int(m[1]) * 100000 + int(m[2]) * 1000 + int(m[3])
+        return self.content(i) if i < self.count else None
+
+
+SYNTHETIC: dict[tuple[str, str, str], SyntheticStage] = {}
 
 
 def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = False) -> list[StageFile]:
     base = stage_dir(root, ref)
     rx = re.compile(pattern) if pattern else None
     out: list[StageFile] = []
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
+    if syn is not None:
+        prefix = ref.name.lower() + "/"
+        for rel, size, md5, lm in syn.entries(padded, ref.path):
+            name = prefix + rel
+            if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
+                continue
+            out.append(StageFile(name, rel, size, md5, lm, ""))
     if not os.path.isdir(base):
         return out
     for dirpath, _dirs, files in os.walk(base):
@@ -102,17 +170,31 @@ def list_files(root: str, ref: StageRef, pattern: str | None, padded: bool = Fal
             if rx and not (rx.fullmatch(name) or rx.fullmatch(rel)):
                 continue
             st = os.stat(full)
-            out.append(StageFile(name, rel, st.st_size, _md5(full), http_date(st.st_mtime, padded), full))
+            out.append(StageFile(name, rel, st.st_size, _md5(full, st), http_date(st.st_mtime, padded), full))
     out.sort(key=lambda f: f.rel)
     return out
 
 
 def remove_files(root: str, ref: StageRef, pattern: str | None) -> list[str]:
     removed = []
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
     for f in list_files(root, ref, pattern):
-        os.unlink(f.abspath)
+        if f.abspath:
+            os.unlink(f.abspath)
+        elif syn is not None:
+            syn.removed.add(f.rel)
         removed.append(f.name)
     return removed
+
+
+def read_file(root: str, ref: StageRef, rel: str) -> bytes | None:
+    """The content of a stage file (on disk or synthetic), or None."""
+    full = resolve_file(root, ref, rel)
+    if full is not None:
+        with open(full, "rb") as f:
+            return f.read()
+    syn = SYNTHETIC.get((ref.database, ref.schema, ref.name))
+    return syn.find(rel.lstrip("/")) if syn is not None else None
 
 
 def resolve_file(root: str, ref: StageRef, rel: str) -> str | None:
