@@ -141,6 +141,27 @@ def main():
             print(f"{label:20s} wall {wall:6.2f} s  first rows {first_s:>18s}  "
                   f"client cpu {cpu:5.2f} s  peak RSS {rss:6.1f} MB  "
                   f"partitions {nparts}  output {len(out) / 1e6:.1f} MB")
+            if label == "files via REST":
+                rest_wall = wall
+            if label == "files via LIST":
+                list_wall = wall
+
+        # The Snowflake CLI on the same stage, in the same run (its own
+        # pinned venv; the sandbox serves it the connector protocol).
+        ctl(url, "POST", "/_sandbox/reset")
+        t0 = time.monotonic()
+        cp = subprocess.run([SANDBOX, "snow", state, "stage", "list-files",
+                             "@DEMO.XCOM.BENCH_STAGE", "-c", "sandbox",
+                             "--format", "json"], capture_output=True,
+                            text=True, env=env)
+        snow_wall = time.monotonic() - t0
+        if cp.returncode != 0:
+            print(f"snow stage list-files failed: {cp.stderr[-500:]}")
+        else:
+            n = len(json.loads(cp.stdout))
+            print(f"snow stage list-files wall {snow_wall:6.2f} s ({n} files); "
+                  f"snowdeck get files / snow: {rest_wall / snow_wall:.2f} "
+                  f"(REST), {list_wall / snow_wall:.2f} (LIST)")
     finally:
         subprocess.run([SANDBOX, "stop", state], check=False)
         shutil.rmtree(state, ignore_errors=True)
