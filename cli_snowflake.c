@@ -189,8 +189,23 @@ cli_sf_row(const char *const *cells, size_t ncols, void *arg, char **cause)
 		c->rows = xreallocarray(c->rows, c->caprows, sizeof *c->rows);
 	}
 	c->rows[c->nrows] = xcalloc(ncols > 0 ? ncols : 1, sizeof **c->rows);
-	for (j = 0; j < ncols && j < c->ncols; j++)
-		c->rows[c->nrows][j] = cli_sf_safe(cells[j]);
+	for (j = 0; j < ncols && j < c->ncols; j++) {
+		char *masked;
+
+		if (cells[j] == NULL)
+			continue;
+		/* Secrets never reach the screen: a column whose name looks
+		 * secret is masked whole, others through the text masker
+		 * (JWTs, key=value and "key": "value" pairs, PEM keys,
+		 * presigned URL signatures). */
+		if (redact_key_is_secret(c->colnames[j])) {
+			c->rows[c->nrows][j] = xstrdup("***");
+			continue;
+		}
+		masked = redact_text_dup(cells[j]);
+		c->rows[c->nrows][j] = cli_sf_safe(masked);
+		free(masked);
+	}
 	c->nrows++;
 	return 0;
 }

@@ -69,11 +69,30 @@ def first_rows_at(url, t_start_wall):
     return min(q["time"] for q in parts) - t_start_wall, n
 
 
+def model_bench(n):
+    """Builds and runs bench/sf_model_bench.c against build/release."""
+    lib = os.path.join(ROOT, "build", "release", "libsnowdeck.a")
+    out = os.path.join(tempfile.gettempdir(), f"sf_model_bench.{os.getpid()}")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "ncursesw",
+                            "libcurl", "libcjson", "libuv", "openssl"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-I" + os.path.join(ROOT, "include"),
+                    os.path.join(ROOT, "bench", "sf_model_bench.c"), lib]
+                   + flags + ["-lm", "-o", out], check=True)
+    try:
+        print(subprocess.run([out, str(n)], check=True, capture_output=True,
+                             text=True).stdout.strip())
+    finally:
+        os.unlink(out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100000)
     ap.add_argument("--files", type=int, default=100000)
+    ap.add_argument("--model-files", type=int, default=1000000)
     a = ap.parse_args()
+    model_bench(a.model_files)
     state = tempfile.mkdtemp(prefix="snowdeck-sf-bench.")
     home = tempfile.mkdtemp(prefix="snowdeck-sf-bench-home.")
     try:
@@ -122,6 +141,27 @@ def main():
             print(f"{label:20s} wall {wall:6.2f} s  first rows {first_s:>18s}  "
                   f"client cpu {cpu:5.2f} s  peak RSS {rss:6.1f} MB  "
                   f"partitions {nparts}  output {len(out) / 1e6:.1f} MB")
+            if label == "files via REST":
+                rest_wall = wall
+            if label == "files via LIST":
+                list_wall = wall
+
+        # The Snowflake CLI on the same stage, in the same run (its own
+        # pinned venv; the sandbox serves it the connector protocol).
+        ctl(url, "POST", "/_sandbox/reset")
+        t0 = time.monotonic()
+        cp = subprocess.run([SANDBOX, "snow", state, "stage", "list-files",
+                             "@DEMO.XCOM.BENCH_STAGE", "-c", "sandbox",
+                             "--format", "json"], capture_output=True,
+                            text=True, env=env)
+        snow_wall = time.monotonic() - t0
+        if cp.returncode != 0:
+            print(f"snow stage list-files failed: {cp.stderr[-500:]}")
+        else:
+            n = len(json.loads(cp.stdout))
+            print(f"snow stage list-files wall {snow_wall:6.2f} s ({n} files); "
+                  f"snowdeck get files / snow: {rest_wall / snow_wall:.2f} "
+                  f"(REST), {list_wall / snow_wall:.2f} (LIST)")
     finally:
         subprocess.run([SANDBOX, "stop", state], check=False)
         shutil.rmtree(state, ignore_errors=True)

@@ -678,6 +678,8 @@ http_req_setup(struct http_req *req, CURL *e, char **cause)
 	if (!(req->flags & HTTP_STREAM) && http->max_response != 0)
 		HTTP_SETOPT(
 		    CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)http->max_response);
+	if (req->flags & HTTP_FRESH)
+		HTTP_SETOPT(CURLOPT_FRESH_CONNECT, 1L);
 	if (req->headers != NULL)
 		HTTP_SETOPT(CURLOPT_HTTPHEADER, req->headers);
 	if (req->userpwd != NULL) {

@@ -438,7 +438,7 @@ sf_file_from_list_row(struct sf_files *files, const char *const *cells,
 		name += pl;
 	f.name = xstrdup(name);
 	f.size = cells[1] != NULL ? strtoull(cells[1], NULL, 10) : 0;
-	f.md5 = xstrdup(cells[2] != NULL ? cells[2] : "");
+	sf_file_set_md5(&f, cells[2]);
 	if (cells[3] == NULL || sf_time_parse(cells[3], &f.last_modified) != 0)
 		f.last_modified = 0;
 	sf_files_push(files, &f);

@@ -2,6 +2,7 @@
 
 #include "model_sf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,13 @@ void
 sf_file_clear(struct sf_file *f)
 {
 	free(f->name);
-	free(f->md5);
 	memset(f, 0, sizeof *f);
+}
+
+void
+sf_file_set_md5(struct sf_file *f, const char *md5)
+{
+	snprintf(f->md5, sizeof f->md5, "%s", md5 != NULL ? md5 : "");
 }
 
 void

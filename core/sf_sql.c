@@ -7,6 +7,7 @@
 #include "sf_sql.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,10 @@
 #include "sf_jwt.h"
 #include "util.h"
 
+struct sf_token_watch;
+
 struct sf_client {
+	struct sf_token_watch *watch; /* follows a token file, or NULL */
 	struct http *http;
 	struct sf_client_config cfg;
 	char *base_url;
@@ -102,6 +106,187 @@ struct sf_call {
 	uint64_t started_ms;
 };
 
+/* ---- token file -----------------------------------------------------------
+ */
+
+/*
+ * Follows a token file that is rewritten while we run (Snowpark Container
+ * Services refreshes /snowflake/session/token): a change in its directory
+ * starts an asynchronous re-read, and the new token replaces the old one
+ * for the following requests. Event-driven: nothing polls.
+ */
+struct sf_token_watch {
+	struct sf_client *c; /* NULL once the client is gone */
+	uv_loop_t *loop;
+	uv_fs_event_t ev;
+	uv_fs_t req;
+	uv_file fd;
+	char *path;
+	char *base; /* the file name inside the watched directory */
+	char buf[8192];
+	int reading; /* a read chain in flight */
+	int again;   /* changed again while reading */
+	int closed;  /* the event handle is closed */
+};
+
+static void sf_watch_read(struct sf_token_watch *);
+
+static void
+sf_watch_maybe_free(struct sf_token_watch *w)
+{
+	if (w->c != NULL || !w->closed || w->reading)
+		return;
+	free(w->path);
+	free(w->base);
+	free(w);
+}
+
+static void
+sf_watch_closed_fd(uv_fs_t *req)
+{
+	struct sf_token_watch *w = req->data;
+
+	uv_fs_req_cleanup(req);
+	w->reading = 0;
+	if (w->c != NULL && w->again) {
+		w->again = 0;
+		sf_watch_read(w);
+		return;
+	}
+	sf_watch_maybe_free(w);
+}
+
+static void
+sf_watch_got(uv_fs_t *req)
+{
+	struct sf_token_watch *w = req->data;
+	ssize_t n = req->result;
+	char *p, *e;
+
+	uv_fs_req_cleanup(req);
+	if (n > 0 && (size_t)n < sizeof w->buf && w->c != NULL) {
+		w->buf[n] = '\0';
+		for (p = w->buf;
+		     *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'; p++)
+			;
+		e = p + strlen(p);
+		while (e > p && (e[-1] == ' ' || e[-1] == '\n' ||
+				    e[-1] == '\r' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*p != '\0' &&
+		    (w->c->token == NULL || strcmp(w->c->token, p) != 0)) {
+			if (w->c->token != NULL)
+				memset(w->c->token, 0, strlen(w->c->token));
+			free(w->c->token);
+			w->c->token = xstrdup(p);
+		}
+	}
+	memset(w->buf, 0, sizeof w->buf);
+	w->req.data = w;
+	if (uv_fs_close(w->loop, &w->req, w->fd, sf_watch_closed_fd) != 0) {
+		w->reading = 0;
+		sf_watch_maybe_free(w);
+	}
+}
+
+static void
+sf_watch_opened(uv_fs_t *req)
+{
+	struct sf_token_watch *w = req->data;
+	uv_buf_t b;
+
+	uv_fs_req_cleanup(req);
+	if (req->result < 0) {
+		w->reading = 0;
+		sf_watch_maybe_free(w);
+		return;
+	}
+	w->fd = (uv_file)req->result;
+	b = uv_buf_init(w->buf, sizeof w->buf - 1);
+	w->req.data = w;
+	if (uv_fs_read(w->loop, &w->req, w->fd, &b, 1, 0, sf_watch_got) != 0) {
+		uv_fs_t creq;
+
+		uv_fs_close(w->loop, &creq, w->fd, NULL);
+		uv_fs_req_cleanup(&creq);
+		w->reading = 0;
+		sf_watch_maybe_free(w);
+	}
+}
+
+static void
+sf_watch_read(struct sf_token_watch *w)
+{
+	w->reading = 1;
+	w->req.data = w;
+	if (uv_fs_open(
+		w->loop, &w->req, w->path, O_RDONLY, 0, sf_watch_opened) != 0)
+		w->reading = 0;
+}
+
+static void
+sf_watch_event(uv_fs_event_t *ev, const char *name, int events, int status)
+{
+	struct sf_token_watch *w = ev->data;
+
+	(void)events;
+	if (status < 0 || w->c == NULL)
+		return;
+	if (name != NULL && strcmp(name, w->base) != 0)
+		return;
+	if (w->reading)
+		w->again = 1;
+	else
+		sf_watch_read(w);
+}
+
+static void
+sf_watch_ev_closed(uv_handle_t *h)
+{
+	struct sf_token_watch *w = h->data;
+
+	w->closed = 1;
+	sf_watch_maybe_free(w);
+}
+
+/* Starts following path; a watch that cannot start is simply absent. */
+static struct sf_token_watch *
+sf_watch_start(struct sf_client *c, const char *path)
+{
+	struct sf_token_watch *w = xcalloc(1, sizeof *w);
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	w->c = c;
+	w->loop = c->cfg.loop;
+	w->path = xstrdup(path);
+	w->base = xstrdup(slash != NULL ? slash + 1 : path);
+	dir = slash == NULL   ? xstrdup(".")
+	      : slash == path ? xstrdup("/")
+			      : xstrndup(path, (size_t)(slash - path));
+	uv_fs_event_init(w->loop, &w->ev);
+	w->ev.data = w;
+	if (uv_fs_event_start(&w->ev, sf_watch_event, dir, 0) != 0) {
+		free(dir);
+		w->c = NULL;
+		uv_close((uv_handle_t *)&w->ev, sf_watch_ev_closed);
+		return NULL;
+	}
+	free(dir);
+	/* The watch must not keep a headless command's loop alive. */
+	uv_unref((uv_handle_t *)&w->ev);
+	return w;
+}
+
+static void
+sf_watch_stop(struct sf_token_watch *w)
+{
+	if (w == NULL)
+		return;
+	w->c = NULL;
+	uv_close((uv_handle_t *)&w->ev, sf_watch_ev_closed);
+}
+
 /* ---- client ------------------------------------------------------------ */
 
 static char *
@@ -171,6 +356,8 @@ sf_client_create(struct sf_client **out, struct http *http,
 		c->jwt = sf_jwt_cache_create(key, conn->account, conn->user);
 	else
 		c->token = xstrdup(conn->token);
+	if (conn->auth != SF_AUTH_JWT && conn->token_file_path != NULL)
+		c->watch = sf_watch_start(c, conn->token_file_path);
 	*out = c;
 	return 0;
 }
@@ -441,6 +628,11 @@ sf_stmt_row(const char *const *cells, size_t ncols, void *arg, char **cause)
 {
 	struct sf_stmt *s = arg;
 
+	/* Cancelled from an earlier row: no more callbacks. */
+	if (s->closing) {
+		*cause = xstrdup("cancelled");
+		return -1;
+	}
 	s->rows++;
 	if (s->cbs.row != NULL)
 		return s->cbs.row(cells, ncols, s->arg, cause);
@@ -477,6 +669,10 @@ sf_stmt_result(struct sf_stmt *s, const struct http_response *r)
 
 		if (json_sf_result_parse(r->body, r->body_len, &tmp,
 			sf_stmt_row, s, &cause) != 0) {
+			if (s->closing) {
+				free(cause);
+				return;
+			}
 			s->status = r->status;
 			sf_stmt_finish(s, 1, cause, NULL, NULL);
 			free(cause);
@@ -589,7 +785,8 @@ sf_stmt_submit(struct sf_stmt *s)
 
 	url = xasprintf("%s/api/v2/statements?requestId=%s%s", c->base_url,
 	    s->request_id, s->resubmits > 0 ? "&retry=true" : "");
-	s->req = sf_http(c, "POST", url, s->body, HTTP_NO_RETRY,
+	/* A fresh connection: libcurl must not resend this POST unmarked. */
+	s->req = sf_http(c, "POST", url, s->body, HTTP_NO_RETRY | HTTP_FRESH,
 	    c->cfg.post_timeout_ms, sf_stmt_submit_done, s, &cause);
 	free(url);
 	if (s->req == NULL) {
@@ -722,6 +919,10 @@ sf_part_deliver(struct sf_stmt *s, struct sf_part *p)
 	}
 	if (json_sf_partition_parse(p->body, p->len, s->meta.ncols, sf_stmt_row,
 		s, &n, &cause) != 0) {
+		if (s->closing) {
+			free(cause);
+			return -1;
+		}
 		m = xasprintf("reading result partition %zu failed: %s",
 		    p->idx + 1, cause);
 		sf_stmt_finish(s, 1, m, NULL, NULL);
@@ -1117,6 +1318,7 @@ sf_client_free(struct sf_client *c)
 		sf_stmt_destroy(c->stmts);
 	while (c->calls != NULL)
 		sf_call_destroy(c->calls);
+	sf_watch_stop(c->watch);
 	sf_jwt_cache_free(c->jwt);
 	sf_wipe_free(c->token);
 	free(c->base_url);

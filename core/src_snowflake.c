@@ -378,8 +378,8 @@ src_sf_file_take(struct src_snowflake *s, struct sf_file *f)
 	free(f->name);
 	f->name = t;
 	t = src_sf_safe(f->md5);
-	free(f->md5);
-	f->md5 = t;
+	sf_file_set_md5(f, t);
+	free(t);
 	sf_files_push(&s->m->files, f);
 }
 
@@ -411,7 +411,7 @@ src_sf_files_row(
 	v = src_sf_cell(l, cells, ncols, 1);
 	f.size = v != NULL ? strtoull(v, NULL, 10) : 0;
 	v = src_sf_cell(l, cells, ncols, 2);
-	f.md5 = xstrdup(v != NULL ? v : "");
+	sf_file_set_md5(&f, v);
 	if (sf_time_parse(src_sf_cell(l, cells, ncols, 3), &f.last_modified) !=
 	    0)
 		f.last_modified = 0;

@@ -76,9 +76,15 @@ struct http_request {
 	const char *userpwd;     /* "user:password" basic auth; copied */
 	const char *unix_socket; /* path: talk HTTP over a unix socket */
 	int flags;
-#define HTTP_IDEMPOTENT 0x1    /* may be retried (GET sets it implicitly) */
-#define HTTP_NO_RETRY   0x2    /* never retry, even a GET */
-#define HTTP_STREAM     0x4    /* deliver chunks as they arrive (chunk_cb) */
+#define HTTP_IDEMPOTENT 0x1 /* may be retried (GET sets it implicitly) */
+#define HTTP_NO_RETRY   0x2 /* never retry, even a GET */
+#define HTTP_STREAM     0x4 /* deliver chunks as they arrive (chunk_cb) */
+#define HTTP_FRESH                                                           \
+	0x8                    /* on a new connection: libcurl resends a     \
+				  request by itself when a reused connection \
+				  turns out dead, which a POST whose resend  \
+				  must be marked (Snowflake's retry=true)    \
+				  cannot allow */
 	long total_timeout_ms; /* overrides the config when non-zero */
 	/*
 	 * With HTTP_STREAM: each chunk of a 2xx body as it arrives (other

@@ -22,12 +22,21 @@ struct sf_stage {
 	double created_on;
 };
 
+/*
+ * One stage file. The digest is kept inline (a stage can hold a million
+ * files): 32 hex digits, or an S3-style multipart "<hex>-<parts>"; longer
+ * values are cut. "" when unknown.
+ */
+#define SF_MD5_MAX 40
 struct sf_file {
 	char *name; /* path inside the stage, stage prefix removed */
 	uint64_t size;
-	char *md5; /* may be "" */
+	char md5[SF_MD5_MAX];
 	double last_modified;
 };
+
+/* Copies a digest into f->md5 (cut to fit; NULL gives ""). */
+void sf_file_set_md5(struct sf_file *f, const char *md5);
 
 /* One row of the XCom backend table (value redacted, compact JSON). */
 struct sf_xcom_row {

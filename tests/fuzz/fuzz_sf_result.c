@@ -75,8 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_sf_stages_rest_parse(b, size, "D", "S", &stages, &cause) != 0)
 		free(cause);
 	cause = NULL;
-	if (json_sf_objects_parse(b, size, fields, 3, fuzz_row, &files,
-		&cause) != 0)
+	if (json_sf_objects_parse(
+		b, size, fields, 3, fuzz_row, &files, &cause) != 0)
 		free(cause);
 	/* Previews are display text: nothing unsafe may survive. */
 	s = sf_preview_render("json", "f.json", b, size, 0);
@@ -99,8 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (k > size - i)
 				k = size - i;
 			cause = NULL;
-			if (sf_json_split_feed(&j, b + i, k, fuzz_elem, &files,
-				&cause) != 0) {
+			if (sf_json_split_feed(
+				&j, b + i, k, fuzz_elem, &files, &cause) != 0) {
 				if (cause == NULL)
 					abort();
 				free(cause);

@@ -36,7 +36,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	buf_free(&b);
 	cause = NULL;
-	if (sf_stage_path_split(s, "D", "S", &db, &sc, &st, &pre, &cause) == 0) {
+	if (sf_stage_path_split(s, "D", "S", &db, &sc, &st, &pre, &cause) ==
+	    0) {
 		free(db);
 		free(sc);
 		free(st);

@@ -222,6 +222,16 @@ def test_rejections():
         AIRFLOW_CONN_SNOWFLAKE_DEFAULT=json.dumps(conn)), check=False)
     assert r.code == 1 and "HTTP 401, code 390303" in r.err, r
     assert "sdpat_not_the_right_one" not in r.err
+    # A wrong OAuth token.
+    reset()
+    conn = json.loads(airflow_conn())
+    del conn["extra"]["private_key_file"]
+    conn["extra"]["authenticator"] = "oauth"
+    conn["extra"]["token"] = "sdoauth_wrong"
+    r = sd("sql", "select 1", env=base_env(
+        AIRFLOW_CONN_SNOWFLAKE_DEFAULT=json.dumps(conn)), check=False)
+    assert r.code == 1 and "HTTP 401" in r.err and "sdoauth_wrong" not in r.err, r
+    assert requests_seen()[-1]["auth"] in ("REJECTED", "OAUTH"), requests_seen()
     # A password only: refused before any request, with directions.
     reset()
     conn = json.loads(airflow_conn())
@@ -318,6 +328,25 @@ def test_faults_recovered_no_loss_no_double_run():
 
 # ---- stages, files, XCom table ---------------------------------------------
 
+def test_drop_on_reused_connection_resent_marked():
+    # A REST call first leaves a kept-alive connection; the statement that
+    # follows (LIST, the fallback) is dropped after executing. Its resend
+    # must carry retry=true (libcurl would otherwise resend it unmarked on
+    # the dead reused connection) and must not run twice.
+    reset()
+    fault(match="GET /api/v2/databases/.*/files$", kind="status", status=404,
+          count=1)
+    fault(match="POST /api/v2/statements$", kind="drop", phase="after",
+          count=1)
+    files = sd("get", "files", "@DEMO.XCOM.XCOM_STAGE", "-o",
+               "json").json()["files"]
+    assert len(files) == 8, files
+    posts = [q for q in requests_seen() if q["method"] == "POST"]
+    assert len(posts) == 2, posts
+    assert not posts[0].get("retry") and posts[1].get("retry"), posts
+    assert [q.get("outcome") for q in posts] == ["EXECUTED", "CACHED"], posts
+
+
 def test_stages_rest_and_show_fallback():
     reset()
     rest = sd("get", "stages", "-o", "json").json()
@@ -393,6 +422,20 @@ def test_xcom_table_filters_and_masking():
     # The table form masks too.
     out = sd("get", "xcom-table", "customer_analytics").out
     assert '"***"' in out
+
+
+def test_sql_output_masks_secrets():
+    reset()
+    r = sd("sql", "select value, 'hunter2' as password from "
+           "demo.xcom.xcom_table where task_id = 'enter.check_service_status'",
+           "-o", "json")
+    doc = r.json()
+    assert doc["rows"], doc
+    for value, pw in doc["rows"]:
+        assert pw == "***", pw
+        assert '"aws_secret_access_key": "***"' in value or \
+            '"aws_secret_access_key":"***"' in value, value
+    assert "hunter2" not in r.out
 
 
 def test_sql_read_only_guard():
@@ -494,11 +537,13 @@ TESTS = [
     test_several_partitions,
     test_error_mapping,
     test_faults_recovered_no_loss_no_double_run,
+    test_drop_on_reused_connection_resent_marked,
     test_stages_rest_and_show_fallback,
     test_files_prefix_totals_and_list_fallback,
     test_files_unpadded_and_padded_days,
     test_xcom_table_filters_and_masking,
     test_sql_read_only_guard,
+    test_sql_output_masks_secrets,
     test_compute_pools_services_repos_rest_and_show,
     test_file_preview_through_presigned_url,
     test_audit_has_no_secrets,
@@ -514,6 +559,7 @@ if __name__ == "__main__":
             tests = [test_jwt_from_airflow_connection_json, test_202_path,
                      test_several_partitions,
                      test_faults_recovered_no_loss_no_double_run,
+                     test_drop_on_reused_connection_resent_marked,
                      test_xcom_table_filters_and_masking,
                      test_files_prefix_totals_and_list_fallback,
                      test_file_preview_through_presigned_url]
