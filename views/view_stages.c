@@ -226,7 +226,7 @@ view_stages_fcell(void *arg, size_t row, int col, char *buf, size_t len)
 		tui_fmt_bytes((size_t)f->size, buf, len);
 		break;
 	case FI_MD5:
-		snprintf(buf, len, "%s", f->md5 != NULL ? f->md5 : "");
+		snprintf(buf, len, "%s", f->md5);
 		break;
 	case FI_MODIFIED:
 		tui_fmt_time(f->last_modified, tui_now(), buf, len);
@@ -274,8 +274,7 @@ view_stages_fcmp(void *arg, int col, size_t a, size_t b)
 			   ? -1
 			   : x->last_modified > y->last_modified;
 	case FI_MD5:
-		return strcmp(
-		    x->md5 != NULL ? x->md5 : "", y->md5 != NULL ? y->md5 : "");
+		return strcmp(x->md5, y->md5);
 	default:
 		return strcmp(x->name, y->name);
 	}

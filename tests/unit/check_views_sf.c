@@ -76,7 +76,7 @@ sf_fill(struct app *app)
 		memset(&f, 0, sizeof f);
 		f.name = xstrdup(files[i].name);
 		f.size = files[i].size;
-		f.md5 = xstrdup(files[i].md5);
+		sf_file_set_md5(&f, files[i].md5);
 		f.last_modified = FIXTURE_NOW - files[i].age;
 		sf_files_push(&m->files, &f);
 	}
