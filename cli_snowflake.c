@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "config.h"
 #include "http.h"
 #include "json_snowflake.h"
@@ -98,49 +99,6 @@ cli_sf_safe(const char *s)
 	out = redact_text_dup(safe);
 	free(safe);
 	return out;
-}
-
-static void
-cli_sf_print_json(cJSON *doc)
-{
-	char *txt = cJSON_Print(doc);
-
-	if (txt != NULL) {
-		fputs(txt, stdout);
-		fputc('\n', stdout);
-		cJSON_free(txt);
-	}
-	cJSON_Delete(doc);
-}
-
-/* Prints an aligned table; cells already safe; NULL prints "NULL". */
-static void
-cli_sf_table(const char *const *hdr, size_t ncol, char ***rows, size_t nrows)
-{
-	size_t *w, i, j, l;
-	const char *cell;
-
-	w = xcalloc(ncol > 0 ? ncol : 1, sizeof *w);
-	for (j = 0; j < ncol; j++)
-		w[j] = strlen(hdr[j]);
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++) {
-			l = rows[i][j] != NULL ? strlen(rows[i][j]) : 4;
-			if (l > w[j])
-				w[j] = l;
-		}
-	}
-	for (j = 0; j < ncol; j++)
-		printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0, hdr[j],
-		    j + 1 < ncol ? "  " : "\n");
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++) {
-			cell = rows[i][j] != NULL ? rows[i][j] : "NULL";
-			printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0, cell,
-			    j + 1 < ncol ? "  " : "\n");
-		}
-	}
-	free(w);
 }
 
 static void
@@ -244,7 +202,7 @@ cli_sf_print_stages(struct cli_sf *c)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "stages", arr);
 		cJSON_AddNumberToObject(o, "total", (double)s->n);
-		cli_sf_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(s->n + 1, sizeof *rows);
@@ -262,7 +220,7 @@ cli_sf_print_stages(struct cli_sf *c)
 			rows[i][5] = xstrdup("-");
 		rows[i][6] = xstrdup(s->v[i].comment);
 	}
-	cli_sf_table(hdr, 7, rows, s->n);
+	cli_out_table(hdr, 7, rows, s->n);
 	for (i = 0; i < s->n; i++) {
 		for (j = 0; j < 7; j++)
 			free(rows[i][j]);
@@ -526,10 +484,10 @@ cli_sf_sql_done(const struct sf_stmt_result *r, void *arg)
 		if (r->handle != NULL)
 			cJSON_AddStringToObject(
 			    doc, "statement_handle", r->handle);
-		cli_sf_print_json(doc);
+		cli_out_json(doc);
 		return;
 	}
-	cli_sf_table(
+	cli_out_table(
 	    (const char *const *)c->colnames, c->ncols, c->rows, c->nrows);
 }
 
@@ -566,7 +524,7 @@ cli_sf_objects_done(int error, const char *cause, void *arg)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "objects", arr);
 		cJSON_AddNumberToObject(o, "total", (double)c->nrows);
-		cli_sf_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	hdr = xcalloc(n, sizeof *hdr);
@@ -575,7 +533,7 @@ cli_sf_objects_done(int error, const char *cause, void *arg)
 		for (p = hdr[j]; *p != '\0'; p++)
 			*p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
 	}
-	cli_sf_table((const char *const *)hdr, n, c->rows, c->nrows);
+	cli_out_table((const char *const *)hdr, n, c->rows, c->nrows);
 	for (j = 0; j < n; j++)
 		free(hdr[j]);
 	free(hdr);
@@ -645,7 +603,7 @@ cli_sf_preview_done(const struct sf_preview *p, void *arg)
 		cJSON_AddNumberToObject(doc, "bytes", (double)p->bytes);
 		cJSON_AddBoolToObject(doc, "truncated", p->truncated);
 		cJSON_AddStringToObject(doc, "preview", p->text);
-		cli_sf_print_json(doc);
+		cli_out_json(doc);
 		return;
 	}
 	fputs(p->text, stdout);

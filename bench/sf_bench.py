@@ -26,14 +26,8 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("SNOWDECK_BIN", os.path.join(ROOT, "snowdeck"))
 SANDBOX = os.path.join(ROOT, "tests", "sandbox", "sandbox.sh")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from common import free_port  # noqa: E402
 
 
 def run(args, env):

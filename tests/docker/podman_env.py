@@ -18,6 +18,10 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from common import free_port  # noqa: E402,F401  (one definition, used by importers)
 
 IMAGE = "localhost/snowdeck-bb:latest"
 
@@ -204,10 +208,3 @@ class Podman:
                 time.sleep(0.2)
             shutil.rmtree(self.dir, ignore_errors=True)
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p

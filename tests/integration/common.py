@@ -7,6 +7,7 @@ on any failure. No test ever skips: a missing server is a failure.
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,15 @@ class Result:
 
     def __repr__(self):
         return f"<exit {self.code} out={self.out[:300]!r} err={self.err[:300]!r}>"
+
+
+def free_port():
+    """A free loopback TCP port (bound once, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
 
 
 def snowdeck(*args, env=None, timeout=120, check=True, wrap=True):

@@ -4,22 +4,14 @@ SNOWFLAKE) for integration tests: start it on a free port, talk to its
 """
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import urllib.request
 
-from common import ROOT
+from common import ROOT, free_port
 
 SANDBOX = os.path.join(ROOT, "tests", "sandbox", "sandbox.sh")
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Sandbox:

@@ -18,22 +18,13 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import ROOT, run_tests, snowdeck  # noqa: E402
+from common import ROOT, free_port, run_tests, snowdeck  # noqa: E402
 
 SANDBOX = os.path.join(ROOT, "tests", "sandbox", "sandbox.sh")
 STATE = tempfile.mkdtemp(prefix="snowdeck-sf-it.")
 HOME = tempfile.mkdtemp(prefix="snowdeck-sf-home.")
 ENV = {}
 XCOM_SQL = "SELECT DAG_ID, TASK_ID, RUN_ID"
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def start():

@@ -38,18 +38,13 @@ DEMO_DAGS = "snowpark_demo customer_analytics"
 BACKEND = "snowdeck_demo.xcom_backend.SnowflakeXComBackend"
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "docker"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from common import free_port  # noqa: E402
 
 
 def log(msg):
     print(f"demo: {msg}", file=sys.stderr, flush=True)
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def snowdeck_bin():
