@@ -493,7 +493,7 @@ def test_file_preview_through_presigned_url():
     for ext, word in ((".pickle", "never deserialized"),
                       (".np", "never deserialized"),
                       (".bin", "never deserialized"),
-                      (".parquet", "parquet: 5 rows, 3 columns")):
+                      (".parquet", "parquet: 5 rows in 1 row group, 3 columns")):
         p = next(f["path"] for f in files if f["path"].endswith(ext))
         out = sd("get", "file", base + p).out
         assert word in out, (ext, out)
