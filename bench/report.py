@@ -72,6 +72,13 @@ out.append(f"binary {binary}; Airflow {afv} (real, SQLite, api-server only) fill
            f"and {nruns} DAG runs (fill or cached copy: {fill_s} s); console measured against a replay "
            f"of that server's recorded answers through a counting proxy; "
            f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+try:
+    crashes = int(open(os.path.join(w, "api-crashes")).read())
+except (OSError, ValueError):
+    crashes = 0
+if crashes:
+    out.append(f"note: the real api-server crashed {crashes} time(s) while its answers were recorded "
+               "(segfault in libpython; restarted, recording resumed)")
 out.append("")
 w1 = max(len(r[0]) for r in rows)
 w2 = max(len(r[1]) for r in rows)
