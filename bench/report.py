@@ -44,8 +44,9 @@ rss_mb = tui["peak_rss_kb"] / 1024
 row("peak RSS (VmHWM, after load, idle and scroll)", f"{rss_mb:.1f} MB", "< 30 MB", rss_mb < 30)
 row(f"CPU over {tui['idle_seconds']:.0f} idle s (utime+stime)", f"{tui['idle_cpu_pct']:.3f} %", "< 0.5 %",
     tui["idle_cpu_pct"] < 0.5)
-row("wake-ups per second, idle (context switches, all threads)",
-    f"{tui['idle_wakeups_per_s']:.2f} /s ({tui['threads']} threads)")
+row("wake-ups per second, idle (voluntary context switches, all threads)",
+    f"{tui['idle_voluntary_per_s']:.2f} /s ({tui['threads']} threads; with preemptions "
+    f"{tui['idle_wakeups_per_s']:.2f} /s)")
 p = tui["idle_proxy"]
 row("bytes per refresh cycle, idle (counting proxy)",
     f"{tui['bytes_per_cycle_down']} B down, {tui['bytes_per_cycle_up']} B up, "

@@ -107,19 +107,44 @@ src_airflow_dags_page(
 	return json_af_dags_parse(body, len, &s->dags_tmp, page, cause);
 }
 
-/* Sets each DAG's last run from the newest run of it in runs. */
+static int
+src_airflow_dag_cmp(const void *a, const void *b)
+{
+	const struct af_dag *const *x = a, *const *y = b;
+
+	return strcmp((*x)->dag_id, (*y)->dag_id);
+}
+
+/*
+ * Sets each DAG's last run from the newest run of it in runs. Runs every
+ * poll over the whole runs model (100,000 runs), so DAGs are found through
+ * a sorted index, not a linear search per run (that cost 15 % CPU while
+ * idle with 1,000 DAGs: bench/run.sh).
+ */
 static void
 src_airflow_last_runs(struct src_airflow *s, const struct af_runs *runs)
 {
-	struct af_dag *d;
+	struct af_dags *dags = &s->m->dags;
+	struct af_dag *d, key, *kp = &key, **idx, **found;
 	const struct af_run *r;
 	size_t i;
 	int changed = 0;
 
+	if (dags->n == 0 || runs->n == 0)
+		return;
+	idx = xcalloc(dags->n, sizeof *idx);
+	for (i = 0; i < dags->n; i++)
+		idx[i] = &dags->v[i];
+	qsort(idx, dags->n, sizeof *idx, src_airflow_dag_cmp);
+	memset(&key, 0, sizeof key);
 	for (i = 0; i < runs->n; i++) {
 		r = &runs->v[i];
-		if ((d = af_dags_find(&s->m->dags, r->dag_id)) == NULL)
+		key.dag_id = r->dag_id;
+		found = bsearch(
+		    &kp, idx, dags->n, sizeof *idx, src_airflow_dag_cmp);
+		if (found == NULL)
 			continue;
+		d = *found;
 		if (d->last_run_id != NULL && d->last_run_start > r->run_after)
 			continue;
 		if (d->last_run_id != NULL &&
@@ -133,8 +158,9 @@ src_airflow_last_runs(struct src_airflow *s, const struct af_runs *runs)
 		d->last_state = r->state;
 		changed = 1;
 	}
+	free(idx);
 	if (changed)
-		s->m->dags.gen++;
+		dags->gen++;
 }
 
 static void
