@@ -367,6 +367,9 @@ static void
 src_airflow_poll_done(const struct af_result *r, void *arg)
 {
 	struct src_airflow *s = arg;
+	struct af_runs page;
+	size_t npage = s->poll_tmp.n;
+	uint64_t gen = s->m->runs.gen;
 	int moved;
 
 	s->op_poll = NULL;
@@ -377,7 +380,16 @@ src_airflow_poll_done(const struct af_result *r, void *arg)
 	}
 	moved = src_airflow_merge_runs(s);
 	af_runs_reset(&s->poll_tmp);
-	src_airflow_last_runs(s, &s->m->runs);
+	/*
+	 * Only the merged page (now the model's first runs) can move a DAG's
+	 * last run; nothing changed, nothing to do. The full scans happen when
+	 * the runs or the DAG list are (re)loaded.
+	 */
+	if (s->m->runs.gen != gen) {
+		page = s->m->runs;
+		page.n = npage < page.n ? npage : page.n;
+		src_airflow_last_runs(s, &page);
+	}
 	if ((moved & 1) && src_airflow_wants(s, APP_PANE_TASKS))
 		src_airflow_load_tis(s);
 	if ((moved & 2) && src_airflow_wants(s, APP_PANE_GRID))
