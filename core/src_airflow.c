@@ -115,36 +115,55 @@ src_airflow_dag_cmp(const void *a, const void *b)
 	return strcmp((*x)->dag_id, (*y)->dag_id);
 }
 
+/* Returns a heap array of pointers to the DAGs, sorted by dag_id (owned). */
+static struct af_dag **
+src_airflow_dag_index(struct af_dags *dags)
+{
+	struct af_dag **idx;
+	size_t i;
+
+	idx = xcalloc(dags->n + 1, sizeof *idx);
+	for (i = 0; i < dags->n; i++)
+		idx[i] = &dags->v[i];
+	qsort(idx, dags->n, sizeof *idx, src_airflow_dag_cmp);
+	return idx;
+}
+
+/* Finds dag_id in an index of n DAGs from src_airflow_dag_index, or NULL. */
+static struct af_dag *
+src_airflow_dag_lookup(struct af_dag **idx, size_t n, char *dag_id)
+{
+	struct af_dag key, *kp = &key, **found;
+
+	memset(&key, 0, sizeof key);
+	key.dag_id = dag_id;
+	found = bsearch(&kp, idx, n, sizeof *idx, src_airflow_dag_cmp);
+	return found != NULL ? *found : NULL;
+}
+
 /*
- * Sets each DAG's last run from the newest run of it in runs. Runs every
- * poll over the whole runs model (100,000 runs), so DAGs are found through
- * a sorted index, not a linear search per run (that cost 15 % CPU while
- * idle with 1,000 DAGs: bench/run.sh).
+ * Sets each DAG's last run from the newest run of it in runs. Runs over the
+ * whole runs model (100,000 runs) after loads, so DAGs are found through a
+ * sorted index, not a linear search per run (that cost 15 % CPU while idle
+ * with 1,000 DAGs: bench/run.sh).
  */
 static void
 src_airflow_last_runs(struct src_airflow *s, const struct af_runs *runs)
 {
 	struct af_dags *dags = &s->m->dags;
-	struct af_dag *d, key, *kp = &key, **idx, **found;
+	struct af_dag *d, **idx;
 	const struct af_run *r;
 	size_t i;
 	int changed = 0;
 
 	if (dags->n == 0 || runs->n == 0)
 		return;
-	idx = xcalloc(dags->n, sizeof *idx);
-	for (i = 0; i < dags->n; i++)
-		idx[i] = &dags->v[i];
-	qsort(idx, dags->n, sizeof *idx, src_airflow_dag_cmp);
-	memset(&key, 0, sizeof key);
+	idx = src_airflow_dag_index(dags);
 	for (i = 0; i < runs->n; i++) {
 		r = &runs->v[i];
-		key.dag_id = r->dag_id;
-		found = bsearch(
-		    &kp, idx, dags->n, sizeof *idx, src_airflow_dag_cmp);
-		if (found == NULL)
+		if ((d = src_airflow_dag_lookup(idx, dags->n, r->dag_id)) ==
+		    NULL)
 			continue;
-		d = *found;
 		if (d->last_run_id != NULL && d->last_run_start > r->run_after)
 			continue;
 		if (d->last_run_id != NULL &&
@@ -168,8 +187,8 @@ src_airflow_dags_done(const struct af_result *r, void *arg)
 {
 	struct src_airflow *s = arg;
 	struct af_dags *cur = &s->m->dags, tmp;
-	struct af_dag *old;
-	size_t i;
+	struct af_dag *old, **idx;
+	size_t i, added = 0;
 
 	s->op_dags = NULL;
 	src_airflow_status(s, r);
@@ -178,21 +197,28 @@ src_airflow_dags_done(const struct af_result *r, void *arg)
 		return;
 	}
 	/* Carry the last-run columns over, then swap the lists. */
+	idx = src_airflow_dag_index(cur);
 	for (i = 0; i < s->dags_tmp.n; i++) {
-		old = af_dags_find(cur, s->dags_tmp.v[i].dag_id);
+		old = src_airflow_dag_lookup(
+		    idx, cur->n, s->dags_tmp.v[i].dag_id);
+		if (old == NULL)
+			added++;
 		if (old == NULL || old->last_run_id == NULL)
 			continue;
 		s->dags_tmp.v[i].last_run_id = xstrdup(old->last_run_id);
 		s->dags_tmp.v[i].last_run_start = old->last_run_start;
 		s->dags_tmp.v[i].last_state = old->last_state;
 	}
+	free(idx);
 	tmp = *cur;
 	*cur = s->dags_tmp;
 	cur->gen = tmp.gen + 1;
 	cur->complete = 1;
 	s->dags_tmp = tmp;
 	af_dags_reset(&s->dags_tmp);
-	src_airflow_last_runs(s, &s->m->runs);
+	/* Only DAGs new to the list lack what the runs say (every 15 s). */
+	if (added > 0)
+		src_airflow_last_runs(s, &s->m->runs);
 }
 
 static void
