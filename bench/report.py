@@ -44,8 +44,9 @@ rss_mb = tui["peak_rss_kb"] / 1024
 row("peak RSS (VmHWM, after load, idle and scroll)", f"{rss_mb:.1f} MB", "< 30 MB", rss_mb < 30)
 row(f"CPU over {tui['idle_seconds']:.0f} idle s (utime+stime)", f"{tui['idle_cpu_pct']:.3f} %", "< 0.5 %",
     tui["idle_cpu_pct"] < 0.5)
-row("wake-ups per second, idle (context switches, all threads)",
-    f"{tui['idle_wakeups_per_s']:.2f} /s ({tui['threads']} threads)")
+row("wake-ups per second, idle (voluntary context switches, all threads)",
+    f"{tui['idle_voluntary_per_s']:.2f} /s ({tui['threads']} threads; with preemptions "
+    f"{tui['idle_wakeups_per_s']:.2f} /s)")
 p = tui["idle_proxy"]
 row("bytes per refresh cycle, idle (counting proxy)",
     f"{tui['bytes_per_cycle_down']} B down, {tui['bytes_per_cycle_up']} B up, "
@@ -72,6 +73,13 @@ out.append(f"binary {binary}; Airflow {afv} (real, SQLite, api-server only) fill
            f"and {nruns} DAG runs (fill or cached copy: {fill_s} s); console measured against a replay "
            f"of that server's recorded answers through a counting proxy; "
            f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+try:
+    crashes = int(open(os.path.join(w, "api-crashes")).read())
+except (OSError, ValueError):
+    crashes = 0
+if crashes:
+    out.append(f"note: the real api-server crashed {crashes} time(s) while its answers were recorded "
+               "(segfault in libpython; restarted, recording resumed)")
 out.append("")
 w1 = max(len(r[0]) for r in rows)
 w2 = max(len(r[1]) for r in rows)

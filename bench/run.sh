@@ -11,8 +11,7 @@
 #    Airflow's own models and session. The filled database is cached in
 #    $SNOWDECK_CACHE (default ~/.cache/snowdeck); the first fill takes a few
 #    minutes. Only the api-server runs (no scheduler: every run is finished),
-#    with AIRFLOW__API__MAXIMUM_PAGE_LIMIT=100000 so the recorder and
-#    airflowctl can ask for big pages (snowdeck asks for 100).
+#    with the default page limits (100 per page at most).
 # 2. Its answers are recorded (bench/record_airflow.py) and served by
 #    bench/replay_airflow.py for the console measurements: a real Airflow on
 #    SQLite needs seconds per page deep into 100,000 runs, so the console's
@@ -121,7 +120,6 @@ dags=$cache/bench-dags-$NDAGS
 mkdir -p "$dags"
 python3 "$here/fill_airflow.py" dags "$dags" "$NDAGS"
 export AIRFLOW__CORE__DAGS_FOLDER=$dags
-export AIRFLOW__API__MAXIMUM_PAGE_LIMIT=100000
 export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=600
 key=$({ cat "$here/fill_airflow.py"; echo "$af_version $NDAGS $PERDAG"; } | sha256sum | cut -c1-12)
 db_cache=$cache/bench-airflow-$af_version-$key.db
@@ -145,19 +143,36 @@ fill_s=$(since "$t0")
 echo '{"admin": "admin"}' >"$AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"
 t0=$(now)
 spawn api-server airflow api-server --host 127.0.0.1 --port "$api_port" --workers 1
+api_pid=${pids[-1]}
 wait_http "http://127.0.0.1:$api_port/api/v2/version" api-server 180
 say "TIMING api-server up: $(since "$t0") s"
 AF_URL=http://127.0.0.1:$api_port
 
 # ------------------------------------------------------ recording and replay
 rec=$cache/bench-record-$af_version-$key
+crashes=0
 if [ ! -s "$rec/runs.json" ]; then
 	t0=$(now)
-	python3 "$here/record_airflow.py" "$AF_URL" "$rec.tmp.$$" 2>"$work/record.log" ||
-	    { cat "$work/record.log" >&2; rm -rf "$rec.tmp.$$"; die "recording the real Airflow failed"; }
-	rm -rf "$rec" && mv "$rec.tmp.$$" "$rec"
-	say "TIMING record: $(since "$t0") s"
+	# Resumable: after an api-server crash, restart it and go on.
+	for attempt in 1 2 3 4 5 6; do
+		if python3 "$here/record_airflow.py" "$AF_URL" "$rec.partial" 2>"$work/record.log"; then
+			break
+		fi
+		curl -fsS -o /dev/null "$AF_URL/api/v2/version" 2>/dev/null && {
+			cat "$work/record.log" >&2; die "recording the real Airflow failed (the server is up)"; }
+		crashes=$((crashes + 1))
+		[ "$attempt" -lt 6 ] || { cat "$work/record.log" >&2; die "the api-server died $crashes times while recording"; }
+		say "the api-server died while recording ($(dmesg 2>/dev/null | grep -c 'api_ser.*segfault' || true) api-server segfaults in dmesg so far); restarting it"
+		kill -KILL -- "-$api_pid" 2>/dev/null || true
+		sleep 1
+		spawn api-server-$attempt airflow api-server --host 127.0.0.1 --port "$api_port" --workers 1
+		api_pid=${pids[-1]}
+		wait_http "http://127.0.0.1:$api_port/api/v2/version" api-server-$attempt 180
+	done
+	rm -rf "$rec" && mv "$rec.partial" "$rec"
+	say "TIMING record: $(since "$t0") s ($crashes api-server restarts)"
 fi
+echo "$crashes" >"$work/api-crashes"
 replay_port=$(free_port)
 spawn replay python3 "$here/replay_airflow.py" "$replay_port" "$rec"
 wait_http "http://127.0.0.1:$replay_port/api/v2/version" replay 120
