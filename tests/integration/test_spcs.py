@@ -346,7 +346,6 @@ if __name__ == "__main__":
     if quick:
         tests = [test_pools,
                  test_containers_rest_show_and_status_fallbacks,
-                 test_logs_and_previous,
                  test_restart_passes_through_every_state,
                  test_failed_resume_is_a_failure,
                  test_readonly_and_confirmation,
