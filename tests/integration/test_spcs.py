@@ -205,6 +205,12 @@ def test_failed_resume_is_a_failure():
     assert doc["states_seen"][-1] == "FAILED", doc
     assert "Container exited with code 1" in doc["message"], doc
     assert "FAILED" in r.err and "Container exited with code 1" in r.err, r.err
+    # REST has no last exit code: SHOW SERVICE CONTAINERS adds it for exited ones.
+    SB.clear_requests()
+    cs = sd("get", "containers", "sissyg", "-o", "json").json()["containers"]
+    assert all(c["status"] == "FAILED" and c["last_exit_code"] == 1 and c["restart_count"] >= 1
+               for c in cs), cs
+    assert SB.executed("SHOW SERVICE CONTAINERS IN SERVICE"), SB.requests()
     r = sd("restart", "sissyg", "--yes", check=False)  # table output
     # The fault was used up: this one comes back, exit 0.
     assert r.code == 0 and "RUNNING" in r.out, r
