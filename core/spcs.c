@@ -1182,7 +1182,7 @@ spcs_act_schedule(struct spcs_op *o, long ms)
 	if (spcs_elapsed(o) * 1000.0 + (double)ms > (double)o->cfg.timeout_ms) {
 		m = xasprintf("timed out after %.0f s waiting for %s %s to "
 			      "become %s; it is %s now: check it with "
-			      "'snowdeck get %s' and try again",
+			      "'snowdeck get %s%s' and try again",
 		    spcs_elapsed(o) + (double)ms / 1000.0,
 		    spcs_is_pool(o) ? "compute pool" : "service", o->name,
 		    o->phase == 0 ? "SUSPENDED"
@@ -1190,7 +1190,7 @@ spcs_act_schedule(struct spcs_op *o, long ms)
 						     : "RUNNING with every "
 						       "container READY"),
 		    o->state != NULL ? o->state : "unknown",
-		    spcs_is_pool(o) ? "pools" : "containers SERVICE");
+		    spcs_is_pool(o) ? "pools " : "containers ", o->name);
 		spcs_act_end(o, 0, m);
 		free(m);
 		return;

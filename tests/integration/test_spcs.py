@@ -218,6 +218,30 @@ def test_failed_resume_is_a_failure():
     assert '"result":"failed: restart SISSYG did not come back' in audit, audit[-800:]
 
 
+def test_wait_timeout_and_interrupt_say_where_it_stopped():
+    reset()
+    ensure_running()
+    timings(8000, 500)
+    try:
+        r = sd("restart", "sissyg", "--yes", "--wait", "3", "-o", "json", check=False)
+        assert r.code == 1, r
+        doc = r.json()
+        assert doc["ok"] is False and doc["state"] == "PENDING", doc
+        assert "timed out after" in doc["error"] and "it is PENDING now" in doc["error"], doc
+        assert doc["states_seen"][:3] == ["SUSPENDING", "SUSPENDED", "PENDING"], doc
+        # Ctrl-C while waiting: stops waiting, says so, exit 1; Snowflake goes on.
+        cmd = WRAP + [BIN, "--audit", AUDIT, "resume", "sissyg"]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, **SB.snowdeck_env()))
+        time.sleep(2)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 1 and "interrupted" in err, (p.returncode, out, err)
+    finally:
+        timings(1500, 1000)
+    wait_for("SISSYG running again", lambda: service_status() == "RUNNING", timeout=60)
+
+
 def test_sql_fallback_for_actions():
     reset()
     ensure_running("AIRFLOW_TASK_RUNNER")
@@ -343,6 +367,7 @@ if __name__ == "__main__":
              test_follow_no_duplicates,
              test_restart_passes_through_every_state,
              test_failed_resume_is_a_failure,
+             test_wait_timeout_and_interrupt_say_where_it_stopped,
              test_sql_fallback_for_actions,
              test_pool_suspend_resume,
              test_readonly_and_confirmation,
