@@ -217,9 +217,10 @@ ss_cycle_end(struct src_spcs *s)
 	free(s->first_error);
 	s->first_error = NULL;
 	s->errors = 0;
+	ss_schedule(s);
+	/* Last: the owner may free the source from here. */
 	if (changed && s->on_change != NULL)
 		s->on_change(s->on_change_arg);
-	ss_schedule(s);
 }
 
 static void ss_next(struct src_spcs *);

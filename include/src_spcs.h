@@ -30,7 +30,8 @@ struct src_spcs_config {
 	const char *database; /* where the services live; copied */
 	const char *schema;
 	int refresh_ms; /* default 2000 */
-	/* Optional: called after the models changed. */
+	/* Optional: called after the models changed (it may free the
+	 * source). */
 	void (*on_change)(void *arg);
 	void *on_change_arg;
 };
