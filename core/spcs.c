@@ -276,8 +276,10 @@ static void
 spcs_emit(const char *line, spcs_line_cb emit, void *arg)
 {
 	char *s = sanitize_dup(line, strlen(line), SANITIZE_KEEP_TAB);
+	char *m = redact_text_dup(s);
 
-	emit(s, arg);
+	emit(m, arg);
+	free(m);
 	free(s);
 }
 

@@ -92,8 +92,9 @@ int spcs_logs_body_parse(
  * - otherwise the longest suffix of the previous snapshot that is a
  *   prefix of the new one is the overlap and the rest is new; no overlap
  *   means more than N lines arrived or the log rotated (*gap = 1).
- * Lines are compared raw; emit gets each new line sanitized (borrowed for
- * the call). Only the last snapshot is kept (bounded memory).
+ * Lines are compared raw; emit gets each new line sanitized and with
+ * secret values masked (redact_text_append; borrowed for the call). Only the
+ * last snapshot is kept (bounded memory).
  */
 struct spcs_logtail {
 	char **lines; /* the last snapshot, owned */
