@@ -1040,30 +1040,37 @@ spcs_logs_sql_row(const char *const *c, size_t n, void *arg, char **cause)
 	return 0;
 }
 
+/* SYSTEM$GET_SERVICE_LOGS with every value bound. */
+static void
+spcs_logs_sql(struct spcs_op *o)
+{
+	struct sf_stmt_cbs cbs = { NULL, spcs_logs_sql_row,
+		spcs_logs_sql_done };
+	struct sf_bind b[5];
+	char *fq, lines[32];
+
+	fq = spcs_fq_text(o->db, o->schema, o->name);
+	snprintf(
+	    lines, sizeof lines, "%zu", o->lines > 0 ? o->lines : (size_t)1000);
+	b[0] = (struct sf_bind){ "TEXT", fq };
+	b[1] = (struct sf_bind){ "FIXED", o->instance };
+	b[2] = (struct sf_bind){ "TEXT", o->container };
+	b[3] = (struct sf_bind){ "FIXED", lines };
+	b[4] = (struct sf_bind){ "BOOLEAN", o->previous ? "TRUE" : "FALSE" };
+	o->stmt = sf_sql_run(o->sf,
+	    "SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)", b, 5, &cbs, o);
+	free(fq);
+}
+
 static void
 spcs_logs_rest_done(const struct sf_call_result *r, void *arg)
 {
 	struct spcs_op *o = arg;
-	struct sf_stmt_cbs cbs = { NULL, spcs_logs_sql_row,
-		spcs_logs_sql_done };
-	struct sf_bind b[5];
-	char *fq, lines[32], *cause = NULL;
+	char *cause = NULL;
 
 	o->call = NULL;
 	if (spcs_missing(r)) {
-		fq = spcs_fq_text(o->db, o->schema, o->name);
-		snprintf(lines, sizeof lines, "%zu",
-		    o->lines > 0 ? o->lines : (size_t)1000);
-		b[0] = (struct sf_bind){ "TEXT", fq };
-		b[1] = (struct sf_bind){ "FIXED", o->instance };
-		b[2] = (struct sf_bind){ "TEXT", o->container };
-		b[3] = (struct sf_bind){ "FIXED", lines };
-		b[4] = (struct sf_bind){ "BOOLEAN",
-			o->previous ? "TRUE" : "FALSE" };
-		o->stmt = sf_sql_run(o->sf,
-		    "SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)", b, 5, &cbs,
-		    o);
-		free(fq);
+		spcs_logs_sql(o);
 		return;
 	}
 	if (r->error) {
@@ -1094,6 +1101,12 @@ spcs_logs_fetch(struct sf_client *sf, const char *db, const char *schema,
 	o->container = xstrdup(container);
 	o->lines = lines;
 	o->previous = previous;
+	if (previous) {
+		/* fetchServiceLogs has no "previous" parameter (service.yaml):
+		 * the previous run is read through the SQL function. */
+		spcs_logs_sql(o);
+		return o;
+	}
 	seg = sf_rest_path(db, schema, "services", service);
 	path = xasprintf("%s/logs", seg);
 	free(seg);
@@ -1104,12 +1117,8 @@ spcs_logs_fetch(struct sf_client *sf, const char *db, const char *schema,
 	url_encode(&q, container);
 	if (lines > 0)
 		buf_printf(&q, "&numLines=%zu", lines);
-	if (previous)
-		buf_adds(&q, "&previous=true");
 	o->call = sf_rest_call(sf, "GET", path, q.data, NULL,
-	    previous ? "reading the container's previous logs"
-		     : "reading the container's logs",
-	    spcs_logs_rest_done, o);
+	    "reading the container's logs", spcs_logs_rest_done, o);
 	buf_free(&q);
 	free(path);
 	return o;

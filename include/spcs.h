@@ -178,8 +178,9 @@ struct spcs_op *spcs_containers_fetch(struct sf_client *, const char *db,
 
 /*
  * The last lines (numLines; 0 = the server's default) of one container's
- * log, or of its previous (terminated) run: REST /logs, else
- * SYSTEM$GET_SERVICE_LOGS with bound values.
+ * log: REST /logs, else SYSTEM$GET_SERVICE_LOGS with bound values. The
+ * previous (terminated) run's log always comes from the SQL function with
+ * retrieve_previous_logs TRUE: the REST operation has no such parameter.
  */
 struct spcs_op *spcs_logs_fetch(struct sf_client *, const char *db,
     const char *schema, const char *service, const char *instance,

@@ -188,8 +188,12 @@ def test_restart_passes_through_every_state():
     assert posts == ["/api/v2/databases/DEMO/schemas/XCOM/services/SISSYG:suspend",
                      "/api/v2/databases/DEMO/schemas/XCOM/services/SISSYG:resume"], posts
     # The previous run's log is there after the restart.
+    SB.clear_requests()
     r = sd("logs", "sissyg", "grafana", "--previous")
     assert "received SIGTERM" in r.out, r
+    # The REST logs operation has no "previous": the SQL function, bound.
+    assert SB.executed("SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)"), SB.requests()
+    assert not [x for x in SB.requests() if x["path"].endswith("/logs")], SB.requests()
     audit = open(AUDIT).read()
     assert '"action":"spcs-restart"' in audit and '"result":"ok: RUNNING"' in audit, audit[-800:]
 
