@@ -225,14 +225,23 @@ def test_failed_resume_is_a_failure():
 def test_wait_timeout_and_interrupt_say_where_it_stopped():
     reset()
     ensure_running()
-    timings(8000, 500)
+    timings(15000, 500)
     try:
-        r = sd("restart", "sissyg", "--yes", "--wait", "3", "-o", "json", check=False)
+        SB.clear_requests()
+        r = sd("restart", "sissyg", "--yes", "--wait", "10", "-o", "json", check=False)
         assert r.code == 1, r
         doc = r.json()
         assert doc["ok"] is False and doc["state"] == "PENDING", doc
         assert "timed out after" in doc["error"] and "it is PENDING now" in doc["error"], doc
         assert doc["states_seen"][:3] == ["SUSPENDING", "SUSPENDED", "PENDING"], doc
+        # Waiting backs off: 1 s, then x1.5 while nothing changes (capped at 5 s).
+        reqs = SB.requests()
+        resumed = next(x["seq"] for x in reqs if x["path"].endswith("SISSYG:resume"))
+        polls = [x["time"] for x in reqs if x["seq"] > resumed and x["method"] == "GET"
+                 and x["path"].endswith("/services/SISSYG")]
+        gaps = [b - a for a, b in zip(polls, polls[1:])]
+        want = [1.0, 1.5, 2.25, 3.375]
+        assert len(gaps) >= 3 and all(abs(g - w) < 0.4 for g, w in zip(gaps, want)), gaps
         # Ctrl-C while waiting: stops waiting, says so, exit 1; Snowflake goes on.
         cmd = WRAP + [BIN, "--audit", AUDIT, "resume", "sissyg"]
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
