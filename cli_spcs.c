@@ -382,6 +382,19 @@ cs_follow_timer(uv_timer_t *t)
 	cs_follow_fetch(t->data);
 }
 
+/* A follower stopped for good: when none is left, the follow ends. */
+static void
+cs_follow_gone(struct cs *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfol; i++) {
+		if (!c->fol[i]->done)
+			return;
+	}
+	cs_sig_stop(c);
+}
+
 static void
 cs_follow_done(const struct spcs_result *r, void *arg)
 {
@@ -396,8 +409,10 @@ cs_follow_done(const struct spcs_result *r, void *arg)
 		    "reading the logs of %s/%s", c->name, f->container);
 		cs_fail(c, what, r->cause);
 		free(what);
-		if (!c->opts->follow) {
+		if (!c->opts->follow || !f->tail.primed) {
+			/* Never read once: a wrong name, not a blip. */
 			f->done = 1;
+			cs_follow_gone(c);
 			return;
 		}
 		c->status = 0; /* a follow keeps going; said on stderr */

@@ -141,6 +141,9 @@ def test_logs_and_previous():
     # A container that does not exist: a sentence, exit 1.
     r = sd("logs", "sissyg", "nope", check=False)
     assert r.code == 1 and "nope" in r.err, r
+    # Followed, too: it ends instead of retrying a name that never worked.
+    r = sd("logs", "sissyg", "nope", "--follow", check=False, timeout=60)
+    assert r.code == 1 and "nope" in r.err, r
 
 
 def test_follow_no_duplicates():
