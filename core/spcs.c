@@ -276,8 +276,10 @@ static void
 spcs_emit(const char *line, spcs_line_cb emit, void *arg)
 {
 	char *s = sanitize_dup(line, strlen(line), SANITIZE_KEEP_TAB);
+	char *m = redact_text_dup(s);
 
-	emit(s, arg);
+	emit(m, arg);
+	free(m);
 	free(s);
 }
 
@@ -900,12 +902,70 @@ spcs_status_fin(struct spcs_op *o, int error, const char *cause)
 	o->after(o, error, cause);
 }
 
+/* The supplement's rows: last exit codes by service/instance/container. */
+static int
+spcs_exit_rowcb(struct spcs_op *o, const char *const *c, size_t n)
+{
+	struct svc *s;
+	char *id;
+
+	id = xasprintf("%s/%s/%s", spcs_cell(c, n, SPCS_CF_SERVICE),
+	    spcs_cell(c, n, SPCS_CF_INSTANCE), spcs_cell(c, n, SPCS_CF_NAME));
+	s = svcs_find_id(&o->containers, id);
+	if (s != NULL)
+		s->exit_code = spcs_int(spcs_cell(c, n, SPCS_CF_EXIT), -1);
+	free(id);
+	return 0;
+}
+
+static void
+spcs_exit_fin(struct spcs_op *o, int error, const char *cause)
+{
+	/* Without the supplement the REST answer stands as it is. */
+	(void)error;
+	(void)cause;
+	o->after(o, 0, NULL);
+}
+
+/*
+ * REST's ServiceContainer has no last exit code; when a container has
+ * exited or restarted, SHOW SERVICE CONTAINERS IN SERVICE adds it.
+ */
+static int
+spcs_wants_exit_codes(const struct spcs_op *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->containers.n; i++) {
+		if (o->containers.v[i].restarts > 0 ||
+		    strcasecmp(o->containers.v[i].status, "FAILED") == 0 ||
+		    strcasecmp(o->containers.v[i].status, "DONE") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 spcs_containers_fin(struct spcs_op *o, int error, const char *cause)
 {
 	struct sf_bind b[1];
 	char *fq;
 	static const char *const f1[] = { "status" };
+	struct buf q;
+
+	if (!error && !o->via_sql && !o->status_tried &&
+	    spcs_wants_exit_codes(o)) {
+		o->status_tried = 1;
+		o->rows = spcs_exit_rowcb;
+		o->fin = spcs_exit_fin;
+		o->show_filter = 0;
+		buf_init(&q);
+		buf_adds(&q, "SHOW SERVICE CONTAINERS IN SERVICE ");
+		spcs_fq_sql(&q, o->db, o->schema, o->name);
+		spcs_rows_sql(o, q.data, NULL, 0);
+		buf_free(&q);
+		return;
+	}
 
 	/*
 	 * SHOW SERVICE CONTAINERS failed for another reason than a missing
@@ -980,30 +1040,37 @@ spcs_logs_sql_row(const char *const *c, size_t n, void *arg, char **cause)
 	return 0;
 }
 
+/* SYSTEM$GET_SERVICE_LOGS with every value bound. */
+static void
+spcs_logs_sql(struct spcs_op *o)
+{
+	struct sf_stmt_cbs cbs = { NULL, spcs_logs_sql_row,
+		spcs_logs_sql_done };
+	struct sf_bind b[5];
+	char *fq, lines[32];
+
+	fq = spcs_fq_text(o->db, o->schema, o->name);
+	snprintf(
+	    lines, sizeof lines, "%zu", o->lines > 0 ? o->lines : (size_t)1000);
+	b[0] = (struct sf_bind){ "TEXT", fq };
+	b[1] = (struct sf_bind){ "FIXED", o->instance };
+	b[2] = (struct sf_bind){ "TEXT", o->container };
+	b[3] = (struct sf_bind){ "FIXED", lines };
+	b[4] = (struct sf_bind){ "BOOLEAN", o->previous ? "TRUE" : "FALSE" };
+	o->stmt = sf_sql_run(o->sf,
+	    "SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)", b, 5, &cbs, o);
+	free(fq);
+}
+
 static void
 spcs_logs_rest_done(const struct sf_call_result *r, void *arg)
 {
 	struct spcs_op *o = arg;
-	struct sf_stmt_cbs cbs = { NULL, spcs_logs_sql_row,
-		spcs_logs_sql_done };
-	struct sf_bind b[5];
-	char *fq, lines[32], *cause = NULL;
+	char *cause = NULL;
 
 	o->call = NULL;
 	if (spcs_missing(r)) {
-		fq = spcs_fq_text(o->db, o->schema, o->name);
-		snprintf(lines, sizeof lines, "%zu",
-		    o->lines > 0 ? o->lines : (size_t)1000);
-		b[0] = (struct sf_bind){ "TEXT", fq };
-		b[1] = (struct sf_bind){ "FIXED", o->instance };
-		b[2] = (struct sf_bind){ "TEXT", o->container };
-		b[3] = (struct sf_bind){ "FIXED", lines };
-		b[4] = (struct sf_bind){ "BOOLEAN",
-			o->previous ? "TRUE" : "FALSE" };
-		o->stmt = sf_sql_run(o->sf,
-		    "SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)", b, 5, &cbs,
-		    o);
-		free(fq);
+		spcs_logs_sql(o);
 		return;
 	}
 	if (r->error) {
@@ -1034,6 +1101,12 @@ spcs_logs_fetch(struct sf_client *sf, const char *db, const char *schema,
 	o->container = xstrdup(container);
 	o->lines = lines;
 	o->previous = previous;
+	if (previous) {
+		/* fetchServiceLogs has no "previous" parameter (service.yaml):
+		 * the previous run is read through the SQL function. */
+		spcs_logs_sql(o);
+		return o;
+	}
 	seg = sf_rest_path(db, schema, "services", service);
 	path = xasprintf("%s/logs", seg);
 	free(seg);
@@ -1044,12 +1117,8 @@ spcs_logs_fetch(struct sf_client *sf, const char *db, const char *schema,
 	url_encode(&q, container);
 	if (lines > 0)
 		buf_printf(&q, "&numLines=%zu", lines);
-	if (previous)
-		buf_adds(&q, "&previous=true");
 	o->call = sf_rest_call(sf, "GET", path, q.data, NULL,
-	    previous ? "reading the container's previous logs"
-		     : "reading the container's logs",
-	    spcs_logs_rest_done, o);
+	    "reading the container's logs", spcs_logs_rest_done, o);
 	buf_free(&q);
 	free(path);
 	return o;
@@ -1124,7 +1193,7 @@ spcs_act_schedule(struct spcs_op *o, long ms)
 	if (spcs_elapsed(o) * 1000.0 + (double)ms > (double)o->cfg.timeout_ms) {
 		m = xasprintf("timed out after %.0f s waiting for %s %s to "
 			      "become %s; it is %s now: check it with "
-			      "'snowdeck get %s' and try again",
+			      "'snowdeck get %s%s' and try again",
 		    spcs_elapsed(o) + (double)ms / 1000.0,
 		    spcs_is_pool(o) ? "compute pool" : "service", o->name,
 		    o->phase == 0 ? "SUSPENDED"
@@ -1132,7 +1201,7 @@ spcs_act_schedule(struct spcs_op *o, long ms)
 						     : "RUNNING with every "
 						       "container READY"),
 		    o->state != NULL ? o->state : "unknown",
-		    spcs_is_pool(o) ? "pools" : "containers SERVICE");
+		    spcs_is_pool(o) ? "pools " : "containers ", o->name);
 		spcs_act_end(o, 0, m);
 		free(m);
 		return;

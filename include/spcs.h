@@ -92,8 +92,9 @@ int spcs_logs_body_parse(
  * - otherwise the longest suffix of the previous snapshot that is a
  *   prefix of the new one is the overlap and the rest is new; no overlap
  *   means more than N lines arrived or the log rotated (*gap = 1).
- * Lines are compared raw; emit gets each new line sanitized (borrowed for
- * the call). Only the last snapshot is kept (bounded memory).
+ * Lines are compared raw; emit gets each new line sanitized and with
+ * secret values masked (redact_text_append; borrowed for the call). Only the
+ * last snapshot is kept (bounded memory).
  */
 struct spcs_logtail {
 	char **lines; /* the last snapshot, owned */
@@ -177,8 +178,9 @@ struct spcs_op *spcs_containers_fetch(struct sf_client *, const char *db,
 
 /*
  * The last lines (numLines; 0 = the server's default) of one container's
- * log, or of its previous (terminated) run: REST /logs, else
- * SYSTEM$GET_SERVICE_LOGS with bound values.
+ * log: REST /logs, else SYSTEM$GET_SERVICE_LOGS with bound values. The
+ * previous (terminated) run's log always comes from the SQL function with
+ * retrieve_previous_logs TRUE: the REST operation has no such parameter.
  */
 struct spcs_op *spcs_logs_fetch(struct sf_client *, const char *db,
     const char *schema, const char *service, const char *instance,

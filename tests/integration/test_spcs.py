@@ -141,6 +141,9 @@ def test_logs_and_previous():
     # A container that does not exist: a sentence, exit 1.
     r = sd("logs", "sissyg", "nope", check=False)
     assert r.code == 1 and "nope" in r.err, r
+    # Followed, too: it ends instead of retrying a name that never worked.
+    r = sd("logs", "sissyg", "nope", "--follow", check=False, timeout=60)
+    assert r.code == 1 and "nope" in r.err, r
 
 
 def test_follow_no_duplicates():
@@ -188,8 +191,12 @@ def test_restart_passes_through_every_state():
     assert posts == ["/api/v2/databases/DEMO/schemas/XCOM/services/SISSYG:suspend",
                      "/api/v2/databases/DEMO/schemas/XCOM/services/SISSYG:resume"], posts
     # The previous run's log is there after the restart.
+    SB.clear_requests()
     r = sd("logs", "sissyg", "grafana", "--previous")
     assert "received SIGTERM" in r.out, r
+    # The REST logs operation has no "previous": the SQL function, bound.
+    assert SB.executed("SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?, ?)"), SB.requests()
+    assert not [x for x in SB.requests() if x["path"].endswith("/logs")], SB.requests()
     audit = open(AUDIT).read()
     assert '"action":"spcs-restart"' in audit and '"result":"ok: RUNNING"' in audit, audit[-800:]
 
@@ -205,11 +212,50 @@ def test_failed_resume_is_a_failure():
     assert doc["states_seen"][-1] == "FAILED", doc
     assert "Container exited with code 1" in doc["message"], doc
     assert "FAILED" in r.err and "Container exited with code 1" in r.err, r.err
+    # REST has no last exit code: SHOW SERVICE CONTAINERS adds it for exited ones.
+    SB.clear_requests()
+    cs = sd("get", "containers", "sissyg", "-o", "json").json()["containers"]
+    assert all(c["status"] == "FAILED" and c["last_exit_code"] == 1 and c["restart_count"] >= 1
+               for c in cs), cs
+    assert SB.executed("SHOW SERVICE CONTAINERS IN SERVICE"), SB.requests()
     r = sd("restart", "sissyg", "--yes", check=False)  # table output
     # The fault was used up: this one comes back, exit 0.
     assert r.code == 0 and "RUNNING" in r.out, r
     audit = open(AUDIT).read()
     assert '"result":"failed: restart SISSYG did not come back' in audit, audit[-800:]
+
+
+def test_wait_timeout_and_interrupt_say_where_it_stopped():
+    reset()
+    ensure_running()
+    timings(15000, 500)
+    try:
+        SB.clear_requests()
+        r = sd("restart", "sissyg", "--yes", "--wait", "10", "-o", "json", check=False)
+        assert r.code == 1, r
+        doc = r.json()
+        assert doc["ok"] is False and doc["state"] == "PENDING", doc
+        assert "timed out after" in doc["error"] and "it is PENDING now" in doc["error"], doc
+        assert doc["states_seen"][:3] == ["SUSPENDING", "SUSPENDED", "PENDING"], doc
+        # Waiting backs off: 1 s, then x1.5 while nothing changes (capped at 5 s).
+        reqs = SB.requests()
+        resumed = next(x["seq"] for x in reqs if x["path"].endswith("SISSYG:resume"))
+        polls = [x["time"] for x in reqs if x["seq"] > resumed and x["method"] == "GET"
+                 and x["path"].endswith("/services/SISSYG")]
+        gaps = [b - a for a, b in zip(polls, polls[1:])]
+        want = [1.0, 1.5, 2.25, 3.375]
+        assert len(gaps) >= 3 and all(abs(g - w) < 0.4 for g, w in zip(gaps, want)), gaps
+        # Ctrl-C while waiting: stops waiting, says so, exit 1; Snowflake goes on.
+        cmd = WRAP + [BIN, "--audit", AUDIT, "resume", "sissyg"]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, **SB.snowdeck_env()))
+        time.sleep(2)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 1 and "interrupted" in err, (p.returncode, out, err)
+    finally:
+        timings(1500, 1000)
+    wait_for("SISSYG running again", lambda: service_status() == "RUNNING", timeout=60)
 
 
 def test_sql_fallback_for_actions():
@@ -286,6 +332,46 @@ def test_one_logs_request_in_flight_per_container():
         assert all(g >= 1.45 for g in gaps), (name, gaps)
 
 
+def test_source_watch_shows_changes_and_sleeps_between_cycles():
+    """get spcs --watch runs the services pane's source (src_spcs.c) headless."""
+    reset()
+    ensure_running("AIRFLOW_TASK_RUNNER")
+    timings(1500, 2500)
+    cmd = WRAP + [BIN, "--audit", AUDIT, "--refresh", "500", "get", "spcs", "--watch", "-o", "json"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **SB.snowdeck_env()))
+    docs = []
+    th = threading.Thread(target=lambda: docs.extend(json.loads(line) for line in p.stdout),
+                          daemon=True)
+    th.start()
+    try:
+        wait_for("the first snapshot", lambda: docs, timeout=60, interval=0.2)
+        first = {(c["service"], c["container_name"]) for c in docs[0]["containers"]}
+        assert ("SISSYG", "weaviate") in first and ("AIRFLOW_TASK_RUNNER", "grafana") in first, first
+        # Idle: one cycle (services, endpoints, containers) per interval, nothing more.
+        SB.clear_requests()
+        time.sleep(3)
+        n = len(SB.requests())
+        assert 4 <= n <= 7 * 5, n
+        sd("suspend", "airflow_task_runner", "--yes")
+
+        def states():
+            return [{c["state"] for c in d["containers"] if c["service"] == "AIRFLOW_TASK_RUNNER"}
+                    for d in docs]
+        wait_for("the suspended service in the watch", lambda: states()[-1] == {"suspended"},
+                 timeout=60, interval=0.2)
+        seen = states()
+        assert {"running"} in seen and {"suspending"} in seen, seen
+        assert seen.index({"suspending"}) < len(seen) - 1, seen
+    finally:
+        timings(1500, 1000)
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=60)
+        th.join(30)
+    assert p.returncode == 0, (p.returncode, p.stderr.read())
+    sd("resume", "airflow_task_runner", "--wait", "60")
+
+
 if __name__ == "__main__":
     SB.start()
     # QUICK=1 (under ASan/valgrind): the core paths only.
@@ -297,18 +383,20 @@ if __name__ == "__main__":
              test_follow_no_duplicates,
              test_restart_passes_through_every_state,
              test_failed_resume_is_a_failure,
+             test_wait_timeout_and_interrupt_say_where_it_stopped,
              test_sql_fallback_for_actions,
              test_pool_suspend_resume,
              test_readonly_and_confirmation,
              test_audit_has_no_secret,
-             test_one_logs_request_in_flight_per_container]
+             test_one_logs_request_in_flight_per_container,
+             test_source_watch_shows_changes_and_sleeps_between_cycles]
     if quick:
         tests = [test_pools,
                  test_containers_rest_show_and_status_fallbacks,
-                 test_logs_and_previous,
                  test_restart_passes_through_every_state,
                  test_failed_resume_is_a_failure,
-                 test_readonly_and_confirmation]
+                 test_readonly_and_confirmation,
+                 test_source_watch_shows_changes_and_sleeps_between_cycles]
     try:
         failed = run_tests(tests, "spcs")
     finally:

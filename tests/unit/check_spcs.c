@@ -220,6 +220,14 @@ START_TEST(test_logtail_sanitizes)
 	ck_assert_ptr_null(strchr(g.buf, 0x1b));
 	ck_assert_ptr_null(strchr(g.buf, 0x07));
 	ck_assert_ptr_nonnull(strstr(g.buf, "ok\tfine"));
+	/* Secrets in log lines are masked, like every other display text. */
+	ck_assert_uint_eq(merge(&t,
+			      "ok\tfine\n\x1b]0;pwned\x07x\x1b[2Jy\n"
+			      "OPENAI_APIKEY=sk-live-0123456789abcdef\n",
+			      0, &g, NULL),
+	    1);
+	ck_assert_ptr_null(strstr(g.buf, "sk-live-0123456789abcdef"));
+	ck_assert_ptr_nonnull(strstr(g.buf, "OPENAI_APIKEY="));
 	spcs_logtail_free(&t);
 }
 END_TEST
