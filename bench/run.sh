@@ -177,6 +177,8 @@ echo "$crashes" >"$work/api-crashes"
 replay_port=$(free_port)
 spawn replay python3 "$here/replay_airflow.py" "$replay_port" "$rec"
 wait_http "http://127.0.0.1:$replay_port/api/v2/version" replay 120
+python3 "$here/compare_replay.py" "$AF_URL" "http://127.0.0.1:$replay_port" ||
+    die "the replay does not answer like the real server"
 proxy_port=$(free_port)
 : >"$work/proxy-bytes.log"
 spawn proxy python3 "$here/countproxy.py" "$proxy_port" "$replay_port" "$work/proxy-bytes.log"
