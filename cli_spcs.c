@@ -225,7 +225,12 @@ cs_services_done(const struct spcs_result *r, void *arg)
 		return;
 	}
 	if (c->name != NULL && r->svcs->n == 0) {
-		cs_fail(c, NULL, "no such service in the connection's schema");
+		char *m = xasprintf("service %s not found in %s.%s: "
+				    "'snowdeck get service' lists them",
+		    c->name, c->db, c->schema);
+
+		cs_fail(c, NULL, m);
+		free(m);
 		return;
 	}
 	if (c->opts->json) {
