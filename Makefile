@@ -33,7 +33,7 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 CORE_SRC  := $(sort $(wildcard core/*.c))
 TUI_SRC   := $(sort $(wildcard tui/*.c))
 VIEW_SRC  := $(sort $(wildcard views/*.c))
-APP_SRC   := app.c $(sort $(wildcard cli*.c))
+APP_SRC   := app.c $(sort $(wildcard app_*.c)) $(sort $(wildcard cli*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
@@ -151,7 +151,7 @@ bench: $(BIN)
 # Rewrites tests/golden/*.txt from the widget and view suites; review the diff.
 golden: $(CHECK_BIN)
 	mkdir -p tests/golden
-	cd tests && for s in widgets views; do \
+	cd tests && for s in widgets views opviews; do \
 	    SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=$$s \
 	    ../$(CHECK_BIN) || exit 1; done
 

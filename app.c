@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "actions.h"
+#include "app_ops.h"
 #include "airflow.h"
 #include "audit.h"
 #include "config.h"
@@ -46,6 +47,8 @@ struct app {
 	/* The last action started, to refuse an identical one while it runs
 	 * (key repeat or a double press never runs an action twice). */
 	char *busy_action;
+	/* Operator panes (app_ops.c): doctor and jobs state. */
+	struct app_ops *ops;
 };
 
 struct app_action_ctx {
@@ -179,6 +182,8 @@ app_free(struct app *app)
 	}
 	if (app->src != NULL)
 		src_airflow_free(app->src);
+	app_ops_free(app->ops); /* operator panes (app_ops.c) */
+	app->ops = NULL;
 	airflow_free(app->af);
 	http_free(app->http);
 	audit_close(app->audit);
@@ -437,3 +442,36 @@ app_suspend(struct app *app)
 	if (app->tui != NULL)
 		tui_suspend(app->tui);
 }
+
+/* ---- Operator panes (app_ops.c): what they need from the app. ---- */
+
+struct app_ops **
+app_ops_slot(struct app *app)
+{
+	return &app->ops;
+}
+
+uv_loop_t *
+app_loop(struct app *app)
+{
+	return app->loop;
+}
+
+struct http *
+app_http(struct app *app)
+{
+	return app->http;
+}
+
+struct airflow *
+app_airflow(struct app *app)
+{
+	return app->af;
+}
+
+struct audit *
+app_audit(struct app *app)
+{
+	return app->audit;
+}
+/* ---- end of operator panes ---- */

@@ -60,6 +60,8 @@ enum keymap_ctx {
 	KM_LOG,
 	KM_PROMPT,
 	KM_DIALOG,
+	KM_DOCTOR, /* operator panes (views/view_doctor.c, view_jobs.c) */
+	KM_JOBS,
 	KM_NCTX
 };
 
@@ -138,6 +140,10 @@ enum keymap_action {
 	KA_CONFIRM,
 	KA_BUTTON_NEXT,
 	KA_SUBMIT,
+	/* operator panes */
+	KA_RERUN,
+	KA_JOB_RUN,
+	KA_JOB_CANCEL,
 	KA_NACTIONS
 };
 

@@ -225,6 +225,15 @@ const struct keymap_entry keymap_table[] = {
 	    "move between the buttons"),
 	K(KM_DIALOG, KEYC_CTRL('s'), KA_SUBMIT, 0, "submit",
 	    "conf editor: check the JSON and go on"),
+
+	/* Operator panes: doctor and jobs. */
+	K(KM_DOCTOR, 'r', KA_RERUN, HINT, "re-run",
+	    "run the preflight checklist again"),
+	K(KM_JOBS, 'x', KA_JOB_RUN, HINT | DANGER, "run",
+	    "run the selected job (asks first)"),
+	K(KM_JOBS, KEYC_ENTER, KA_JOB_RUN, DANGER, "run", NULL),
+	K(KM_JOBS, 'K', KA_JOB_CANCEL, HINT | DANGER, "cancel",
+	    "cancel the running job (its whole process group)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -244,6 +253,8 @@ static const char *const keymap_ctx_names[KM_NCTX] = {
 	[KM_LOG] = "Log",
 	[KM_PROMPT] = "Command line and filters",
 	[KM_DIALOG] = "Dialogs",
+	[KM_DOCTOR] = "Doctor",
+	[KM_JOBS] = "Jobs",
 };
 
 static const char *const keymap_action_names[KA_NACTIONS] = {
@@ -315,6 +326,9 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_CONFIRM] = "confirm",
 	[KA_BUTTON_NEXT] = "next-button",
 	[KA_SUBMIT] = "submit",
+	[KA_RERUN] = "rerun",
+	[KA_JOB_RUN] = "job-run",
+	[KA_JOB_CANCEL] = "job-cancel",
 };
 
 static const struct {

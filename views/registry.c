@@ -32,6 +32,8 @@ extern const struct view_ops view_xcom_ops;
 extern const struct view_ops view_log_ops;
 extern const struct view_ops view_cmdlog_ops;
 extern const struct view_ops view_help_ops;
+extern const struct view_ops view_doctor_ops;
+extern const struct view_ops view_jobs_ops;
 
 const struct view_ops *const view_registry[] = {
 	&view_dags_ops,
@@ -42,6 +44,8 @@ const struct view_ops *const view_registry[] = {
 	&view_log_ops,
 	&view_cmdlog_ops,
 	&view_help_ops,
+	&view_doctor_ops,
+	&view_jobs_ops,
 	NULL,
 };
 

@@ -1,0 +1,369 @@
+/*
+ * The operator panes' state (app_ops.h): the doctor checklist and its run,
+ * and the last run of each configured job. Created on first use, freed by
+ * app_free() through app_ops_free().
+ */
+
+#include "app_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "app.h"
+#include "audit.h"
+#include "cli_job.h"
+#include "config.h"
+#include "docker.h"
+#include "doctor.h"
+#include "doctor_run.h"
+#include "job.h"
+#include "model.h"
+#include "sf_conn.h"
+#include "sf_sql.h"
+#include "util.h"
+
+struct app_ops_job {
+	struct app *app;
+	size_t i;
+	struct job *job;
+	int cancelled;
+};
+
+struct app_ops {
+	struct app *app;
+	uint64_t gen;
+
+	struct doctor doctor;
+	struct doctor_run *run;
+	int running;
+	int ran;
+	/* What the run borrows, kept until the next run or the end. */
+	struct sf_conn conn;
+	int conn_ok;
+	struct sf_client *sf;
+	struct docker *dk;
+	struct docker_endpoint ep;
+	int ep_ok;
+	char *sf_error, *dk_error, *project;
+
+	struct app_ops_job *jobs; /* one per [jobs.NAME] */
+	size_t njobs;
+};
+
+static struct app_ops *
+app_ops_get(struct app *app)
+{
+	struct app_ops **slot = app_ops_slot(app);
+	struct app_ops *o = *slot;
+
+	if (o == NULL) {
+		o = xcalloc(1, sizeof *o);
+		o->app = app;
+		doctor_init(&o->doctor);
+		sf_conn_init(&o->conn);
+		o->njobs = app_config(app)->njobs;
+		o->jobs = xcalloc(o->njobs + 1, sizeof *o->jobs);
+		*slot = o;
+	}
+	return o;
+}
+
+static void
+app_ops_clients_free(struct app_ops *o)
+{
+	doctor_run_cancel(o->run);
+	o->run = NULL;
+	sf_client_free(o->sf);
+	o->sf = NULL;
+	docker_free(o->dk);
+	o->dk = NULL;
+	if (o->ep_ok)
+		docker_endpoint_free(&o->ep);
+	o->ep_ok = 0;
+	sf_conn_free(&o->conn);
+	sf_conn_init(&o->conn);
+	o->conn_ok = 0;
+	free(o->sf_error);
+	free(o->dk_error);
+	free(o->project);
+	o->sf_error = o->dk_error = o->project = NULL;
+}
+
+void
+app_ops_free(struct app_ops *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	app_ops_clients_free(o);
+	doctor_free(&o->doctor);
+	for (i = 0; i < o->njobs; i++)
+		job_free(o->jobs[i].job);
+	free(o->jobs);
+	free(o);
+}
+
+uint64_t
+app_ops_gen(struct app *app)
+{
+	return app_ops_get(app)->gen;
+}
+
+/* Doctor. */
+
+static void
+app_ops_doctor_done(struct doctor *d, void *arg)
+{
+	struct app_ops *o = arg;
+
+	o->running = 0;
+	o->gen++;
+	app_message(o->app, doctor_exit_code(d) ? 1 : 0, "doctor: %s",
+	    doctor_exit_code(d) ? "some checks failed" : "all checks passed");
+}
+
+int
+app_doctor_start(struct app *app)
+{
+	struct app_ops *o = app_ops_get(app);
+	const struct config *cfg = app_config(app);
+	struct doctor_run_config rc;
+	struct sf_conn_opts co;
+	struct sf_client_config sc;
+	char *cause = NULL;
+
+	if (o->running) {
+		app_message(app, 1, "doctor: a run is already in progress");
+		return -1;
+	}
+	app_ops_clients_free(o);
+	doctor_free(&o->doctor);
+	doctor_init(&o->doctor);
+
+	memset(&co, 0, sizeof co);
+	if (sf_conn_resolve(&o->conn, &co, &cause) == 0) {
+		o->conn_ok = 1;
+		memset(&sc, 0, sizeof sc);
+		sc.loop = app_loop(app);
+		sc.conn = &o->conn;
+		sc.cmdlog = &app_models(app)->cmdlog;
+		sc.audit = app_audit(app);
+		if (sf_client_create(&o->sf, app_http(app), &sc, &cause) != 0) {
+			o->sf = NULL;
+			o->sf_error = cause;
+			cause = NULL;
+		}
+	} else {
+		o->sf_error = cause;
+		cause = NULL;
+	}
+	if (cfg->compose_project != NULL)
+		o->project = xstrdup(cfg->compose_project);
+	else
+		o->project = docker_astro_project_cwd(&cause);
+	free(cause);
+	cause = NULL;
+	if (docker_endpoint_resolve(cfg->docker_host, getenv("XDG_RUNTIME_DIR"),
+		NULL, &o->ep, &o->dk_error) == 0) {
+		o->ep_ok = 1;
+		if (docker_create(
+			&o->dk, app_http(app), &o->ep, NULL, &cause) != 0) {
+			o->dk = NULL;
+			o->dk_error = cause;
+			cause = NULL;
+		}
+	}
+
+	memset(&rc, 0, sizeof rc);
+	rc.airflow = app_airflow(app);
+	rc.sf = o->sf;
+	rc.conn = o->conn_ok ? &o->conn : NULL;
+	rc.sf_error = o->sf_error;
+	rc.docker = o->dk;
+	rc.docker_error = o->dk_error;
+	rc.project = o->project;
+	rc.http = app_http(app);
+	rc.cfg = cfg;
+	o->ran = 1;
+	o->gen++;
+	if (doctor_run_start(&o->run, &o->doctor, &rc, app_ops_doctor_done, o,
+		&cause) != 0) {
+		app_message(app, 2, "doctor: %s", cause);
+		free(cause);
+		return -1;
+	}
+	o->running = doctor_pending(&o->doctor) > 0;
+	cmdlog_add(
+	    &app_models(app)->cmdlog, "doctor", "preflight checklist", -1, 0);
+	if (o->running)
+		app_message(app, 0, "doctor: running the checks…");
+	return 0;
+}
+
+int
+app_doctor_running(struct app *app)
+{
+	return app_ops_get(app)->running;
+}
+
+int
+app_doctor_ran(struct app *app)
+{
+	return app_ops_get(app)->ran;
+}
+
+const struct doctor *
+app_doctor(struct app *app)
+{
+	return &app_ops_get(app)->doctor;
+}
+
+struct doctor *
+app_doctor_mut(struct app *app)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	o->gen++;
+	o->ran = 1;
+	return &o->doctor;
+}
+
+/* Jobs. */
+
+size_t
+app_jobs_count(struct app *app)
+{
+	return app_ops_get(app)->njobs;
+}
+
+const struct config_job *
+app_job_config(struct app *app, size_t i)
+{
+	const struct config *cfg = app_config(app);
+
+	return i < cfg->njobs ? &cfg->jobs[i] : NULL;
+}
+
+struct job *
+app_job(struct app *app, size_t i)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	return i < o->njobs ? o->jobs[i].job : NULL;
+}
+
+static void
+app_ops_job_line(
+    struct job *j, enum job_stream st, const char *line, size_t len, void *arg)
+{
+	struct app_ops_job *oj = arg;
+
+	(void)j;
+	(void)st;
+	(void)line;
+	(void)len;
+	app_ops_get(oj->app)->gen++;
+}
+
+static void
+app_ops_job_done(struct job *j, int64_t status, int sig, void *arg)
+{
+	struct app_ops_job *oj = arg;
+	struct app *app = oj->app;
+	char *result;
+
+	if (sig != 0)
+		result = xasprintf("%s by signal %d",
+		    oj->cancelled ? "cancelled" : "ended", sig);
+	else
+		result = xasprintf("exit %lld", (long long)status);
+	audit_record(
+	    app_audit(app), "job", job_name(j), job_command(j), result);
+	cmdlog_add(&app_models(app)->cmdlog, "job", job_name(j),
+	    sig == 0 && status == 0 ? 1 : 0,
+	    (job_ended(j) - job_started(j)) * 1000);
+	app_message(app, sig == 0 && status == 0 ? 0 : 2, "job %s: %s",
+	    job_name(j), result);
+	free(result);
+	app_ops_get(app)->gen++;
+}
+
+int
+app_job_run(struct app *app, size_t i)
+{
+	struct app_ops *o = app_ops_get(app);
+	const struct config_job *cj = app_job_config(app, i);
+	struct app_ops_job *oj;
+	struct job_spec spec;
+	char **argv, *cause = NULL;
+	int shell, rc = 0;
+	size_t k;
+
+	if (cj == NULL || i >= o->njobs)
+		return -1;
+	oj = &o->jobs[i];
+	if (app_readonly(app)) {
+		app_message(app, 1, "read-only mode: running job %s is refused",
+		    cj->name);
+		audit_record(app_audit(app), "job", cj->name, "refused",
+		    "read-only mode");
+		return -1;
+	}
+	if (oj->job != NULL && job_state(oj->job) == JOB_RUNNING) {
+		app_message(app, 1, "job %s is already running", cj->name);
+		return -1;
+	}
+	job_free(oj->job);
+	oj->job = NULL;
+	oj->app = app;
+	oj->i = i;
+	oj->cancelled = 0;
+	argv = cli_job_argv(cj, &shell);
+	memset(&spec, 0, sizeof spec);
+	spec.name = cj->name;
+	spec.argv = (const char *const *)argv;
+	spec.cwd = cj->cwd;
+	spec.shell = shell;
+	if (job_start(&oj->job, app_loop(app), &spec, app_ops_job_line,
+		app_ops_job_done, oj, &cause) != 0) {
+		oj->job = NULL;
+		app_message(app, 2,
+		    "job %s: %s; fix [jobs.%s] in the config file", cj->name,
+		    cause, cj->name);
+		audit_record(app_audit(app), "job", cj->name, "start", cause);
+		free(cause);
+		rc = -1;
+	} else {
+		audit_record(app_audit(app), "job", cj->name,
+		    job_command(oj->job), "started");
+		cmdlog_add(&app_models(app)->cmdlog, "job", cj->name, -1, 0);
+		app_message(app, 0, "job %s started", cj->name);
+	}
+	for (k = 0; argv[k] != NULL; k++)
+		free(argv[k]);
+	free(argv);
+	o->gen++;
+	return rc;
+}
+
+int
+app_job_cancel(struct app *app, size_t i)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (i >= o->njobs || o->jobs[i].job == NULL ||
+	    job_cancel(o->jobs[i].job, 0) != 0) {
+		app_message(app, 1, "no running job to cancel");
+		return -1;
+	}
+	o->jobs[i].cancelled = 1;
+	app_message(app, 0,
+	    "job %s: cancelling (SIGTERM to its process group, then SIGKILL)",
+	    job_name(o->jobs[i].job));
+	o->gen++;
+	return 0;
+}

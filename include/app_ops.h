@@ -1,0 +1,65 @@
+/*
+ * The operator panes' state, held by the app (app_ops.c): the doctor
+ * checklist (core/doctor_run.c) and the external jobs configured as
+ * [jobs.NAME] (core/job.c). Views read it through these functions and
+ * start work with them; nothing here blocks the loop. Every change bumps
+ * app_ops_gen(), which the views compare to know they are stale.
+ */
+
+#ifndef SNOWDECK_APP_OPS_H
+#define SNOWDECK_APP_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct airflow;
+struct app;
+struct app_ops;
+struct audit;
+struct config_job;
+struct doctor;
+struct http;
+struct job;
+struct uv_loop_s;
+
+/* What app.c lends the operator panes (its "operator panes" block). */
+struct app_ops **app_ops_slot(struct app *);
+struct uv_loop_s *app_loop(struct app *);
+struct http *app_http(struct app *);
+struct airflow *app_airflow(struct app *);
+struct audit *app_audit(struct app *); /* NULL without sources */
+
+/* Frees the state: cancels the doctor run, kills running jobs. */
+void app_ops_free(struct app_ops *);
+
+/* Bumped on every change of the doctor checklist or a job. */
+uint64_t app_ops_gen(struct app *);
+
+/*
+ * Doctor. app_doctor_start() (re)runs the checklist: the Airflow client of
+ * the app, the Snowflake connection resolved as "snowdeck doctor" does
+ * (environment, connections.toml), the container engine and the
+ * [services.*] probes. Refused (-1, with a status-bar message) while a
+ * run is in flight. app_doctor() is the checklist (never NULL; empty
+ * before the first run); app_doctor_mut() lets tests fill it by hand.
+ */
+int app_doctor_start(struct app *);
+int app_doctor_running(struct app *);
+int app_doctor_ran(struct app *);
+const struct doctor *app_doctor(struct app *);
+struct doctor *app_doctor_mut(struct app *);
+
+/*
+ * Jobs: index i is the config's [jobs] table order (cfg->jobs[i]).
+ * app_job_run() starts job i (refused in read-only mode, or while it
+ * runs); its output is kept by core/job.c (raw bytes: sanitize before
+ * display). app_job_cancel() stops its process group. app_job() is the
+ * last run of job i, or NULL when it never ran.
+ */
+size_t app_jobs_count(struct app *);
+const struct config_job *app_job_config(struct app *, size_t i);
+int app_job_run(struct app *, size_t i);
+int app_job_cancel(struct app *, size_t i);
+struct job *app_job(struct app *, size_t i);
+
+#endif

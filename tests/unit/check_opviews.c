@@ -1,0 +1,260 @@
+/*
+ * The operator pages: doctor (:doctor) and jobs (:jobs). Golden screens at
+ * 200x50 and 80x24, and the jobs page running real commands: output
+ * streamed into the page with stderr marked and secrets masked, the exit
+ * status, cancel (process group), confirmation and read-only refusal.
+ */
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "app.h"
+#include "app_ops.h"
+#include "config.h"
+#include "dialog.h"
+#include "doctor.h"
+#include "job.h"
+#include "keymap.h"
+#include "support_tui.h"
+#include "tui_ext.h"
+#include "util.h"
+
+static int
+dialog_active_title_is(const char *t)
+{
+	return dialog_active() && dialog_title() != NULL &&
+	       strcmp(dialog_title(), t) == 0;
+}
+
+static void
+opviews_doctor_fill(struct doctor *d)
+{
+	size_t i;
+
+	i = doctor_add(d, "Airflow", "reachable");
+	doctor_set(d, i, DOCTOR_OK, "http://localhost:8080 answered 200", NULL);
+	i = doctor_add(d, "Airflow", "XCom backend settings");
+	doctor_set(d, i, DOCTOR_WARN,
+	    "AIRFLOW__CORE__XCOM_SNOWFLAKE_CONN_NAME is not set",
+	    "set it to the Snowflake connection id");
+	i = doctor_add(d, "Snowflake", "authentication");
+	doctor_set(d, i, DOCTOR_FAIL, "390144: JWT token is invalid\x1b[31m",
+	    "upload the public key: ALTER USER … SET RSA_PUBLIC_KEY");
+	i = doctor_add(d, "Snowflake", "XCom table DEMO.XCOM.XCOM_TABLE");
+	doctor_set(d, i, DOCTOR_SKIP, "skipped: authentication failed", NULL);
+	i = doctor_add(d, "Services", "webserver health probe");
+	(void)i; /* still pending */
+}
+
+static void
+opviews_jobs_config(struct config *cfg)
+{
+	cfg->njobs = 3;
+	cfg->jobs = xcalloc(3, sizeof *cfg->jobs);
+	cfg->jobs[0].name = xstrdup("mixed");
+	cfg->jobs[0].command =
+	    xstrdup("echo one; echo two >&2; echo 'password=hunter2'; exit 3");
+	cfg->jobs[0].shell = 1;
+	cfg->jobs[0].description = xstrdup("prints and fails");
+	cfg->jobs[1].name = xstrdup("sleeper");
+	cfg->jobs[1].argv = xcalloc(3, sizeof(char *));
+	cfg->jobs[1].argv[0] = xstrdup("sleep");
+	cfg->jobs[1].argv[1] = xstrdup("30");
+	cfg->jobs[1].shell = -1;
+	cfg->jobs[2].name = xstrdup("setup_snowflake");
+	cfg->jobs[2].argv = xcalloc(4, sizeof(char *));
+	cfg->jobs[2].argv[0] = xstrdup("python");
+	cfg->jobs[2].argv[1] = xstrdup("include/utils/setup_snowflake.py");
+	cfg->jobs[2].argv[2] = xstrdup("--apply");
+	cfg->jobs[2].shell = -1;
+	cfg->jobs[2].description = xstrdup("the seed's setup script");
+}
+
+static void
+opviews_golden(int rows, int cols)
+{
+	struct fixture f;
+	char name[64], *s;
+
+	fixture_start(&f, rows, cols, 0, NULL);
+	opviews_doctor_fill(app_doctor_mut(f.app));
+	fixture_keys(&f, ":doctor\r");
+	ck_assert_str_eq(tui_focused_view(f.t), "doctor");
+	s = fixture_screen(&f);
+	/* The escape sequence from the server never reaches the screen. */
+	ck_assert_ptr_null(strchr(s, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(s, "✗ fail"));
+	snprintf(name, sizeof name, "view_doctor_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	fixture_stop(&f);
+
+	fixture_start(&f, rows, cols, 0, NULL);
+	opviews_jobs_config(&f.cfg);
+	fixture_keys(&f, ":jobs\r");
+	ck_assert_str_eq(tui_focused_view(f.t), "jobs");
+	s = fixture_screen(&f);
+	snprintf(name, sizeof name, "view_jobs_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	/* The confirmation dialog. */
+	fixture_keys(&f, "x");
+	s = fixture_screen(&f);
+	snprintf(name, sizeof name, "dialog_job_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	fixture_keys(&f, "n");
+	ck_assert_ptr_null(app_job(f.app, 0));
+	fixture_stop(&f);
+}
+
+START_TEST(test_opviews_wide)
+{
+	opviews_golden(50, 200);
+}
+END_TEST
+
+START_TEST(test_opviews_narrow)
+{
+	opviews_golden(24, 80);
+}
+END_TEST
+
+/* Runs the loop until job i is no longer running (or 10 s). */
+static void
+opviews_wait_job(struct fixture *f, size_t i)
+{
+	uint64_t until = uv_hrtime() + 10000000000ULL;
+
+	while (app_job(f->app, i) != NULL &&
+	       job_state(app_job(f->app, i)) == JOB_RUNNING &&
+	       uv_hrtime() < until)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	ck_assert_ptr_nonnull(app_job(f->app, i));
+	ck_assert_int_ne(job_state(app_job(f->app, i)), JOB_RUNNING);
+}
+
+START_TEST(test_jobs_run_output_exit)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 24, 100, 0, NULL);
+	opviews_jobs_config(&f.cfg);
+	fixture_keys(&f, ":jobs\rx");
+	ck_assert(dialog_active_title_is("Run job?"));
+	fixture_keys(&f, "y");
+	ck_assert_ptr_nonnull(app_job(f.app, 0));
+	opviews_wait_job(&f, 0);
+	ck_assert_int_eq(job_exit_status(app_job(f.app, 0)), 3);
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "│one "));
+	ck_assert_ptr_nonnull(strstr(s, "! two"));
+	ck_assert_ptr_nonnull(strstr(s, "[exit 3]"));
+	ck_assert_ptr_nonnull(strstr(s, "x failed"));
+	ck_assert_ptr_nonnull(strstr(s, "job mixed: exit 3"));
+	ck_assert_ptr_null(strstr(s, "hunter2"));
+	ck_assert_ptr_nonnull(strstr(s, "password=***"));
+	free(s);
+	fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_jobs_cancel_group)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 24, 100, 0, NULL);
+	opviews_jobs_config(&f.cfg);
+	fixture_keys(&f, ":jobs\rjxy");
+	ck_assert_ptr_nonnull(app_job(f.app, 1));
+	ck_assert_int_eq(job_state(app_job(f.app, 1)), JOB_RUNNING);
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "running"));
+	free(s);
+	/* A second run while it runs is refused. */
+	ck_assert_int_eq(app_job_run(f.app, 1), -1);
+	fixture_keys(&f, "K");
+	opviews_wait_job(&f, 1);
+	ck_assert_int_eq(job_state(app_job(f.app, 1)), JOB_CANCELLED);
+	ck_assert_int_eq(job_term_signal(app_job(f.app, 1)), 15);
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "- cancelled"));
+	ck_assert_ptr_nonnull(strstr(s, "[cancelled by signal 15]"));
+	free(s);
+	fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_jobs_readonly_refuses)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 24, 100, 1, NULL);
+	opviews_jobs_config(&f.cfg);
+	fixture_keys(&f, ":jobs\rx");
+	ck_assert(!dialog_active_title_is("Run job?"));
+	ck_assert_ptr_null(app_job(f.app, 0));
+	ck_assert_int_eq(app_job_run(f.app, 0), -1);
+	ck_assert_ptr_null(app_job(f.app, 0));
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "read-only mode"));
+	free(s);
+	fixture_stop(&f);
+}
+END_TEST
+
+/* Doctor: r re-runs; with no clients every line fails with a reason. */
+START_TEST(test_doctor_rerun)
+{
+	struct fixture f;
+	const struct doctor *d;
+	uint64_t until;
+	char *s;
+
+	setenv("DOCKER_HOST", "unix:///nonexistent/snowdeck-test.sock", 1);
+	unsetenv("SNOWFLAKE_URL");
+	fixture_start(&f, 50, 200, 0, NULL);
+	fixture_keys(&f, ":doctor\r");
+	d = app_doctor(f.app);
+	ck_assert_uint_eq(d->n, 0); /* no sources: not run by itself */
+	fixture_keys(&f, "r");
+	ck_assert(app_doctor_ran(f.app));
+	ck_assert_uint_gt(d->n, 0);
+	until = uv_hrtime() + 20000000000ULL;
+	while (doctor_pending(d) > 0 && uv_hrtime() < until)
+		uv_run(&f.loop, UV_RUN_ONCE);
+	ck_assert_uint_eq(doctor_pending(d), 0);
+	ck_assert_int_eq(doctor_exit_code(d), 1);
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "Airflow"));
+	ck_assert_ptr_nonnull(strstr(s, "✗ fail"));
+	free(s);
+	unsetenv("DOCKER_HOST");
+	fixture_stop(&f);
+}
+END_TEST
+
+Suite *opviews_suite(void);
+
+Suite *
+opviews_suite(void)
+{
+	Suite *s = suite_create("opviews");
+	TCase *tc = tcase_create("opviews");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_opviews_wide);
+	tcase_add_test(tc, test_opviews_narrow);
+	tcase_add_test(tc, test_jobs_run_output_exit);
+	tcase_add_test(tc, test_jobs_cancel_group);
+	tcase_add_test(tc, test_jobs_readonly_refuses);
+	tcase_add_test(tc, test_doctor_rerun);
+	suite_add_tcase(s, tc);
+	return s;
+}
