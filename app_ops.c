@@ -22,6 +22,8 @@
 #include "job.h"
 #include "model.h"
 #include "sf_conn.h"
+#include "setup.h"
+#include "setup_run.h"
 #include "sf_sql.h"
 #include "util.h"
 
@@ -49,6 +51,19 @@ struct app_ops {
 	int ep_ok;
 	char *sf_error, *dk_error, *project;
 
+	/* Setup: its own connection and client, kept across runs. */
+	struct setup_plan plan;
+	int have_plan;
+	int replace;
+	struct setup_run *srun;
+	enum app_setup_phase phase;
+	struct sf_conn sconn;
+	int sconn_ok;
+	struct sf_client *ssf;
+	char *smsg;
+	int serror;
+	size_t sdone, stotal;
+
 	struct app_ops_job *jobs; /* one per [jobs.NAME] */
 	size_t njobs;
 };
@@ -64,6 +79,7 @@ app_ops_get(struct app *app)
 		o->app = app;
 		doctor_init(&o->doctor);
 		sf_conn_init(&o->conn);
+		sf_conn_init(&o->sconn);
 		o->njobs = app_config(app)->njobs;
 		o->jobs = xcalloc(o->njobs + 1, sizeof *o->jobs);
 		*slot = o;
@@ -101,6 +117,12 @@ app_ops_free(struct app_ops *o)
 		return;
 	app_ops_clients_free(o);
 	doctor_free(&o->doctor);
+	setup_run_cancel(o->srun);
+	sf_client_free(o->ssf);
+	sf_conn_free(&o->sconn);
+	if (o->have_plan)
+		setup_plan_free(&o->plan);
+	free(o->smsg);
 	for (i = 0; i < o->njobs; i++)
 		job_free(o->jobs[i].job);
 	free(o->jobs);
@@ -366,4 +388,249 @@ app_job_cancel(struct app *app, size_t i)
 	    job_name(o->jobs[i].job));
 	o->gen++;
 	return 0;
+}
+
+/* Setup. */
+
+static void
+app_ops_setup_msg(struct app_ops *o, int error, const char *msg)
+{
+	free(o->smsg);
+	o->smsg = msg != NULL ? xstrdup(msg) : NULL;
+	o->serror = error;
+}
+
+static void
+app_ops_setup_progress(const struct setup_plan *plan, size_t step, void *arg)
+{
+	struct app_ops *o = arg;
+
+	(void)plan;
+	(void)step;
+	if (o->srun != NULL)
+		setup_run_progress(o->srun, &o->sdone, &o->stotal);
+	o->gen++;
+}
+
+static void
+app_ops_setup_done(int error, const char *message, void *arg)
+{
+	struct app_ops *o = arg;
+	enum app_setup_phase was = o->phase;
+	size_t run, skip;
+	char *m;
+
+	if (o->srun != NULL)
+		setup_run_progress(o->srun, &o->sdone, &o->stotal);
+	o->phase = APP_SETUP_IDLE;
+	if (was == APP_SETUP_PROBING && !error) {
+		setup_plan_counts(&o->plan, &run, &skip);
+		m = xasprintf("plan: %zu step%s to run, %zu already there%s",
+		    run, run == 1 ? "" : "s", skip,
+		    run > 0 ? "; press a to apply" : "; nothing to do");
+		app_ops_setup_msg(o, 0, m);
+		free(m);
+	} else
+		app_ops_setup_msg(o, error, message);
+	if (was == APP_SETUP_APPLYING)
+		audit_record(app_audit(o->app), "setup-apply", "snowflake",
+		    "apply", error ? message : "ok");
+	app_message(o->app, error ? 2 : 0, "setup: %s", o->smsg);
+	/* The run is freed on the next start (not from its own callback). */
+	o->gen++;
+}
+
+/* The setup's Snowflake client, created once. */
+static int
+app_ops_setup_client(struct app_ops *o, char **cause)
+{
+	struct sf_conn_opts co;
+	struct sf_client_config sc;
+
+	if (o->ssf != NULL)
+		return 0;
+	memset(&co, 0, sizeof co);
+	if (!o->sconn_ok) {
+		if (sf_conn_resolve(&o->sconn, &co, cause) != 0)
+			return -1;
+		o->sconn_ok = 1;
+	}
+	memset(&sc, 0, sizeof sc);
+	sc.loop = app_loop(o->app);
+	sc.conn = &o->sconn;
+	sc.cmdlog = &app_models(o->app)->cmdlog;
+	sc.audit = app_audit(o->app);
+	if (sf_client_create(&o->ssf, app_http(o->app), &sc, cause) != 0) {
+		o->ssf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The XCom table and stage from the backend's variables when set. */
+static void
+app_ops_setup_xcom_names(struct setup_params *p, char **parts)
+{
+	const char *v, *dot1, *dot2;
+
+	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE")) == NULL)
+		return;
+	dot1 = strchr(v, '.');
+	dot2 = dot1 != NULL ? strchr(dot1 + 1, '.') : NULL;
+	if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL)
+		return;
+	parts[0] = xstrndup(v, (size_t)(dot1 - v));
+	parts[1] = xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	parts[2] = xstrdup(dot2 + 1);
+	p->xcom_database = parts[0];
+	p->xcom_schema = parts[1];
+	p->xcom_table = parts[2];
+	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE")) != NULL &&
+	    (dot1 = strrchr(v, '.')) != NULL && dot1[1] != '\0') {
+		parts[3] = xstrdup(dot1 + 1);
+		p->xcom_stage = parts[3];
+	}
+}
+
+static int
+app_ops_setup_start(struct app *app, enum setup_mode mode, int replace)
+{
+	static const struct setup_run_cbs cbs = { app_ops_setup_progress,
+		app_ops_setup_done };
+	struct app_ops *o = app_ops_get(app);
+	struct setup_params p;
+	struct setup_plan plan;
+	char *cause = NULL, *parts[4] = { NULL, NULL, NULL, NULL };
+	size_t i;
+	int rc = -1;
+
+	if (o->phase != APP_SETUP_IDLE) {
+		app_message(app, 1, "setup: a run is already in progress");
+		return -1;
+	}
+	if (mode == SETUP_APPLY && app_readonly(app)) {
+		app_message(app, 1,
+		    "read-only mode: setup apply is refused; the plan shows "
+		    "what it would do");
+		audit_record(app_audit(app), "setup-apply", "snowflake",
+		    "refused", "read-only mode");
+		return -1;
+	}
+	if (app_ops_setup_client(o, &cause) != 0) {
+		app_ops_setup_msg(o, 1, cause);
+		app_message(
+		    app, 2, "setup: no Snowflake connection: %s", cause);
+		free(cause);
+		o->gen++;
+		return -1;
+	}
+	setup_params_defaults(&p);
+	app_ops_setup_xcom_names(&p, parts);
+	p.user_role = o->sconn.role;
+	p.replace_xcom = replace;
+	memset(&plan, 0, sizeof plan);
+	if (setup_plan_build(&p, &plan, &cause) != 0) {
+		app_ops_setup_msg(o, 1, cause);
+		app_message(app, 2, "setup: %s", cause);
+		free(cause);
+		o->gen++;
+		goto out;
+	}
+	setup_run_cancel(o->srun);
+	o->srun = NULL;
+	if (o->have_plan)
+		setup_plan_free(&o->plan);
+	o->plan = plan;
+	o->have_plan = 1;
+	o->replace = replace;
+	o->sdone = o->stotal = 0;
+	if (setup_run_start(&o->srun, o->ssf, &o->plan, mode, replace, &cbs, o,
+		&cause) != 0) {
+		o->srun = NULL;
+		app_ops_setup_msg(o, 1, cause);
+		app_message(app, 2, "setup: %s", cause);
+		free(cause);
+		o->gen++;
+		goto out;
+	}
+	o->phase = mode == SETUP_APPLY ? APP_SETUP_APPLYING : APP_SETUP_PROBING;
+	app_ops_setup_msg(o, 0,
+	    mode == SETUP_APPLY ? "applying: probing what exists…"
+				: "probing what exists…");
+	if (mode == SETUP_APPLY)
+		audit_record(app_audit(app), "setup-apply",
+		    o->sconn.account != NULL ? o->sconn.account : "snowflake",
+		    replace ? "apply (replace confirmed)" : "apply", "started");
+	o->gen++;
+	rc = 0;
+out:
+	for (i = 0; i < 4; i++)
+		free(parts[i]);
+	return rc;
+}
+
+int
+app_setup_probe(struct app *app, int replace)
+{
+	return app_ops_setup_start(app, SETUP_PROBE, replace);
+}
+
+int
+app_setup_apply(struct app *app)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	return app_ops_setup_start(app, SETUP_APPLY, o->replace);
+}
+
+enum app_setup_phase
+app_setup_phase(struct app *app)
+{
+	return app_ops_get(app)->phase;
+}
+
+const struct setup_plan *
+app_setup_plan(struct app *app)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	return o->have_plan ? &o->plan : NULL;
+}
+
+int
+app_setup_replace(struct app *app)
+{
+	return app_ops_get(app)->replace;
+}
+
+const char *
+app_setup_message(struct app *app, int *error)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (error != NULL)
+		*error = o->serror;
+	return o->smsg;
+}
+
+void
+app_setup_progress(struct app *app, size_t *done, size_t *total)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	*done = o->sdone;
+	*total = o->stotal;
+}
+
+void
+app_setup_set_plan(struct app *app, struct setup_plan *plan)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (o->have_plan)
+		setup_plan_free(&o->plan);
+	o->plan = *plan;
+	o->have_plan = 1;
+	memset(plan, 0, sizeof *plan);
+	o->gen++;
 }

@@ -20,6 +20,7 @@ struct config_job;
 struct doctor;
 struct http;
 struct job;
+struct setup_plan;
 struct uv_loop_s;
 
 /* What app.c lends the operator panes (its "operator panes" block). */
@@ -61,5 +62,28 @@ const struct config_job *app_job_config(struct app *, size_t i);
 int app_job_run(struct app *, size_t i);
 int app_job_cancel(struct app *, size_t i);
 struct job *app_job(struct app *, size_t i);
+
+/*
+ * Setup: the seed's Snowflake objects as a plan (core/setup.c) run by
+ * core/setup_run.c on a Snowflake client of its own (the connection is
+ * resolved as "snowdeck setup" does). app_setup_probe() builds the plan
+ * (replace: with the XCom table/stage REPLACE steps, which the view asks
+ * for by a typed name) and learns what exists; app_setup_apply() probes
+ * again and runs what is needed, stopping at the first error (running it
+ * again resumes). Refused in read-only mode (apply) or while a run is in
+ * flight. app_setup_plan() is NULL before the first probe.
+ */
+enum app_setup_phase { APP_SETUP_IDLE, APP_SETUP_PROBING, APP_SETUP_APPLYING };
+int app_setup_probe(struct app *, int replace);
+int app_setup_apply(struct app *);
+enum app_setup_phase app_setup_phase(struct app *);
+const struct setup_plan *app_setup_plan(struct app *);
+int app_setup_replace(struct app *); /* the plan has REPLACE steps */
+/* The last outcome sentence (NULL while none) and whether it is an
+ * error; steps done and to do in the apply phase. */
+const char *app_setup_message(struct app *, int *error);
+void app_setup_progress(struct app *, size_t *done, size_t *total);
+/* Tests: sets the plan (ownership taken) without Snowflake. */
+void app_setup_set_plan(struct app *, struct setup_plan *);
 
 #endif

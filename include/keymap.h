@@ -62,6 +62,7 @@ enum keymap_ctx {
 	KM_DIALOG,
 	KM_DOCTOR, /* operator panes (views/view_doctor.c, view_jobs.c) */
 	KM_JOBS,
+	KM_SETUP,
 	KM_NCTX
 };
 
@@ -144,6 +145,8 @@ enum keymap_action {
 	KA_RERUN,
 	KA_JOB_RUN,
 	KA_JOB_CANCEL,
+	KA_SETUP_APPLY,
+	KA_SETUP_REPLACE,
 	KA_NACTIONS
 };
 

@@ -234,6 +234,14 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_JOBS, KEYC_ENTER, KA_JOB_RUN, DANGER, "run", NULL),
 	K(KM_JOBS, 'K', KA_JOB_CANCEL, HINT | DANGER, "cancel",
 	    "cancel the running job (its whole process group)"),
+	K(KM_SETUP, 'a', KA_SETUP_APPLY, HINT | DANGER, "apply",
+	    "apply the plan: run the steps still needed (asks first; "
+	    "again to resume after an error)"),
+	K(KM_SETUP, 'r', KA_RERUN, HINT, "re-probe",
+	    "probe Snowflake again: what exists, what would run"),
+	K(KM_SETUP, 'R', KA_SETUP_REPLACE, DANGER, "replace XCom",
+	    "plan replacing the XCom table and stage (on/off; applying asks "
+	    "for each name typed)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -255,6 +263,7 @@ static const char *const keymap_ctx_names[KM_NCTX] = {
 	[KM_DIALOG] = "Dialogs",
 	[KM_DOCTOR] = "Doctor",
 	[KM_JOBS] = "Jobs",
+	[KM_SETUP] = "Setup",
 };
 
 static const char *const keymap_action_names[KA_NACTIONS] = {
@@ -329,6 +338,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_RERUN] = "rerun",
 	[KA_JOB_RUN] = "job-run",
 	[KA_JOB_CANCEL] = "job-cancel",
+	[KA_SETUP_APPLY] = "setup-apply",
+	[KA_SETUP_REPLACE] = "setup-replace",
 };
 
 static const struct {

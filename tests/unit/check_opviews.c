@@ -18,6 +18,7 @@
 #include "doctor.h"
 #include "job.h"
 #include "keymap.h"
+#include "setup.h"
 #include "support_tui.h"
 #include "tui_ext.h"
 #include "util.h"
@@ -240,6 +241,145 @@ START_TEST(test_doctor_rerun)
 }
 END_TEST
 
+/* A plan as a half-run apply leaves it: done, skipped, failed, to do. */
+static void
+opviews_setup_plan(struct app *app, int replace)
+{
+	struct setup_params p;
+	struct setup_plan plan;
+	char *cause = NULL;
+	size_t i;
+
+	setup_params_defaults(&p);
+	p.user_role = "SNOWDECK_ROLE";
+	p.replace_xcom = replace;
+	if (setup_plan_build(&p, &plan, &cause) != 0)
+		ck_abort_msg("setup_plan_build: %s", cause);
+	for (i = 0; i < plan.n; i++) {
+		if (replace)
+			plan.v[i].status = plan.v[i].destructive ? SETUP_REPLACE
+								 : SETUP_EXISTS;
+		else if (i < 2)
+			plan.v[i].status = SETUP_EXISTS;
+		else if (i < 4)
+			plan.v[i].status = SETUP_DONE;
+		else if (i == 4) {
+			plan.v[i].status = SETUP_FAILED;
+			plan.v[i].error = xstrdup(
+			    "003001 (42501): Insufficient privileges to "
+			    "operate on schema 'XCOM'. Grant CREATE TABLE "
+			    "on schema DEMO.XCOM to role SNOWDECK_ROLE");
+		} else
+			plan.v[i].status = SETUP_CREATE;
+	}
+	app_setup_set_plan(app, &plan);
+}
+
+static void
+opviews_setup_golden(int rows, int cols)
+{
+	struct fixture f;
+	char name[64], *s;
+
+	fixture_start(&f, rows, cols, 0, NULL);
+	opviews_setup_plan(f.app, 0);
+	fixture_keys(&f, ":setup\r");
+	ck_assert_str_eq(tui_focused_view(f.t), "setup");
+	fixture_keys(&f, "jjjj"); /* the failed step: its error below */
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "Insufficient privileges"));
+	snprintf(name, sizeof name, "view_setup_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	fixture_keys(&f, "a");
+	ck_assert(dialog_active_title_is("Apply setup?"));
+	s = fixture_screen(&f);
+	snprintf(name, sizeof name, "dialog_setup_apply_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	fixture_keys(&f, "n");
+	ck_assert(!dialog_active());
+	fixture_stop(&f);
+}
+
+START_TEST(test_setup_wide)
+{
+	opviews_setup_golden(50, 200);
+}
+END_TEST
+
+START_TEST(test_setup_narrow)
+{
+	opviews_setup_golden(24, 80);
+}
+END_TEST
+
+/* REPLACE steps: each name must be typed before the confirmation. */
+START_TEST(test_setup_replace_typed)
+{
+	struct fixture f;
+	const struct setup_plan *p;
+	char *s, first[256];
+	size_t i, n = 0;
+
+	fixture_start(&f, 50, 200, 0, NULL);
+	opviews_setup_plan(f.app, 1);
+	p = app_setup_plan(f.app);
+	first[0] = '\0';
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].status == SETUP_REPLACE) {
+			if (n++ == 0)
+				snprintf(
+				    first, sizeof first, "%s", p->v[i].object);
+		}
+	ck_assert_uint_eq(n, 2); /* the XCom table and stage */
+	fixture_keys(&f, ":setup\ra");
+	ck_assert(dialog_active());
+	ck_assert_ptr_nonnull(strstr(dialog_title(), first));
+	/* A wrong name: refused inline, the editor stays. */
+	fixture_keys(&f, "DEMO.XCOM.WRONG");
+	tui_feed_key(f.t, KEYC_CTRL('s'));
+	ck_assert(dialog_active());
+	ck_assert_ptr_nonnull(strstr(dialog_title(), first));
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "exactly to replace it"));
+	golden_check("dialog_setup_replace_200x50", s);
+	free(s);
+	for (i = 0; i < strlen("DEMO.XCOM.WRONG"); i++)
+		tui_feed_key(f.t, KEYC_BSPACE);
+	fixture_keys(&f, first);
+	tui_feed_key(f.t, KEYC_CTRL('s'));
+	/* The second object, then the confirmation. */
+	ck_assert(dialog_active());
+	ck_assert_ptr_null(strstr(dialog_title(), first));
+	tui_feed_key(f.t, KEYC_ESC);
+	ck_assert(!dialog_active());
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "replacing needs the name typed"));
+	free(s);
+	ck_assert_int_eq(app_setup_phase(f.app), APP_SETUP_IDLE);
+	fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_setup_readonly_refuses)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 24, 100, 1, NULL);
+	opviews_setup_plan(f.app, 0);
+	fixture_keys(&f, ":setup\ra");
+	ck_assert(!dialog_active());
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "read-only mode"));
+	free(s);
+	ck_assert_int_eq(app_setup_apply(f.app), -1);
+	ck_assert_int_eq(app_setup_phase(f.app), APP_SETUP_IDLE);
+	fixture_stop(&f);
+}
+END_TEST
+
 Suite *opviews_suite(void);
 
 Suite *
@@ -255,6 +395,10 @@ opviews_suite(void)
 	tcase_add_test(tc, test_jobs_cancel_group);
 	tcase_add_test(tc, test_jobs_readonly_refuses);
 	tcase_add_test(tc, test_doctor_rerun);
+	tcase_add_test(tc, test_setup_wide);
+	tcase_add_test(tc, test_setup_narrow);
+	tcase_add_test(tc, test_setup_replace_typed);
+	tcase_add_test(tc, test_setup_readonly_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }
