@@ -420,8 +420,8 @@ app_ops_setup_done(int error, const char *message, void *arg)
 	size_t run, skip;
 	char *m;
 
-	if (o->srun != NULL)
-		setup_run_progress(o->srun, &o->sdone, &o->stotal);
+	/* The run has freed itself before calling back. */
+	o->srun = NULL;
 	o->phase = APP_SETUP_IDLE;
 	if (was == APP_SETUP_PROBING && !error) {
 		setup_plan_counts(&o->plan, &run, &skip);
@@ -436,7 +436,6 @@ app_ops_setup_done(int error, const char *message, void *arg)
 		audit_record(app_audit(o->app), "setup-apply", "snowflake",
 		    "apply", error ? message : "ok");
 	app_message(o->app, error ? 2 : 0, "setup: %s", o->smsg);
-	/* The run is freed on the next start (not from its own callback). */
 	o->gen++;
 }
 

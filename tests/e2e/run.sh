@@ -12,3 +12,5 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$harness" start 3 "$port" "$state"
 AIRFLOW_STATE=$state "$harness" wait 3 "$port" 300
 AF_URL=http://127.0.0.1:$port python3 "$here/test_tui.py"
+# The operator pages (setup against the Snowflake sandbox, jobs, doctor).
+python3 "$here/test_ops_panes.py"
