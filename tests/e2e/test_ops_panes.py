@@ -10,6 +10,7 @@ cancelled with K. Doctor (:doctor) lists its checks with the Snowflake
 lines green. No Airflow is needed (the Airflow URL points nowhere).
 Never skips: a sandbox that does not start fails the run."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,3 +150,5 @@ if __name__ == "__main__":
     finally:
         tmux("kill-server", check=False)
         SB.stop()
+        for d in (SB.state, SB.home, XDG):
+            shutil.rmtree(d, ignore_errors=True)
