@@ -2,6 +2,7 @@
 
 #include "cli_spcs.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "sf_conn.h"
 #include "sf_sql.h"
 #include "spcs.h"
+#include "src_spcs.h"
 #include "svc.h"
 #include "timefmt.h"
 #include "util.h"
@@ -31,6 +33,7 @@ enum cs_cmd {
 	CS_CONTAINERS,
 	CS_LOGS,
 	CS_ACTION,
+	CS_WATCH,
 };
 
 struct cs;
@@ -62,10 +65,20 @@ struct cs {
 	struct spcs_op *op;
 	struct cs_follow **fol;
 	size_t nfol;
-	size_t window; /* logs: numLines asked each time */
-	long every_ms; /* logs --follow: poll interval */
-	cJSON *jlines; /* logs -o json without --follow */
-	int prefix;    /* logs: prefix lines with the container name */
+	size_t window;      /* logs: numLines asked each time */
+	long every_ms;      /* logs --follow: poll interval */
+	cJSON *jlines;      /* logs -o json without --follow */
+	int prefix;         /* logs: prefix lines with the container name */
+	uv_signal_t sig[2]; /* SIGINT, SIGTERM: follows and actions */
+	int sig_on;
+	int interrupted;
+	/* get spcs [--watch]: the services pane's source, headless. */
+	struct src_spcs *src;
+	struct svcs model;
+	struct spcs_services services;
+	struct source_status sstatus;
+	uint64_t printed_gen;
+	int printed;
 };
 
 static void
@@ -332,6 +345,7 @@ cs_containers_done(const struct spcs_result *r, void *arg)
 /* ---- logs -------------------------------------------------------------- */
 
 static void cs_follow_fetch(struct cs_follow *);
+static void cs_sig_stop(struct cs *);
 
 static void
 cs_line(const char *line, void *arg)
@@ -441,9 +455,11 @@ cs_logs_containers(const struct spcs_result *r, void *arg)
 	c->op = NULL;
 	if (r->error) {
 		cs_fail(c, NULL, r->cause);
+		cs_sig_stop(c);
 		return;
 	}
 	if (r->containers->n == 0) {
+		cs_sig_stop(c);
 		cs_fail(c, NULL,
 		    "the service has no containers now (suspended or not "
 		    "scheduled): resume it, or name a CONTAINER with "
@@ -521,6 +537,7 @@ cs_outcome(const struct spcs_outcome *r, void *arg)
 	size_t i;
 
 	c->op = NULL;
+	cs_sig_stop(c);
 	target = c->db != NULL && *c->db != '\0'
 		     ? xasprintf("%s.%s.%s", c->db, c->schema, c->name)
 		     : xstrdup(c->name);
@@ -580,6 +597,153 @@ cs_confirm(const struct cs *c)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* ---- get spcs [--watch] ------------------------------------------------ */
+
+static void
+cs_watch_print(struct cs *c)
+{
+	static const char *const hdr[] = { "SERVICE", "INSTANCE", "CONTAINER",
+		"STATE", "STATUS", "RESTARTS", "MESSAGE" };
+	const struct svc *s;
+	char ***rows;
+	cJSON *o, *arr, *e;
+	char *txt;
+	size_t i, n = 0;
+
+	if (c->opts->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "time", util_wall());
+		arr = cJSON_AddArrayToObject(o, "containers");
+		for (i = 0; i < c->model.n; i++) {
+			s = &c->model.v[i];
+			if (s->origin != SVC_SPCS)
+				continue;
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "service", s->service);
+			cJSON_AddStringToObject(e, "instance_id", s->instance);
+			cJSON_AddStringToObject(e, "container_name", s->name);
+			cJSON_AddStringToObject(
+			    e, "state", svc_state_name(s->state));
+			cJSON_AddStringToObject(e, "status", s->status);
+			cJSON_AddNumberToObject(
+			    e, "restart_count", s->restarts);
+			cJSON_AddStringToObject(e, "message", s->message);
+			cJSON_AddStringToObject(
+			    e, "public_endpoints", s->ports);
+			cJSON_AddItemToArray(arr, e);
+		}
+		txt = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (txt != NULL) {
+			printf("%s\n", txt);
+			cJSON_free(txt);
+		}
+		fflush(stdout);
+		return;
+	}
+	rows = xcalloc(c->model.n + 1, sizeof *rows);
+	for (i = 0; i < c->model.n; i++) {
+		s = &c->model.v[i];
+		if (s->origin != SVC_SPCS)
+			continue;
+		rows[n] = xcalloc(7, sizeof **rows);
+		rows[n][0] = xstrdup(s->service);
+		rows[n][1] = xstrdup(s->instance);
+		rows[n][2] = xstrdup(s->name);
+		rows[n][3] = xasprintf("%c %s", svc_state_glyph(s->state),
+		    svc_state_name(s->state));
+		rows[n][4] = xstrdup(s->status);
+		rows[n][5] = xasprintf("%d", s->restarts);
+		rows[n][6] = xstrdup(s->message);
+		n++;
+	}
+	cs_table(hdr, 7, rows, n);
+	cs_rows_free(rows, n, 7);
+	if (c->opts->watch)
+		printf("\n");
+	fflush(stdout);
+}
+
+static void
+cs_watch_change(void *arg)
+{
+	struct cs *c = arg;
+
+	if (c->sstatus.state != SOURCE_OK) {
+		cs_fail(c, NULL, c->sstatus.detail);
+		if (c->opts->watch) {
+			c->status = 0; /* retried at the next cycle */
+			return;
+		}
+	} else if (!c->printed || c->model.gen != c->printed_gen) {
+		cs_watch_print(c);
+		c->printed = 1;
+		c->printed_gen = c->model.gen;
+	}
+	if (!c->opts->watch) {
+		src_spcs_free(c->src);
+		c->src = NULL;
+	}
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static void
+cs_sig_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+static void
+cs_sig_stop(struct cs *c)
+{
+	if (!c->sig_on)
+		return;
+	c->sig_on = 0;
+	uv_close((uv_handle_t *)&c->sig[0], cs_sig_closed);
+	uv_close((uv_handle_t *)&c->sig[1], cs_sig_closed);
+}
+
+/* Ctrl-C or SIGTERM: stop following / waiting; the loop then ends. */
+static void
+cs_signal(uv_signal_t *h, int signum)
+{
+	struct cs *c = h->data;
+	size_t i;
+
+	(void)signum;
+	c->interrupted = 1;
+	if (c->op != NULL && c->cmd == CS_ACTION) {
+		fprintf(stderr,
+		    "snowdeck: interrupted: stopped waiting; Snowflake goes "
+		    "on with what was asked (check with 'snowdeck get "
+		    "service %s')\n",
+		    c->name);
+		c->status = 1;
+	}
+	spcs_op_cancel(c->op);
+	c->op = NULL;
+	src_spcs_free(c->src);
+	c->src = NULL;
+	for (i = 0; i < c->nfol; i++) {
+		spcs_op_cancel(c->fol[i]->op);
+		c->fol[i]->op = NULL;
+		uv_timer_stop(&c->fol[i]->timer);
+	}
+	cs_sig_stop(c);
+}
+
+static void
+cs_sig_start(struct cs *c)
+{
+	uv_signal_init(&c->loop, &c->sig[0]);
+	uv_signal_init(&c->loop, &c->sig[1]);
+	c->sig[0].data = c->sig[1].data = c;
+	uv_signal_start(&c->sig[0], cs_signal, SIGINT);
+	uv_signal_start(&c->sig[1], cs_signal, SIGTERM);
+	c->sig_on = 1;
+}
+
 /* ---- entry ------------------------------------------------------------- */
 
 static int
@@ -622,7 +786,8 @@ cli_spcs_handles(const struct config *cfg, const struct cli_options *opts,
 		return 0;
 	if (strcmp(argv[0], "get") == 0 && argc >= 2) {
 		if (strcmp(argv[1], "pools") == 0 ||
-		    strcmp(argv[1], "service") == 0)
+		    strcmp(argv[1], "service") == 0 ||
+		    strcmp(argv[1], "spcs") == 0)
 			return 1;
 		return strcmp(argv[1], "containers") == 0 && argc == 3 &&
 		       !opts->local;
@@ -688,8 +853,12 @@ cs_parse(struct cs *c, int argc, char **argv)
 			c->cmd = CS_CONTAINERS;
 			return 0;
 		}
+		if (strcmp(argv[1], "spcs") == 0 && argc == 2) {
+			c->cmd = CS_WATCH;
+			return 0;
+		}
 		return cs_usage("usage: get pools [NAME] | service [NAME] | "
-				"containers SERVICE");
+				"containers SERVICE | spcs [--watch]");
 	}
 	if (strcmp(argv[0], "logs") == 0) {
 		if (argc < 2 || argc > 3)
@@ -763,6 +932,8 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 		    c->cfg->refresh_ms > 0 ? c->cfg->refresh_ms : 2000;
 		if (c->opts->json && !c->opts->follow)
 			c->jlines = cJSON_CreateArray();
+		if (c->opts->follow && !c->opts->previous)
+			cs_sig_start(c);
 		if (argc == 3)
 			cs_follow_add(c,
 			    c->opts->instance != NULL ? c->opts->instance : "0",
@@ -771,6 +942,22 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 			c->op = spcs_containers_fetch(c->sf, c->db, c->schema,
 			    c->name, cs_logs_containers, c);
 		return 0;
+	case CS_WATCH: {
+		struct src_spcs_config wc;
+
+		if (cs_resolve(c, "X", cause) != 0)
+			return -1;
+		memset(&wc, 0, sizeof wc);
+		wc.database = c->db;
+		wc.schema = c->schema;
+		wc.refresh_ms = c->cfg->refresh_ms;
+		wc.on_change = cs_watch_change;
+		wc.on_change_arg = c;
+		if (c->opts->watch)
+			cs_sig_start(c);
+		return src_spcs_create(&c->src, &c->loop, c->sf, &wc, &c->model,
+		    &c->services, &c->sstatus, cause);
+	}
 	case CS_ACTION:
 		target = argc == 3 ? argv[2] : argv[1];
 		if (c->action == SPCS_POOL_SUSPEND ||
@@ -783,6 +970,7 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 		memset(&ac, 0, sizeof ac);
 		ac.timeout_ms =
 		    c->opts->wait_s > 0 ? c->opts->wait_s * 1000 : 600000;
+		cs_sig_start(c);
 		c->op = spcs_action_start(c->sf, &c->loop, c->action, c->db,
 		    c->schema, c->name, &ac, cs_progress, cs_outcome, c);
 		return 0;
@@ -804,6 +992,7 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.opts = opts;
+	svcs_init(&c.model);
 	if ((rc = cs_parse(&c, argc, argv)) != 0)
 		return rc;
 	if (c.cmd == CS_ACTION) {
@@ -880,6 +1069,9 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		cs_print_json(o);
 	}
 out:
+	cs_sig_stop(&c);
+	src_spcs_free(c.src);
+	c.src = NULL;
 	spcs_op_cancel(c.op);
 	cs_logs_free(&c);
 	sf_client_free(c.sf);
@@ -889,6 +1081,9 @@ out:
 	if (uv_loop_close(&c.loop) != 0)
 		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
 	cJSON_Delete(c.jlines);
+	svcs_free(&c.model);
+	spcs_services_free(&c.services);
+	free(c.sstatus.detail);
 	cmdlog_free(&c.cmdlog);
 	sf_conn_free(&c.conn);
 	free(c.db);

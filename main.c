@@ -54,6 +54,12 @@ static const char main_usage[] =
     "  logs [CONTAINER] --local [--follow] [--tail N]\n"
     "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
+    "  get pools [NAME] | get service [NAME]  SPCS compute pools, services\n"
+    "  get containers SERVICE            SPCS containers of every instance\n"
+    "  get spcs [--watch]                every SPCS container of the schema\n"
+    "  logs SERVICE [CONTAINER] [--follow] [--previous] [--instance N]\n"
+    "  suspend|resume|restart SERVICE [--yes] [--wait S]\n"
+    "  suspend|resume pool NAME [--yes]\n"
     "\n";
 
 /* Two strings: C11 only promises 4095 characters per literal. */
@@ -74,6 +80,9 @@ static const char main_usage_options[] =
     "  --tail N             logs: the last N lines only\n"
     "  --since WHEN         logs: from 10m/2h ago, a Unix or ISO time\n"
     "  --watch              get containers: print again on every change\n"
+    "  --previous           logs: the SPCS container's previous run\n"
+    "  --instance N         logs: the SPCS service instance (default 0)\n"
+    "  --wait S             SPCS actions: give up waiting after S seconds\n"
     "  --cacert FILE        CA bundle for a private CA\n"
     "  --insecure           do not verify TLS certificates (shown in red)\n"
     "  --theme NAME|FILE    colour theme (default, light, mono)\n"

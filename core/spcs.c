@@ -900,12 +900,70 @@ spcs_status_fin(struct spcs_op *o, int error, const char *cause)
 	o->after(o, error, cause);
 }
 
+/* The supplement's rows: last exit codes by service/instance/container. */
+static int
+spcs_exit_rowcb(struct spcs_op *o, const char *const *c, size_t n)
+{
+	struct svc *s;
+	char *id;
+
+	id = xasprintf("%s/%s/%s", spcs_cell(c, n, SPCS_CF_SERVICE),
+	    spcs_cell(c, n, SPCS_CF_INSTANCE), spcs_cell(c, n, SPCS_CF_NAME));
+	s = svcs_find_id(&o->containers, id);
+	if (s != NULL)
+		s->exit_code = spcs_int(spcs_cell(c, n, SPCS_CF_EXIT), -1);
+	free(id);
+	return 0;
+}
+
+static void
+spcs_exit_fin(struct spcs_op *o, int error, const char *cause)
+{
+	/* Without the supplement the REST answer stands as it is. */
+	(void)error;
+	(void)cause;
+	o->after(o, 0, NULL);
+}
+
+/*
+ * REST's ServiceContainer has no last exit code; when a container has
+ * exited or restarted, SHOW SERVICE CONTAINERS IN SERVICE adds it.
+ */
+static int
+spcs_wants_exit_codes(const struct spcs_op *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->containers.n; i++) {
+		if (o->containers.v[i].restarts > 0 ||
+		    strcasecmp(o->containers.v[i].status, "FAILED") == 0 ||
+		    strcasecmp(o->containers.v[i].status, "DONE") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 spcs_containers_fin(struct spcs_op *o, int error, const char *cause)
 {
 	struct sf_bind b[1];
 	char *fq;
 	static const char *const f1[] = { "status" };
+	struct buf q;
+
+	if (!error && !o->via_sql && !o->status_tried &&
+	    spcs_wants_exit_codes(o)) {
+		o->status_tried = 1;
+		o->rows = spcs_exit_rowcb;
+		o->fin = spcs_exit_fin;
+		o->show_filter = 0;
+		buf_init(&q);
+		buf_adds(&q, "SHOW SERVICE CONTAINERS IN SERVICE ");
+		spcs_fq_sql(&q, o->db, o->schema, o->name);
+		spcs_rows_sql(o, q.data, NULL, 0);
+		buf_free(&q);
+		return;
+	}
 
 	/*
 	 * SHOW SERVICE CONTAINERS failed for another reason than a missing

@@ -455,7 +455,9 @@ sd_merge(struct src_docker *s, struct svcs *fresh)
 	int changed;
 
 	for (i = 0; i < s->svcs->n;) {
-		if (svcs_find_id(fresh, s->svcs->v[i].id) == NULL)
+		/* SPCS entries of the shared model belong to src_spcs.c. */
+		if (s->svcs->v[i].origin == SVC_LOCAL &&
+		    svcs_find_id(fresh, s->svcs->v[i].id) == NULL)
 			svcs_remove(s->svcs, i);
 		else
 			i++;

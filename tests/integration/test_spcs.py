@@ -205,6 +205,12 @@ def test_failed_resume_is_a_failure():
     assert doc["states_seen"][-1] == "FAILED", doc
     assert "Container exited with code 1" in doc["message"], doc
     assert "FAILED" in r.err and "Container exited with code 1" in r.err, r.err
+    # REST has no last exit code: SHOW SERVICE CONTAINERS adds it for exited ones.
+    SB.clear_requests()
+    cs = sd("get", "containers", "sissyg", "-o", "json").json()["containers"]
+    assert all(c["status"] == "FAILED" and c["last_exit_code"] == 1 and c["restart_count"] >= 1
+               for c in cs), cs
+    assert SB.executed("SHOW SERVICE CONTAINERS IN SERVICE"), SB.requests()
     r = sd("restart", "sissyg", "--yes", check=False)  # table output
     # The fault was used up: this one comes back, exit 0.
     assert r.code == 0 and "RUNNING" in r.out, r
@@ -286,6 +292,46 @@ def test_one_logs_request_in_flight_per_container():
         assert all(g >= 1.45 for g in gaps), (name, gaps)
 
 
+def test_source_watch_shows_changes_and_sleeps_between_cycles():
+    """get spcs --watch runs the services pane's source (src_spcs.c) headless."""
+    reset()
+    ensure_running("AIRFLOW_TASK_RUNNER")
+    timings(1500, 2500)
+    cmd = WRAP + [BIN, "--audit", AUDIT, "--refresh", "500", "get", "spcs", "--watch", "-o", "json"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **SB.snowdeck_env()))
+    docs = []
+    th = threading.Thread(target=lambda: docs.extend(json.loads(line) for line in p.stdout),
+                          daemon=True)
+    th.start()
+    try:
+        wait_for("the first snapshot", lambda: docs, timeout=60, interval=0.2)
+        first = {(c["service"], c["container_name"]) for c in docs[0]["containers"]}
+        assert ("SISSYG", "weaviate") in first and ("AIRFLOW_TASK_RUNNER", "grafana") in first, first
+        # Idle: one cycle (services, endpoints, containers) per interval, nothing more.
+        SB.clear_requests()
+        time.sleep(3)
+        n = len(SB.requests())
+        assert 4 <= n <= 7 * 5, n
+        sd("suspend", "airflow_task_runner", "--yes")
+
+        def states():
+            return [{c["state"] for c in d["containers"] if c["service"] == "AIRFLOW_TASK_RUNNER"}
+                    for d in docs]
+        wait_for("the suspended service in the watch", lambda: states()[-1] == {"suspended"},
+                 timeout=60, interval=0.2)
+        seen = states()
+        assert {"running"} in seen and {"suspending"} in seen, seen
+        assert seen.index({"suspending"}) < len(seen) - 1, seen
+    finally:
+        timings(1500, 1000)
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=60)
+        th.join(30)
+    assert p.returncode == 0, (p.returncode, p.stderr.read())
+    sd("resume", "airflow_task_runner", "--wait", "60")
+
+
 if __name__ == "__main__":
     SB.start()
     # QUICK=1 (under ASan/valgrind): the core paths only.
@@ -301,14 +347,15 @@ if __name__ == "__main__":
              test_pool_suspend_resume,
              test_readonly_and_confirmation,
              test_audit_has_no_secret,
-             test_one_logs_request_in_flight_per_container]
+             test_one_logs_request_in_flight_per_container,
+             test_source_watch_shows_changes_and_sleeps_between_cycles]
     if quick:
         tests = [test_pools,
                  test_containers_rest_show_and_status_fallbacks,
-                 test_logs_and_previous,
                  test_restart_passes_through_every_state,
                  test_failed_resume_is_a_failure,
-                 test_readonly_and_confirmation]
+                 test_readonly_and_confirmation,
+                 test_source_watch_shows_changes_and_sleeps_between_cycles]
     try:
         failed = run_tests(tests, "spcs")
     finally:
