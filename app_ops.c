@@ -25,6 +25,11 @@
 #include "setup.h"
 #include "setup_run.h"
 #include "sf_sql.h"
+#include "json_snowflake.h"
+#include "spcs.h"
+#include "src_docker.h"
+#include "src_spcs.h"
+#include "svc.h"
 #include "util.h"
 
 struct app_ops_job {
@@ -63,6 +68,21 @@ struct app_ops {
 	char *smsg;
 	int serror;
 	size_t sdone, stotal;
+
+	/* Services. */
+	int svc_started;
+	struct docker *svc_dk;
+	struct docker_endpoint svc_ep;
+	int svc_ep_ok;
+	struct src_docker *src_dk;
+	struct src_spcs *src_sp;
+	struct spcs_services spcs_services;
+	struct source_status spcs_status;
+	char *svc_missing;
+	char *svc_db, *svc_schema;
+	char *act_line;
+	int act_busy;
+	int act_local_busy, act_spcs_busy;
 
 	struct app_ops_job *jobs; /* one per [jobs.NAME] */
 	size_t njobs;
@@ -117,6 +137,19 @@ app_ops_free(struct app_ops *o)
 		return;
 	app_ops_clients_free(o);
 	doctor_free(&o->doctor);
+	if (o->src_dk != NULL)
+		src_docker_free(o->src_dk);
+	if (o->src_sp != NULL)
+		src_spcs_free(o->src_sp);
+	docker_free(o->svc_dk);
+	if (o->svc_ep_ok)
+		docker_endpoint_free(&o->svc_ep);
+	spcs_services_free(&o->spcs_services);
+	free(o->spcs_status.detail);
+	free(o->svc_missing);
+	free(o->svc_db);
+	free(o->svc_schema);
+	free(o->act_line);
 	setup_run_cancel(o->srun);
 	sf_client_free(o->ssf);
 	sf_conn_free(&o->sconn);
@@ -632,4 +665,281 @@ app_setup_set_plan(struct app *app, struct setup_plan *plan)
 	o->have_plan = 1;
 	memset(plan, 0, sizeof *plan);
 	o->gen++;
+}
+
+/* Services. */
+
+static void
+app_ops_svc_change(void *arg)
+{
+	struct app_ops *o = arg;
+
+	o->gen++;
+}
+
+static void
+app_ops_svc_missing(struct app_ops *o, const char *what, const char *why)
+{
+	char *m = xasprintf("%s: %s", what, why);
+
+	if (o->svc_missing == NULL)
+		o->svc_missing = m;
+	else {
+		char *both = xasprintf("%s; %s", o->svc_missing, m);
+
+		free(o->svc_missing);
+		free(m);
+		o->svc_missing = both;
+	}
+}
+
+void
+app_services_start(struct app *app)
+{
+	struct app_ops *o = app_ops_get(app);
+	const struct config *cfg = app_config(app);
+	struct src_docker_config dc;
+	struct src_spcs_config sc;
+	char *cause = NULL, *project = NULL, *part[1];
+
+	if (o->svc_started)
+		return;
+	o->svc_started = 1;
+	o->spcs_status.name = "spcs";
+	/* Local containers. */
+	if (cfg->compose_project != NULL)
+		project = xstrdup(cfg->compose_project);
+	else
+		project = docker_astro_project_cwd(&cause);
+	free(cause);
+	cause = NULL;
+	if (docker_endpoint_resolve(cfg->docker_host, getenv("XDG_RUNTIME_DIR"),
+		NULL, &o->svc_ep, &cause) != 0) {
+		app_ops_svc_missing(o, "no local containers", cause);
+		free(cause);
+		cause = NULL;
+	} else {
+		o->svc_ep_ok = 1;
+		memset(&dc, 0, sizeof dc);
+		dc.project = project;
+		dc.refresh_ms = cfg->refresh_ms > 0 ? cfg->refresh_ms : 2000;
+		dc.cfg = cfg;
+		dc.on_change = app_ops_svc_change;
+		dc.on_change_arg = o;
+		if (docker_create(&o->svc_dk, app_http(app), &o->svc_ep, NULL,
+			&cause) != 0 ||
+		    src_docker_create(&o->src_dk, app_loop(app), app_http(app),
+			o->svc_dk, &dc, &app_models(app)->services,
+			&app_models(app)->docker, &cause) != 0) {
+			app_ops_svc_missing(o, "no local containers", cause);
+			free(cause);
+			cause = NULL;
+			o->src_dk = NULL;
+		}
+	}
+	free(project);
+	/* SPCS: the setup's connection and client. */
+	if (app_ops_setup_client(o, &cause) != 0) {
+		app_ops_svc_missing(o, "no SPCS services", cause);
+		free(cause);
+		cause = NULL;
+	} else {
+		if (o->sconn.database != NULL &&
+		    sf_ident_split(o->sconn.database, part, 1, &cause) == 1)
+			o->svc_db = part[0];
+		free(cause);
+		cause = NULL;
+		if (o->sconn.schema != NULL &&
+		    sf_ident_split(o->sconn.schema, part, 1, &cause) == 1)
+			o->svc_schema = part[0];
+		free(cause);
+		cause = NULL;
+		if (o->svc_db == NULL || o->svc_schema == NULL)
+			app_ops_svc_missing(o, "no SPCS services",
+			    "set database and schema in the Snowflake "
+			    "connection");
+		else {
+			memset(&sc, 0, sizeof sc);
+			sc.database = o->svc_db;
+			sc.schema = o->svc_schema;
+			sc.refresh_ms =
+			    cfg->refresh_ms > 0 ? cfg->refresh_ms : 2000;
+			sc.on_change = app_ops_svc_change;
+			sc.on_change_arg = o;
+			if (src_spcs_create(&o->src_sp, app_loop(app), o->ssf,
+				&sc, &app_models(app)->services,
+				&o->spcs_services, &o->spcs_status,
+				&cause) != 0) {
+				app_ops_svc_missing(
+				    o, "no SPCS services", cause);
+				free(cause);
+				o->src_sp = NULL;
+			}
+		}
+	}
+	o->gen++;
+}
+
+void
+app_services_visible(struct app *app, int visible)
+{
+	struct app_ops *o = app_ops_get(app);
+	const struct config *cfg = app_config(app);
+	int fast = cfg->refresh_ms > 0 ? cfg->refresh_ms : 2000;
+	int slow = cfg->refresh_hidden_ms > 0 ? cfg->refresh_hidden_ms : 30000;
+
+	if (o->src_dk != NULL)
+		src_docker_set_refresh(o->src_dk, visible ? fast : slow);
+	if (o->src_sp != NULL)
+		src_spcs_set_refresh(o->src_sp, visible ? fast : slow);
+}
+
+const char *
+app_services_missing(struct app *app)
+{
+	return app_ops_get(app)->svc_missing;
+}
+
+const struct source_status *
+app_services_spcs_status(struct app *app)
+{
+	return &app_ops_get(app)->spcs_status;
+}
+
+const char *
+app_service_progress(struct app *app, int *busy)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (busy != NULL)
+		*busy = o->act_local_busy || o->act_spcs_busy;
+	return o->act_line;
+}
+
+static void
+app_ops_act_line(struct app_ops *o, char *line)
+{
+	free(o->act_line);
+	o->act_line = line;
+	o->gen++;
+}
+
+static void
+app_ops_local_done(int error, const char *message, void *arg)
+{
+	struct app_ops *o = arg;
+
+	o->act_local_busy = 0;
+	app_ops_act_line(o, xstrdup(message));
+	audit_record(app_audit(o->app), "service", "local", "action",
+	    error ? message : "ok");
+	cmdlog_add(
+	    &app_models(o->app)->cmdlog, "action", message, error ? 0 : 1, 0);
+	app_message(o->app, error ? 2 : 0, "%s", message);
+}
+
+static void
+app_ops_spcs_progress(const struct spcs_progress *p, void *arg)
+{
+	struct app_ops *o = arg;
+	struct buf b;
+
+	buf_init(&b);
+	if (o->act_line != NULL)
+		buf_adds(&b, o->act_line);
+	buf_printf(&b, " -> %s", p->state != NULL ? p->state : "?");
+	if (p->total > 0)
+		buf_printf(&b, " (%d/%d READY)", p->ready, p->total);
+	app_ops_act_line(o, buf_detach(&b));
+}
+
+static void
+app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
+{
+	struct app_ops *o = arg;
+	char *m;
+
+	o->act_spcs_busy = 0;
+	if (out->ok)
+		m = xasprintf("%s: done, %s (%d/%d READY, %.0f s)",
+		    o->act_line != NULL ? o->act_line : "", out->state,
+		    out->ready, out->total, out->elapsed);
+	else
+		m = xasprintf("%s: FAILED in %s: %s%s%s",
+		    o->act_line != NULL ? o->act_line : "",
+		    out->state != NULL ? out->state : "?",
+		    out->cause != NULL ? out->cause : "",
+		    out->message != NULL ? " - " : "",
+		    out->message != NULL ? out->message : "");
+	app_ops_act_line(o, m);
+	audit_record(app_audit(o->app), "spcs", "service", "action",
+	    out->ok ? "ok" : (out->cause != NULL ? out->cause : "failed"));
+	cmdlog_add(&app_models(o->app)->cmdlog, "action", o->act_line,
+	    out->ok ? 1 : 0, out->elapsed * 1000);
+	app_message(o->app, out->ok ? 0 : 2, "%s", o->act_line);
+}
+
+int
+app_service_action(
+    struct app *app, const struct svc *svc, enum app_svc_action act)
+{
+	static const char *const local[] = { "restart", "stop", "start" };
+	static const enum spcs_action spcs[] = { SPCS_RESTART, SPCS_SUSPEND,
+		SPCS_RESUME };
+	struct app_ops *o = app_ops_get(app);
+	char *cause = NULL;
+	const char *what;
+	int rc;
+
+	if (svc == NULL)
+		return -1;
+	what =
+	    svc->origin == SVC_SPCS ? spcs_action_name(spcs[act]) : local[act];
+	if (app_readonly(app)) {
+		app_message(app, 1, "read-only mode: %s %s refused", what,
+		    svc->service != NULL ? svc->service : svc->name);
+		audit_record(app_audit(app), "service", svc->name, what,
+		    "refused: read-only mode");
+		return -1;
+	}
+	if (svc->origin == SVC_SPCS) {
+		if (o->src_sp == NULL || o->act_spcs_busy) {
+			app_message(app, 1, "%s %s: %s", what, svc->service,
+			    o->src_sp == NULL ? "no SPCS connection"
+					      : "another SPCS action runs");
+			return -1;
+		}
+		app_ops_act_line(o, xasprintf("%s %s", what, svc->service));
+		rc = src_spcs_action(o->src_sp, spcs[act], svc->service,
+		    app_ops_spcs_progress, app_ops_spcs_done, o, &cause);
+		if (rc == 0)
+			o->act_spcs_busy = 1;
+	} else {
+		if (o->src_dk == NULL || o->act_local_busy) {
+			app_message(app, 1, "%s %s: %s", what, svc->name,
+			    o->src_dk == NULL
+				? "no container engine"
+				: "another container action runs");
+			return -1;
+		}
+		app_ops_act_line(
+		    o, xasprintf("%s %s: waiting for the state change…", what,
+			   svc->name));
+		rc = src_docker_action(
+		    o->src_dk, svc->id, what, app_ops_local_done, o, &cause);
+		if (rc == 0)
+			o->act_local_busy = 1;
+	}
+	if (rc != 0) {
+		app_ops_act_line(o, xasprintf("%s: %s", what, cause));
+		app_message(app, 2, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	audit_record(app_audit(app),
+	    svc->origin == SVC_SPCS ? "spcs" : "service",
+	    svc->origin == SVC_SPCS ? svc->service : svc->name, what,
+	    "started");
+	cmdlog_add(&app_models(app)->cmdlog, "action", o->act_line, -1, 0);
+	return 0;
 }

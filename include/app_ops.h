@@ -21,6 +21,8 @@ struct doctor;
 struct http;
 struct job;
 struct setup_plan;
+struct source_status;
+struct svc;
 struct uv_loop_s;
 
 /* What app.c lends the operator panes (its "operator panes" block). */
@@ -85,5 +87,29 @@ const char *app_setup_message(struct app *, int *error);
 void app_setup_progress(struct app *, size_t *done, size_t *total);
 /* Tests: sets the plan (ownership taken) without Snowflake. */
 void app_setup_set_plan(struct app *, struct setup_plan *);
+
+/*
+ * Services: local containers (core/src_docker.c, into models.services)
+ * and SPCS services (core/src_spcs.c, same collection) side by side.
+ * app_services_start() creates whichever sources can be (the container
+ * engine; a Snowflake connection with a database and schema) once; the
+ * reason a side is missing is app_services_missing(). visible: 1 while
+ * the pane is focused (the pane's refresh rate), 0 hidden (slower).
+ * app_service_action() restarts, stops ("suspend" for SPCS) or starts
+ * ("resume") the service of entry svc (an element of models.services):
+ * one action at a time per side; the progress line follows the states
+ * seen (SPCS: SUSPENDING -> SUSPENDED -> PENDING -> RUNNING, containers
+ * READY). Refused in read-only mode.
+ */
+void app_services_start(struct app *);
+void app_services_visible(struct app *, int visible);
+const char *app_services_missing(struct app *); /* NULL: both present */
+const struct source_status *app_services_spcs_status(struct app *);
+enum app_svc_action { APP_SVC_RESTART, APP_SVC_STOP, APP_SVC_START };
+int app_service_action(
+    struct app *, const struct svc *svc, enum app_svc_action);
+/* The running or last action's progress line (NULL: none); busy is 1
+ * while it runs. */
+const char *app_service_progress(struct app *, int *busy);
 
 #endif

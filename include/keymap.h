@@ -63,6 +63,7 @@ enum keymap_ctx {
 	KM_DOCTOR, /* operator panes (views/view_doctor.c, view_jobs.c) */
 	KM_JOBS,
 	KM_SETUP,
+	KM_SERVICES,
 	KM_NCTX
 };
 
@@ -147,6 +148,9 @@ enum keymap_action {
 	KA_JOB_CANCEL,
 	KA_SETUP_APPLY,
 	KA_SETUP_REPLACE,
+	KA_SVC_RESTART,
+	KA_SVC_STOP,
+	KA_SVC_START,
 	KA_NACTIONS
 };
 

@@ -242,6 +242,13 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_SETUP, 'R', KA_SETUP_REPLACE, DANGER, "replace XCom",
 	    "plan replacing the XCom table and stage (on/off; applying asks "
 	    "for each name typed)"),
+	K(KM_SERVICES, 'R', KA_SVC_RESTART, HINT | DANGER, "restart",
+	    "restart the selected service (SPCS: suspend, resume, wait for "
+	    "READY; asks first)"),
+	K(KM_SERVICES, 'S', KA_SVC_STOP, HINT | DANGER, "stop/suspend",
+	    "stop the container / suspend the SPCS service (asks first)"),
+	K(KM_SERVICES, 'U', KA_SVC_START, HINT | DANGER, "start/resume",
+	    "start the container / resume the SPCS service (asks first)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -264,6 +271,7 @@ static const char *const keymap_ctx_names[KM_NCTX] = {
 	[KM_DOCTOR] = "Doctor",
 	[KM_JOBS] = "Jobs",
 	[KM_SETUP] = "Setup",
+	[KM_SERVICES] = "Services",
 };
 
 static const char *const keymap_action_names[KA_NACTIONS] = {
@@ -340,6 +348,9 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_JOB_CANCEL] = "job-cancel",
 	[KA_SETUP_APPLY] = "setup-apply",
 	[KA_SETUP_REPLACE] = "setup-replace",
+	[KA_SVC_RESTART] = "service-restart",
+	[KA_SVC_STOP] = "service-stop",
+	[KA_SVC_START] = "service-start",
 };
 
 static const struct {

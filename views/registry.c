@@ -35,6 +35,7 @@ extern const struct view_ops view_help_ops;
 extern const struct view_ops view_doctor_ops;
 extern const struct view_ops view_jobs_ops;
 extern const struct view_ops view_setup_ops;
+extern const struct view_ops view_services_ops;
 
 const struct view_ops *const view_registry[] = {
 	&view_dags_ops,
@@ -48,6 +49,7 @@ const struct view_ops *const view_registry[] = {
 	&view_doctor_ops,
 	&view_jobs_ops,
 	&view_setup_ops,
+	&view_services_ops,
 	NULL,
 };
 

@@ -18,7 +18,9 @@
 #include "doctor.h"
 #include "job.h"
 #include "keymap.h"
+#include "model.h"
 #include "setup.h"
+#include "svc.h"
 #include "support_tui.h"
 #include "tui_ext.h"
 #include "util.h"
@@ -380,6 +382,142 @@ START_TEST(test_setup_readonly_refuses)
 }
 END_TEST
 
+static void
+opviews_svc(struct svcs *ss, int origin, const char *id, const char *service,
+    const char *name, const char *state, const char *image, const char *ports,
+    double up_secs, int restarts)
+{
+	struct svc s;
+
+	svc_init(&s);
+	s.origin = origin;
+	s.id = xstrdup(id);
+	s.service = xstrdup(service);
+	s.name = xstrdup(name);
+	s.project = xstrdup(
+	    origin == SVC_SPCS ? "DEMO.DEMO" : "airflow-snowpark-containers");
+	s.image = xstrdup(image);
+	s.ports = xstrdup(ports);
+	s.state = svc_state_parse(state);
+	s.started_at = up_secs > 0 ? FIXTURE_NOW - up_secs : 0;
+	s.restarts = restarts;
+	s.inspected = 1;
+	if (origin == SVC_SPCS) {
+		s.instance = xstrdup("0");
+		s.message = xstrdup(
+		    s.state == SVC_RUNNING ? "Running" : "Waiting to start");
+	} else {
+		s.health = s.state == SVC_RUNNING ? SVC_HEALTH_HEALTHY
+						  : SVC_HEALTH_NONE;
+		s.cpu_pct = s.state == SVC_RUNNING ? 1.5 : -1;
+		s.mem_bytes = s.state == SVC_RUNNING ? 25165824 : 0;
+		s.probe =
+		    s.state == SVC_RUNNING ? SVC_PROBE_OK : SVC_PROBE_FAIL;
+		s.probe_url = xstrdup("http://127.0.0.1:8081/health");
+		s.probe_detail = xstrdup(
+		    s.state == SVC_RUNNING ? "200 ok" : "connection refused");
+		if (s.state == SVC_EXITED)
+			s.exit_code = 137;
+	}
+	svcs_push(ss, &s);
+}
+
+static void
+opviews_services_fill(struct svcs *ss)
+{
+	opviews_svc(ss, SVC_LOCAL, "a1b2c3d4e5f6", "weaviate",
+	    "airflow-snowpark-containers-weaviate-1", "running",
+	    "semitechnologies/weaviate:1.24", "127.0.0.1:8081->8080/tcp", 3725,
+	    0);
+	opviews_svc(ss, SVC_LOCAL, "b2c3d4e5f6a1", "minio",
+	    "airflow-snowpark-containers-minio-1", "exited",
+	    "minio/minio:latest", "", 0, 2);
+	opviews_svc(ss, SVC_SPCS, "DEMO.DEMO.AIRFLOW_TASK_RUNNER/0/runner",
+	    "AIRFLOW_TASK_RUNNER", "runner", "RUNNING",
+	    "/demo/demo/sissyg/airflow-runner:latest",
+	    "runner=abc.snowflakecomputing.app", 86400, 1);
+	opviews_svc(ss, SVC_SPCS, "DEMO.DEMO.STREAMLIT/0/streamlit",
+	    "STREAMLIT", "streamlit", "PENDING",
+	    "/demo/demo/sissyg/streamlit:latest", "", 0, 0);
+}
+
+static void
+opviews_services_golden(int rows, int cols)
+{
+	struct fixture f;
+	char name[64], *s;
+
+	fixture_start(&f, rows, cols, 0, NULL);
+	opviews_services_fill(&app_models(f.app)->services);
+	fixture_keys(&f, ":svc\r");
+	ck_assert_str_eq(tui_focused_view(f.t), "services");
+	fixture_keys(&f, "j"); /* the exited container: its detail below */
+	s = fixture_screen(&f);
+	snprintf(name, sizeof name, "view_services_%dx%d", cols, rows);
+	golden_check(name, s);
+	ck_assert_ptr_nonnull(strstr(s, "AIRFLOW_TAS"));
+	ck_assert_ptr_nonnull(strstr(s, "weaviate"));
+	free(s);
+	fixture_keys(&f, "jR"); /* restart the SPCS service */
+	ck_assert(dialog_active_title_is("restart?"));
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "READY"));
+	snprintf(name, sizeof name, "dialog_service_restart_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	fixture_keys(&f, "n");
+	ck_assert(!dialog_active());
+	fixture_stop(&f);
+}
+
+START_TEST(test_services_wide)
+{
+	opviews_services_golden(50, 200);
+}
+END_TEST
+
+START_TEST(test_services_narrow)
+{
+	opviews_services_golden(24, 80);
+}
+END_TEST
+
+/* Verbs follow the origin; confirming without a source says why;
+ * read-only refuses before any dialog. */
+START_TEST(test_services_actions)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 30, 160, 0, NULL);
+	opviews_services_fill(&app_models(f.app)->services);
+	fixture_keys(&f, ":services\rjjS");
+	ck_assert(dialog_active_title_is("suspend?"));
+	fixture_keys(&f, "n");
+	fixture_keys(&f, "kU");
+	ck_assert(dialog_active_title_is("start?"));
+	fixture_keys(&f, "y");
+	ck_assert(!dialog_active());
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "no container engine"));
+	free(s);
+	fixture_stop(&f);
+
+	fixture_start(&f, 30, 160, 1, NULL);
+	opviews_services_fill(&app_models(f.app)->services);
+	fixture_keys(&f, ":services\rR");
+	ck_assert(!dialog_active());
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "read-only mode"));
+	free(s);
+	ck_assert_int_eq(
+	    app_service_action(
+		f.app, &app_models(f.app)->services.v[0], APP_SVC_RESTART),
+	    -1);
+	fixture_stop(&f);
+}
+END_TEST
+
 Suite *opviews_suite(void);
 
 Suite *
@@ -399,6 +537,9 @@ opviews_suite(void)
 	tcase_add_test(tc, test_setup_narrow);
 	tcase_add_test(tc, test_setup_replace_typed);
 	tcase_add_test(tc, test_setup_readonly_refuses);
+	tcase_add_test(tc, test_services_wide);
+	tcase_add_test(tc, test_services_narrow);
+	tcase_add_test(tc, test_services_actions);
 	suite_add_tcase(s, tc);
 	return s;
 }
