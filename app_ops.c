@@ -81,6 +81,9 @@ struct app_ops {
 	char *svc_missing;
 	char *svc_db, *svc_schema;
 	char *act_line;
+	char *act_head;        /* "restart SISSYG" */
+	struct buf act_states; /* " -> SUSPENDING -> SUSPENDED" */
+	char act_last[32];     /* the last state seen */
 	int act_busy;
 	int act_local_busy, act_spcs_busy;
 
@@ -100,6 +103,7 @@ app_ops_get(struct app *app)
 		doctor_init(&o->doctor);
 		sf_conn_init(&o->conn);
 		sf_conn_init(&o->sconn);
+		buf_init(&o->act_states);
 		o->njobs = app_config(app)->njobs;
 		o->jobs = xcalloc(o->njobs + 1, sizeof *o->jobs);
 		*slot = o;
@@ -150,6 +154,8 @@ app_ops_free(struct app_ops *o)
 	free(o->svc_db);
 	free(o->svc_schema);
 	free(o->act_line);
+	free(o->act_head);
+	buf_free(&o->act_states);
 	setup_run_cancel(o->srun);
 	sf_client_free(o->ssf);
 	sf_conn_free(&o->sconn);
@@ -842,15 +848,22 @@ static void
 app_ops_spcs_progress(const struct spcs_progress *p, void *arg)
 {
 	struct app_ops *o = arg;
-	struct buf b;
+	const char *st = p->state != NULL ? p->state : "?";
 
-	buf_init(&b);
-	if (o->act_line != NULL)
-		buf_adds(&b, o->act_line);
-	buf_printf(&b, " -> %s", p->state != NULL ? p->state : "?");
+	/* One arrow per distinct state; the READY count follows the last. */
+	if (strcmp(st, o->act_last) != 0) {
+		buf_printf(&o->act_states, " -> %s", st);
+		snprintf(o->act_last, sizeof o->act_last, "%s", st);
+	}
 	if (p->total > 0)
-		buf_printf(&b, " (%d/%d READY)", p->ready, p->total);
-	app_ops_act_line(o, buf_detach(&b));
+		app_ops_act_line(
+		    o, xasprintf("%s%s (%d/%d READY)%s%s", o->act_head,
+			   o->act_states.data, p->ready, p->total,
+			   p->message != NULL ? " " : "",
+			   p->message != NULL ? p->message : ""));
+	else
+		app_ops_act_line(
+		    o, xasprintf("%s%s", o->act_head, o->act_states.data));
 }
 
 static void
@@ -861,13 +874,13 @@ app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
 
 	o->act_spcs_busy = 0;
 	if (out->ok)
-		m = xasprintf("%s: done, %s (%d/%d READY, %.0f s)",
-		    o->act_line != NULL ? o->act_line : "", out->state,
-		    out->ready, out->total, out->elapsed);
+		m = xasprintf("%s%s: done, %s with %d/%d containers READY "
+			      "(%.0f s)",
+		    o->act_head, o->act_states.data, out->state, out->ready,
+		    out->total, out->elapsed);
 	else
-		m = xasprintf("%s: FAILED in %s: %s%s%s",
-		    o->act_line != NULL ? o->act_line : "",
-		    out->state != NULL ? out->state : "?",
+		m = xasprintf("%s%s: FAILED in %s: %s%s%s", o->act_head,
+		    o->act_states.data, out->state != NULL ? out->state : "?",
 		    out->cause != NULL ? out->cause : "",
 		    out->message != NULL ? " - " : "",
 		    out->message != NULL ? out->message : "");
@@ -909,7 +922,13 @@ app_service_action(
 					      : "another SPCS action runs");
 			return -1;
 		}
-		app_ops_act_line(o, xasprintf("%s %s", what, svc->service));
+		free(o->act_head);
+		o->act_head = xasprintf("%s %s", what, svc->service);
+		/* Never NULL data: printed with %s below. */
+		buf_addc(&o->act_states, ' ');
+		buf_reset(&o->act_states);
+		o->act_last[0] = '\0';
+		app_ops_act_line(o, xstrdup(o->act_head));
 		rc = src_spcs_action(o->src_sp, spcs[act], svc->service,
 		    app_ops_spcs_progress, app_ops_spcs_done, o, &cause);
 		if (rc == 0)
