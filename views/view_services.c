@@ -273,7 +273,8 @@ view_services_text(struct view_services *d)
 			buf_printf(&raw, "started  %s   restarts %d\n", t,
 			    s->restarts);
 		}
-		if (s->exit_code != 0 || s->state == SVC_EXITED)
+		if (s->exit_code > 0 ||
+		    (s->state == SVC_EXITED && s->exit_code >= 0))
 			buf_printf(&raw, "last exit code %d\n", s->exit_code);
 		if (s->probe_url != NULL)
 			buf_printf(&raw, "probe    %s  %s  %s\n", s->probe_url,
