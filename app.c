@@ -316,6 +316,9 @@ app_action_done(
 		if (c->act == AF_ACT_TRIGGER && app->models.sel_dag != NULL &&
 		    strcmp(app->models.sel_dag, c->dag_id) != 0)
 			src_airflow_select_dag(app->src, c->dag_id);
+		/* Operator panes: focus follows the new run. */
+		if (c->act == AF_ACT_TRIGGER)
+			app_ops_follow_run(app, c->dag_id, body, len);
 		src_airflow_refresh_now(app->src);
 	}
 	free(c->key);
@@ -473,5 +476,15 @@ struct audit *
 app_audit(struct app *app)
 {
 	return app->audit;
+}
+void
+app_ops_follow_run(
+    struct app *app, const char *dag_id, const char *body, size_t len)
+{
+	char *run_id = app_ops_run_id(body, len);
+
+	if (run_id != NULL && app->src != NULL)
+		src_airflow_select_run(app->src, dag_id, run_id);
+	free(run_id);
 }
 /* ---- end of operator panes ---- */

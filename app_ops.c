@@ -25,6 +25,9 @@
 #include "setup.h"
 #include "setup_run.h"
 #include "sf_sql.h"
+#include "airflow.h"
+#include "params.h"
+#include <cjson/cJSON.h>
 #include "json_snowflake.h"
 #include "spcs.h"
 #include "src_docker.h"
@@ -37,6 +40,13 @@ struct app_ops_job {
 	size_t i;
 	struct job *job;
 	int cancelled;
+};
+
+struct app_ops_params {
+	struct app_ops *o;
+	char *dag_id;
+	app_params_cb done;
+	void *arg;
 };
 
 struct app_ops {
@@ -86,6 +96,10 @@ struct app_ops {
 	char act_last[32];     /* the last state seen */
 	int act_busy;
 	int act_local_busy, act_spcs_busy;
+
+	/* The trigger form's details request (one at a time). */
+	struct af_op *params_op;
+	struct app_ops_params *params_req;
 
 	struct app_ops_job *jobs; /* one per [jobs.NAME] */
 	size_t njobs;
@@ -153,6 +167,12 @@ app_ops_free(struct app_ops *o)
 	free(o->svc_missing);
 	free(o->svc_db);
 	free(o->svc_schema);
+	if (o->params_op != NULL)
+		airflow_cancel(o->params_op);
+	if (o->params_req != NULL) {
+		free(o->params_req->dag_id);
+		free(o->params_req);
+	}
 	free(o->act_line);
 	free(o->act_head);
 	buf_free(&o->act_states);
@@ -961,4 +981,92 @@ app_service_action(
 	    "started");
 	cmdlog_add(&app_models(app)->cmdlog, "action", o->act_line, -1, 0);
 	return 0;
+}
+
+/* DAG params. */
+
+static void
+app_ops_params_done(const struct af_result *r, void *arg)
+{
+	struct app_ops_params *q = arg;
+	struct app_ops *o = q->o;
+	struct af_params ps;
+	cJSON *j, *paused;
+	char *cause = NULL, *msg;
+	int is_paused = 0;
+
+	o->params_op = NULL;
+	o->params_req = NULL;
+	memset(&ps, 0, sizeof ps);
+	if (r->error) {
+		msg = xasprintf("cannot read the params of %s: %s", q->dag_id,
+		    r->cause != NULL ? r->cause : "no answer");
+		q->done(o->app, q->dag_id, NULL, 0, msg, q->arg);
+		free(msg);
+	} else if (af_params_parse(r->body, r->len, &ps, &cause) != 0) {
+		msg = xasprintf("the params of %s: %s", q->dag_id, cause);
+		q->done(o->app, q->dag_id, NULL, 0, msg, q->arg);
+		free(msg);
+		free(cause);
+	} else {
+		if ((j = cJSON_ParseWithLength(r->body, r->len)) != NULL) {
+			paused =
+			    cJSON_GetObjectItemCaseSensitive(j, "is_paused");
+			is_paused = cJSON_IsTrue(paused);
+			cJSON_Delete(j);
+		}
+		q->done(o->app, q->dag_id, &ps, is_paused, NULL, q->arg);
+	}
+	free(q->dag_id);
+	free(q);
+}
+
+int
+app_dag_params(
+    struct app *app, const char *dag_id, app_params_cb done, void *arg)
+{
+	struct app_ops *o = app_ops_get(app);
+	struct app_ops_params *q;
+	char *path;
+
+	if (app_airflow(app) == NULL || airflow_api(app_airflow(app)) == 0)
+		return -1;
+	if (o->params_op != NULL) {
+		airflow_cancel(o->params_op);
+		free(o->params_req->dag_id);
+		free(o->params_req);
+		o->params_op = NULL;
+		o->params_req = NULL;
+	}
+	q = xcalloc(1, sizeof *q);
+	q->o = o;
+	q->dag_id = xstrdup(dag_id);
+	q->done = done;
+	q->arg = arg;
+	path = airflow_path("/dags", dag_id, "/details", (char *)NULL);
+	o->params_op = airflow_call(app_airflow(app), "GET", path, NULL, NULL,
+	    0, app_ops_params_done, q);
+	free(path);
+	if (o->params_op == NULL) {
+		free(q->dag_id);
+		free(q);
+		return -1;
+	}
+	o->params_req = q;
+	return 0;
+}
+
+char *
+app_ops_run_id(const char *body, size_t len)
+{
+	cJSON *j, *id;
+	char *out = NULL;
+
+	if (body == NULL || (j = cJSON_ParseWithLength(body, len)) == NULL)
+		return NULL;
+	id = cJSON_GetObjectItemCaseSensitive(j, "dag_run_id");
+	if (cJSON_IsString(id) && id->valuestring[0] != '\0')
+		out = xstrdup(id->valuestring);
+	cJSON_Delete(j);
+	return out;
 }

@@ -21,6 +21,7 @@ struct doctor;
 struct http;
 struct job;
 struct setup_plan;
+struct af_params;
 struct source_status;
 struct svc;
 struct uv_loop_s;
@@ -111,5 +112,23 @@ int app_service_action(
 /* The running or last action's progress line (NULL: none); busy is 1
  * while it runs. */
 const char *app_service_progress(struct app *, int *busy);
+
+/*
+ * DAG params for the trigger form: GET /dags/{id}/details, parsed with
+ * af_params_parse. done gets the params (owned by done: af_params_free)
+ * and whether the DAG is paused, or error set with a sentence; it never
+ * runs inside the call, and not at all after app_free. Returns 0, or -1
+ * when Airflow is not connected yet.
+ */
+typedef void (*app_params_cb)(struct app *, const char *dag_id,
+    struct af_params *params, int paused, const char *error, void *arg);
+int app_dag_params(
+    struct app *, const char *dag_id, app_params_cb done, void *arg);
+
+/* A trigger's answer: its dag_run_id (owned) or NULL (app_ops.c); and
+ * app.c selecting that run so the runs pane moves to it. */
+char *app_ops_run_id(const char *body, size_t len);
+void app_ops_follow_run(
+    struct app *, const char *dag_id, const char *body, size_t len);
 
 #endif
