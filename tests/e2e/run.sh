@@ -14,3 +14,5 @@ AIRFLOW_STATE=$state "$harness" wait 3 "$port" 300
 AF_URL=http://127.0.0.1:$port python3 "$here/test_tui.py"
 # The operator pages (setup against the Snowflake sandbox, jobs, doctor).
 python3 "$here/test_ops_panes.py"
+# The trigger form from snowdeck_params' params (a rejected value inline).
+AF_URL=http://127.0.0.1:$port python3 "$here/test_trigger_form.py"

@@ -19,6 +19,8 @@
 #include "job.h"
 #include "keymap.h"
 #include "model.h"
+#include "params.h"
+#include "params_form.h"
 #include "setup.h"
 #include "svc.h"
 #include "support_tui.h"
@@ -518,6 +520,97 @@ START_TEST(test_services_actions)
 }
 END_TEST
 
+/* The trigger form of snowdeck_params (tests/airflow/dags): one field per
+ * param, read back into a conf; a rejected value names the param. */
+START_TEST(test_trigger_form_text_and_parse)
+{
+	static const char details[] =
+	    "{\"is_paused\": true, \"params\": {"
+	    "\"count\": {\"value\": 1, \"description\": \"How many (>= "
+	    "0)\", \"schema\": {\"type\": \"integer\", \"minimum\": 0}},"
+	    "\"color\": {\"value\": \"red\", \"schema\": {\"type\": "
+	    "\"string\", \"enum\": [\"red\", \"green\", \"blue\"]}},"
+	    "\"name\": {\"value\": null, \"description\": \"Required, no "
+	    "default\\u001b[31m\", \"schema\": {\"type\": \"string\"}}}}";
+	struct af_params ps;
+	char *form, *cause = NULL, *conf = NULL, **vals, *edited;
+	int unpause = -1;
+
+	ck_assert_int_eq(
+	    af_params_parse(details, strlen(details), &ps, &cause), 0);
+	ck_assert_uint_eq(ps.n, 3);
+	form = af_params_form_text(&ps, 1);
+	ck_assert_ptr_null(strchr(form, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(form, "# count  integer, min 0; default "
+					   "1. How many (>= 0)\ncount = 1\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(form, "one of \"red\" | \"green\" | \"blue\""));
+	ck_assert_ptr_nonnull(strstr(form, "# name  string, required"));
+	ck_assert_ptr_nonnull(strstr(form, "\nname = \n"));
+	ck_assert_ptr_nonnull(strstr(form, "[ ] unpause the DAG first"));
+	/* As shown: name is required, so the conf is refused. */
+	ck_assert_int_eq(af_params_form_parse(
+			     &ps, form, strlen(form), &vals, &unpause, &cause),
+	    0);
+	ck_assert_int_eq(unpause, 0);
+	ck_assert_ptr_null(vals[2]);
+	ck_assert_int_eq(af_params_conf_from_form(
+			     &ps, (const char *const *)vals, &conf, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "name"));
+	free(cause);
+	cause = NULL;
+	af_params_form_values_free(vals, ps.n);
+	/* Filled in, with a value outside the enum: rejected, named. */
+	edited =
+	    xstrdup("count = 3\ncolor = purple\nname = bob\n[x] unpause\n");
+	ck_assert_int_eq(af_params_form_parse(&ps, edited, strlen(edited),
+			     &vals, &unpause, &cause),
+	    0);
+	ck_assert_int_eq(unpause, 1);
+	ck_assert_int_eq(af_params_conf_from_form(
+			     &ps, (const char *const *)vals, &conf, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "color"));
+	free(cause);
+	cause = NULL;
+	af_params_form_values_free(vals, ps.n);
+	free(edited);
+	edited = xstrdup("count = 3\ncolor = green\nname = bob\n");
+	ck_assert_int_eq(af_params_form_parse(&ps, edited, strlen(edited),
+			     &vals, &unpause, &cause),
+	    0);
+	ck_assert_int_eq(af_params_conf_from_form(
+			     &ps, (const char *const *)vals, &conf, &cause),
+	    0);
+	ck_assert_ptr_nonnull(strstr(conf, "\"count\""));
+	ck_assert_ptr_nonnull(strstr(conf, "3"));
+	ck_assert_ptr_nonnull(strstr(conf, "\"green\""));
+	ck_assert_ptr_nonnull(strstr(conf, "\"bob\""));
+	free(conf);
+	af_params_form_values_free(vals, ps.n);
+	free(edited);
+	/* Unknown names, duplicates and bad lines are errors. */
+	edited = xstrdup("colour = red\n");
+	ck_assert_int_eq(af_params_form_parse(&ps, edited, strlen(edited),
+			     &vals, &unpause, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "no param \"colour\""));
+	free(cause);
+	cause = NULL;
+	free(edited);
+	edited = xstrdup("count = 1\ncount = 2\n");
+	ck_assert_int_eq(af_params_form_parse(&ps, edited, strlen(edited),
+			     &vals, &unpause, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "twice"));
+	free(cause);
+	free(edited);
+	free(form);
+	af_params_free(&ps);
+}
+END_TEST
+
 Suite *opviews_suite(void);
 
 Suite *
@@ -540,6 +633,7 @@ opviews_suite(void)
 	tcase_add_test(tc, test_services_wide);
 	tcase_add_test(tc, test_services_narrow);
 	tcase_add_test(tc, test_services_actions);
+	tcase_add_test(tc, test_trigger_form_text_and_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }
