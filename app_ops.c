@@ -100,6 +100,9 @@ struct app_ops {
 	/* The trigger form's details request (one at a time). */
 	struct af_op *params_op;
 	struct app_ops_params *params_req;
+	char *params_fixture;
+	uv_timer_t params_timer;
+	int params_timer_init;
 
 	struct app_ops_job *jobs; /* one per [jobs.NAME] */
 	size_t njobs;
@@ -146,6 +149,12 @@ app_ops_clients_free(struct app_ops *o)
 	o->sf_error = o->dk_error = o->project = NULL;
 }
 
+static void
+app_ops_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
 void
 app_ops_free(struct app_ops *o)
 {
@@ -173,6 +182,7 @@ app_ops_free(struct app_ops *o)
 		free(o->params_req->dag_id);
 		free(o->params_req);
 	}
+	free(o->params_fixture);
 	free(o->act_line);
 	free(o->act_head);
 	buf_free(&o->act_states);
@@ -185,6 +195,11 @@ app_ops_free(struct app_ops *o)
 	for (i = 0; i < o->njobs; i++)
 		job_free(o->jobs[i].job);
 	free(o->jobs);
+	if (o->params_timer_init) {
+		/* The memory goes with the timer's close callback. */
+		uv_close((uv_handle_t *)&o->params_timer, app_ops_closed);
+		return;
+	}
 	free(o);
 }
 
@@ -1021,6 +1036,36 @@ app_ops_params_done(const struct af_result *r, void *arg)
 	free(q);
 }
 
+static void
+app_ops_params_fixture_cb(uv_timer_t *t)
+{
+	struct app_ops *o = t->data;
+	struct app_ops_params *q = o->params_req;
+	struct af_result r;
+
+	if (q == NULL || o->params_fixture == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	r.status = 200;
+	r.body = o->params_fixture;
+	r.len = strlen(o->params_fixture);
+	app_ops_params_done(&r, q);
+}
+
+void
+app_dag_params_fixture(struct app *app, const char *body)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	free(o->params_fixture);
+	o->params_fixture = body != NULL ? xstrdup(body) : NULL;
+	if (!o->params_timer_init) {
+		uv_timer_init(app_loop(app), &o->params_timer);
+		o->params_timer.data = o;
+		o->params_timer_init = 1;
+	}
+}
+
 int
 app_dag_params(
     struct app *app, const char *dag_id, app_params_cb done, void *arg)
@@ -1028,6 +1073,22 @@ app_dag_params(
 	struct app_ops *o = app_ops_get(app);
 	struct app_ops_params *q;
 	char *path;
+
+	if (o->params_fixture != NULL) {
+		if (o->params_req != NULL) {
+			free(o->params_req->dag_id);
+			free(o->params_req);
+		}
+		q = xcalloc(1, sizeof *q);
+		q->o = o;
+		q->dag_id = xstrdup(dag_id);
+		q->done = done;
+		q->arg = arg;
+		o->params_req = q;
+		uv_timer_start(
+		    &o->params_timer, app_ops_params_fixture_cb, 0, 0);
+		return 0;
+	}
 
 	if (app_airflow(app) == NULL || airflow_api(app_airflow(app)) == 0)
 		return -1;

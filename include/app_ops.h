@@ -124,6 +124,9 @@ typedef void (*app_params_cb)(struct app *, const char *dag_id,
     struct af_params *params, int paused, const char *error, void *arg);
 int app_dag_params(
     struct app *, const char *dag_id, app_params_cb done, void *arg);
+/* Tests and demos without Airflow: app_dag_params() answers with this
+ * details body (copied; NULL stops) on the next loop turn. */
+void app_dag_params_fixture(struct app *, const char *details_body);
 
 /* A trigger's answer: its dag_run_id (owned) or NULL (app_ops.c); and
  * app.c selecting that run so the runs pane moves to it. */

@@ -611,6 +611,71 @@ START_TEST(test_trigger_form_text_and_parse)
 }
 END_TEST
 
+static const char opviews_details[] =
+    "{\"dag_id\": \"snowdeck_params\", \"is_paused\": true, \"params\": "
+    "{\"count\": {\"value\": 1, \"description\": \"How many (>= 0)\", "
+    "\"schema\": {\"type\": \"integer\", \"minimum\": 0}}, \"color\": "
+    "{\"value\": \"red\", \"schema\": {\"type\": \"string\", \"enum\": "
+    "[\"red\", \"green\", \"blue\"]}}, \"name\": {\"value\": null, "
+    "\"description\": \"Required, no default\", \"schema\": {\"type\": "
+    "\"string\"}}}}";
+
+static void
+opviews_form_golden(int rows, int cols)
+{
+	struct fixture f;
+	char name[64], *s;
+	int i;
+
+	fixture_start(&f, rows, cols, 0, NULL);
+	fixture_fill(app_models(f.app));
+	app_dag_params_fixture(f.app, opviews_details);
+	fixture_keys(&f, "/snowdeck_params\rt");
+	ck_assert(!dialog_active()); /* the details are read first */
+	uv_run(&f.loop, UV_RUN_NOWAIT);
+	ck_assert(dialog_active_title_is("trigger snowdeck_params"));
+	s = fixture_screen(&f);
+	snprintf(name, sizeof name, "dialog_trigger_form_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	/* The box, a colour outside the enum: refused inline. */
+	for (i = 0; i < 600; i++)
+		tui_feed_key(f.t, KEYC_BSPACE);
+	fixture_keys(&f, "count = 2\rcolor = purple\rname = bob\r[x]\r");
+	tui_feed_key(f.t, KEYC_CTRL('s'));
+	ck_assert(dialog_active_title_is("trigger snowdeck_params"));
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "param \"color\" must be one of"));
+	snprintf(
+	    name, sizeof name, "dialog_trigger_form_error_%dx%d", cols, rows);
+	golden_check(name, s);
+	free(s);
+	/* Back over "color = purple\nname = bob\n[x]\n". */
+	for (i = 0; i < 30; i++)
+		tui_feed_key(f.t, KEYC_BSPACE);
+	fixture_keys(&f, "color = blue\rname = bob\r[x]\r");
+	tui_feed_key(f.t, KEYC_CTRL('s'));
+	ck_assert(dialog_active_title_is("trigger?"));
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "\"color\":\"blue\""));
+	ck_assert_ptr_nonnull(strstr(s, "unpause the DAG first: yes"));
+	free(s);
+	fixture_keys(&f, "n");
+	fixture_stop(&f);
+}
+
+START_TEST(test_trigger_form_wide)
+{
+	opviews_form_golden(50, 200);
+}
+END_TEST
+
+START_TEST(test_trigger_form_narrow)
+{
+	opviews_form_golden(24, 80);
+}
+END_TEST
+
 Suite *opviews_suite(void);
 
 Suite *
@@ -634,6 +699,8 @@ opviews_suite(void)
 	tcase_add_test(tc, test_services_narrow);
 	tcase_add_test(tc, test_services_actions);
 	tcase_add_test(tc, test_trigger_form_text_and_parse);
+	tcase_add_test(tc, test_trigger_form_wide);
+	tcase_add_test(tc, test_trigger_form_narrow);
 	suite_add_tcase(s, tc);
 	return s;
 }
