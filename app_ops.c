@@ -17,6 +17,7 @@
 #include "cli_job.h"
 #include "config.h"
 #include "docker.h"
+#include "docker_logs.h"
 #include "doctor.h"
 #include "doctor_run.h"
 #include "job.h"
@@ -97,6 +98,12 @@ struct app_ops {
 	int act_busy;
 	int act_local_busy, act_spcs_busy;
 
+	/* Logs of one service container (one fetch at a time). */
+	struct docker_op *logs_dop;
+	struct spcs_op *logs_sop;
+	struct buf logs;
+	int logs_have, logs_busy, logs_tty;
+
 	/* The trigger form's details request (one at a time). */
 	struct af_op *params_op;
 	struct app_ops_params *params_req;
@@ -121,6 +128,7 @@ app_ops_get(struct app *app)
 		sf_conn_init(&o->conn);
 		sf_conn_init(&o->sconn);
 		buf_init(&o->act_states);
+		buf_init(&o->logs);
 		o->njobs = app_config(app)->njobs;
 		o->jobs = xcalloc(o->njobs + 1, sizeof *o->jobs);
 		*slot = o;
@@ -183,6 +191,11 @@ app_ops_free(struct app_ops *o)
 		free(o->params_req);
 	}
 	free(o->params_fixture);
+	if (o->logs_dop != NULL)
+		docker_cancel(o->logs_dop);
+	if (o->logs_sop != NULL)
+		spcs_op_cancel(o->logs_sop);
+	buf_free(&o->logs);
 	free(o->act_line);
 	free(o->act_head);
 	buf_free(&o->act_states);
@@ -1130,4 +1143,132 @@ app_ops_run_id(const char *body, size_t len)
 		out = xstrdup(id->valuestring);
 	cJSON_Delete(j);
 	return out;
+}
+
+/* Service logs. */
+
+static int
+app_ops_logs_line(int stream, const char *line, size_t len, void *arg)
+{
+	struct app_ops *o = arg;
+
+	if (stream == DOCKER_STREAM_STDERR)
+		buf_adds(&o->logs, "! ");
+	docker_log_line_format(&o->logs, line, len);
+	buf_addc(&o->logs, '\n');
+	return 0;
+}
+
+static void
+app_ops_logs_text(struct app_ops *o, int error, const char *cause,
+    const char *text, size_t len, int framed)
+{
+	struct docker_demux dm;
+	const char *p, *e, *nl;
+
+	buf_reset(&o->logs);
+	o->logs_busy = 0;
+	o->logs_have = 1;
+	if (error) {
+		buf_adds(&o->logs, "cannot read the logs: ");
+		docker_log_line_format(&o->logs,
+		    cause != NULL ? cause : "no answer",
+		    cause != NULL ? strlen(cause) : 9);
+		buf_addc(&o->logs, '\n');
+	} else if (framed) {
+		docker_demux_init(&dm, o->logs_tty);
+		docker_demux_feed(&dm, text, len, app_ops_logs_line, o);
+		docker_demux_flush(&dm, app_ops_logs_line, o);
+		docker_demux_free(&dm);
+	} else {
+		for (p = text, e = text + len; p < e; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(e - p));
+			if (nl == NULL)
+				nl = e;
+			docker_log_line_format(&o->logs, p, (size_t)(nl - p));
+			buf_addc(&o->logs, '\n');
+		}
+	}
+	if (o->logs.len == 0)
+		buf_adds(&o->logs, "(no log lines)\n");
+	o->gen++;
+}
+
+static void
+app_ops_logs_docker_done(const struct docker_result *r, void *arg)
+{
+	struct app_ops *o = arg;
+
+	o->logs_dop = NULL;
+	app_ops_logs_text(o, r->error, r->cause, r->body, r->len, 1);
+}
+
+static void
+app_ops_logs_spcs_done(const struct spcs_result *r, void *arg)
+{
+	struct app_ops *o = arg;
+
+	o->logs_sop = NULL;
+	app_ops_logs_text(o, r->error, r->cause, r->text, r->len, 0);
+}
+
+int
+app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
+{
+	struct app_ops *o = app_ops_get(app);
+	char *path;
+
+	if (s == NULL)
+		return -1;
+	if (o->logs_dop != NULL)
+		docker_cancel(o->logs_dop);
+	if (o->logs_sop != NULL)
+		spcs_op_cancel(o->logs_sop);
+	o->logs_dop = NULL;
+	o->logs_sop = NULL;
+	if (s->origin == SVC_SPCS &&
+	    (s->name == NULL || strcmp(s->name, "-") == 0)) {
+		app_message(app, 1,
+		    "logs: %s has no container now (%s); wait for it to run",
+		    s->service, s->message != NULL ? s->message : "suspended");
+		return -1;
+	}
+	if (s->origin == SVC_SPCS) {
+		if (o->ssf == NULL || o->svc_db == NULL) {
+			app_message(app, 1, "logs: no SPCS connection");
+			return -1;
+		}
+		o->logs_sop = spcs_logs_fetch(o->ssf, o->svc_db, o->svc_schema,
+		    s->service, s->instance != NULL ? s->instance : "0",
+		    s->name, 500, previous, app_ops_logs_spcs_done, o);
+		if (o->logs_sop == NULL)
+			return -1;
+	} else {
+		if (o->svc_dk == NULL) {
+			app_message(app, 1, "logs: no container engine");
+			return -1;
+		}
+		o->logs_tty = s->tty;
+		path = docker_path("/containers", s->id, "/logs", (char *)NULL);
+		o->logs_dop = docker_call(o->svc_dk, "GET", path,
+		    "stdout=1&stderr=1&tail=500", NULL,
+		    app_ops_logs_docker_done, o);
+		free(path);
+		if (o->logs_dop == NULL)
+			return -1;
+	}
+	o->logs_busy = 1;
+	o->gen++;
+	return 0;
+}
+
+const char *
+app_service_logs(struct app *app, size_t *len, int *busy)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (busy != NULL)
+		*busy = o->logs_busy;
+	*len = o->logs.len;
+	return o->logs_have ? (o->logs.data != NULL ? o->logs.data : "") : NULL;
 }

@@ -109,6 +109,16 @@ const struct source_status *app_services_spcs_status(struct app *);
 enum app_svc_action { APP_SVC_RESTART, APP_SVC_STOP, APP_SVC_START };
 int app_service_action(
     struct app *, const struct svc *svc, enum app_svc_action);
+/*
+ * Logs of one service container: the last 500 lines, fetched once per
+ * call (local: the engine's logs endpoint, both framings; SPCS: the
+ * service logs, previous = the previous (terminated) run). The text is
+ * sanitized and secrets masked; app_service_logs() is NULL before the
+ * first answer, with *busy 1 while a fetch runs.
+ */
+int app_service_logs_fetch(struct app *, const struct svc *, int previous);
+const char *app_service_logs(struct app *, size_t *len, int *busy);
+
 /* The running or last action's progress line (NULL: none); busy is 1
  * while it runs. */
 const char *app_service_progress(struct app *, int *busy);

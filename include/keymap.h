@@ -151,6 +151,9 @@ enum keymap_action {
 	KA_SVC_RESTART,
 	KA_SVC_STOP,
 	KA_SVC_START,
+	KA_SVC_LOGS,
+	KA_SVC_PREV_LOGS,
+	KA_SVC_INFO,
 	KA_NACTIONS
 };
 

@@ -249,6 +249,13 @@ const struct keymap_entry keymap_table[] = {
 	    "stop the container / suspend the SPCS service (asks first)"),
 	K(KM_SERVICES, 'U', KA_SVC_START, HINT | DANGER, "start/resume",
 	    "start the container / resume the SPCS service (asks first)"),
+	K(KM_SERVICES, 'l', KA_SVC_LOGS, HINT, "logs",
+	    "the selected container's last 500 log lines below (again: "
+	    "refresh)"),
+	K(KM_SERVICES, 'P', KA_SVC_PREV_LOGS, 0, "previous logs",
+	    "SPCS: the log of the container's previous (terminated) run"),
+	K(KM_SERVICES, 'i', KA_SVC_INFO, 0, "detail",
+	    "back from the logs to the selected entry's detail"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -351,6 +358,9 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_SVC_RESTART] = "service-restart",
 	[KA_SVC_STOP] = "service-stop",
 	[KA_SVC_START] = "service-start",
+	[KA_SVC_LOGS] = "service-logs",
+	[KA_SVC_PREV_LOGS] = "service-previous-logs",
+	[KA_SVC_INFO] = "service-detail",
 };
 
 static const struct {

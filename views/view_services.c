@@ -73,8 +73,9 @@ struct view_services {
 	struct textview tv;
 	uint64_t seen_ops, seen_svcs;
 	struct buf text;
-	size_t lines[32];
-	size_t nlines;
+	size_t *lines;
+	size_t nlines, linecap;
+	int logs; /* the detail area shows the logs (l), 2: previous (P) */
 };
 
 struct view_services_ask {
@@ -243,15 +244,58 @@ view_services_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	buf_free(&d->text);
+	free(d->lines);
 	free(d);
 }
+
+/* Gives text (borrowed until the next call) to the detail area. */
+static void
+view_services_set_text(struct view_services *d, const char *text, size_t len)
+{
+	size_t i;
+
+	d->nlines = 0;
+	for (i = 0; i < len; i++) {
+		if (i == 0 || text[i - 1] == '\n') {
+			if (d->nlines == d->linecap) {
+				d->linecap = d->linecap ? d->linecap * 2 : 64;
+				d->lines = xreallocarray(
+				    d->lines, d->linecap, sizeof *d->lines);
+			}
+			d->lines[d->nlines++] = i;
+		}
+	}
+	textview_set(
+	    &d->tv, text != NULL ? text : "", len, d->lines, d->nlines);
+}
+
+static void view_services_info(struct view_services *);
 
 static void
 view_services_text(struct view_services *d)
 {
+	const char *logs;
+	size_t llen;
+	int busy;
+
+	if (d->logs) {
+		logs = app_service_logs(d->app, &llen, &busy);
+		if (logs == NULL) {
+			logs = busy ? "reading the logs…\n" : "";
+			llen = strlen(logs);
+		}
+		view_services_set_text(d, logs, llen);
+		return;
+	}
+	view_services_info(d);
+}
+
+static void
+view_services_info(struct view_services *d)
+{
 	const struct svc *s = NULL;
 	struct buf raw;
-	size_t row, i;
+	size_t row;
 	char t[64];
 
 	buf_init(&raw);
@@ -290,16 +334,7 @@ view_services_text(struct view_services *d)
 	buf_reset(&d->text);
 	redact_text_append(&d->text, raw.data != NULL ? raw.data : "", raw.len);
 	buf_free(&raw);
-	d->nlines = 0;
-	if (d->text.len > 0) {
-		d->lines[d->nlines++] = 0;
-		for (i = 0; i + 1 < d->text.len && d->nlines < nitems(d->lines);
-		     i++)
-			if (d->text.data[i] == '\n')
-				d->lines[d->nlines++] = i + 1;
-	}
-	textview_set(&d->tv, d->text.data != NULL ? d->text.data : "",
-	    d->text.len, d->lines, d->nlines);
+	view_services_set_text(d, d->text.data, d->text.len);
 }
 
 static void
@@ -382,8 +417,14 @@ view_services_draw(struct view *v, WINDOW *win)
 	list_draw(&d->list, win, y, 0, lh, w, (v->flags & VIEW_FOCUSED) != 0);
 	if (y + lh < h) {
 		tui_fill(win, y + lh, 0, w, theme_attr(THEME_HEADER));
-		tui_put(
-		    win, y + lh, 0, " detail", w, 0, theme_attr(THEME_HEADER));
+		tui_put(win, y + lh, 0,
+		    d->logs == 2
+			? " logs of the previous run (i: detail, w: wrap)"
+		    : d->logs == 1
+			? " logs, last 500 lines (l: again, i: detail, "
+			  "w: wrap)"
+			: " detail (l: logs)",
+		    w, 0, theme_attr(THEME_HEADER));
 		textview_draw(&d->tv, win, y + lh + 1, 0, h - y - lh - 1, w, 0);
 	}
 }
@@ -485,16 +526,42 @@ view_services_key(struct view *v, int key)
 			return view_services_ask(v, APP_SVC_STOP);
 		case KA_SVC_START:
 			return view_services_ask(v, APP_SVC_START);
+		case KA_SVC_LOGS:
+		case KA_SVC_PREV_LOGS: {
+			size_t row;
+			int prev =
+			    keymap_lookup(KM_SERVICES, key) == KA_SVC_PREV_LOGS;
+
+			if (list_selected(&d->list, &row) == 0 &&
+			    app_service_logs_fetch(
+				d->app, view_services_get(d, row), prev) == 0) {
+				d->logs = prev ? 2 : 1;
+				textview_reset(&d->tv);
+				textview_set_follow(&d->tv, 1);
+				view_services_text(d);
+			}
+			return VIEW_HANDLED | VIEW_REDRAW;
+		}
+		case KA_SVC_INFO:
+			d->logs = 0;
+			textview_reset(&d->tv);
+			view_services_text(d);
+			return VIEW_HANDLED | VIEW_REDRAW;
 		default:
 			break;
 		}
 	}
 	r = list_key(&d->list, key);
 	if (r != LIST_IGNORED) {
-		if (r & LIST_MOVED)
+		if (r & LIST_MOVED) {
+			d->logs = 0; /* the logs were another entry's */
 			view_services_text(d);
+		}
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
+	/* The detail text: wrap, paging. */
+	if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
+		return VIEW_HANDLED | VIEW_REDRAW;
 	return VIEW_IGNORED;
 }
 

@@ -138,7 +138,7 @@ def test_services_spcs_restart_with_keys():
         s = wait_screen("SISSYG", timeout=60)
         assert "spcs" in s and "grafana" in s, s
         # No engine for local containers: the reason is one line.
-        assert "local: cannot reach the Docker API" in s, s
+        wait_screen("local: cannot reach the Docker API", timeout=30)
         tmux("send-keys", "-t", "ops", "-l", "/SISSYG")
         send("Enter", "R")
         wait_screen("restart?")
@@ -148,6 +148,18 @@ def test_services_spcs_restart_with_keys():
                      timeout=120, interval=0.3)
         assert ("restart SISSYG -> SUSPENDING -> SUSPENDED -> PENDING -> RUNNING: done, "
                 "RUNNING with 6/6 containers READY") in s, s
+        # The selected container's logs, and its previous run's (once
+        # the pane lists the containers again).
+        wait_screen("0/airflow-task-runner", timeout=30)
+        send("l")
+        s = wait_screen("logs, last 500 lines", timeout=20)
+        wait_for("log lines", lambda: "airflow-task-runner:" in screen(), timeout=20,
+                 interval=0.3)
+        send("P")
+        wait_screen("logs of the previous run", timeout=20)
+        wait_screen("received SIGTERM", timeout=20)
+        send("i")
+        wait_screen("detail (l: logs)", timeout=10)
     finally:
         stop()
 
