@@ -98,6 +98,10 @@ struct app_ops {
 	int act_busy;
 	int act_local_busy, act_spcs_busy;
 
+	/* Compute pools: the last answer as text. */
+	struct spcs_op *pools_op;
+	char *pools_line;
+
 	/* Logs of one service container (one fetch at a time). */
 	struct docker_op *logs_dop;
 	struct spcs_op *logs_sop;
@@ -191,6 +195,9 @@ app_ops_free(struct app_ops *o)
 		free(o->params_req);
 	}
 	free(o->params_fixture);
+	if (o->pools_op != NULL)
+		spcs_op_cancel(o->pools_op);
+	free(o->pools_line);
 	if (o->logs_dop != NULL)
 		docker_cancel(o->logs_dop);
 	if (o->logs_sop != NULL)
@@ -834,10 +841,69 @@ app_services_start(struct app *app)
 	o->gen++;
 }
 
+static void
+app_ops_pools_done(const struct spcs_result *r, void *arg)
+{
+	struct app_ops *o = arg;
+	struct buf b;
+	size_t i;
+
+	o->pools_op = NULL;
+	buf_init(&b);
+	if (r->error)
+		buf_printf(&b, "compute pools: %s", r->cause);
+	else if (r->pools == NULL || r->pools->n == 0)
+		buf_adds(&b, "compute pools: none");
+	else
+		for (i = 0; i < r->pools->n; i++) {
+			const struct spcs_pool *p = &r->pools->v[i];
+
+			buf_printf(&b,
+			    "%spool %s %s %s, nodes %d active (%d-%d), "
+			    "%d service%s",
+			    i ? "; " : "", p->name, p->state, p->family,
+			    p->active_nodes, p->min_nodes, p->max_nodes,
+			    p->num_services, p->num_services == 1 ? "" : "s");
+		}
+	free(o->pools_line);
+	o->pools_line = buf_detach(&b);
+	o->gen++;
+}
+
+static void
+app_ops_pools_fetch(struct app_ops *o)
+{
+	if (o->ssf == NULL || o->src_sp == NULL || o->pools_op != NULL)
+		return;
+	o->pools_op = spcs_pools_fetch(o->ssf, NULL, app_ops_pools_done, o);
+}
+
+const char *
+app_services_pools(struct app *app)
+{
+	return app_ops_get(app)->pools_line;
+}
+
+const struct spcs_service *
+app_spcs_service(struct app *app, const char *name)
+{
+	struct app_ops *o = app_ops_get(app);
+	size_t i;
+
+	for (i = 0; name != NULL && i < o->spcs_services.n; i++)
+		if (o->spcs_services.v[i].name != NULL &&
+		    strcmp(o->spcs_services.v[i].name, name) == 0)
+			return &o->spcs_services.v[i];
+	return NULL;
+}
+
 void
 app_services_visible(struct app *app, int visible)
 {
 	struct app_ops *o = app_ops_get(app);
+
+	if (visible)
+		app_ops_pools_fetch(o);
 	const struct config *cfg = app_config(app);
 	int fast = cfg->refresh_ms > 0 ? cfg->refresh_ms : 2000;
 	int slow = cfg->refresh_hidden_ms > 0 ? cfg->refresh_hidden_ms : 30000;
@@ -933,6 +999,7 @@ app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
 		    out->message != NULL ? " - " : "",
 		    out->message != NULL ? out->message : "");
 	app_ops_act_line(o, m);
+	app_ops_pools_fetch(o);
 	audit_record(app_audit(o->app), "spcs", "service", "action",
 	    out->ok ? "ok" : (out->cause != NULL ? out->cause : "failed"));
 	cmdlog_add(&app_models(o->app)->cmdlog, "action", o->act_line,
@@ -1271,4 +1338,53 @@ app_service_logs(struct app *app, size_t *len, int *busy)
 		*busy = o->logs_busy;
 	*len = o->logs.len;
 	return o->logs_have ? (o->logs.data != NULL ? o->logs.data : "") : NULL;
+}
+
+int
+app_pool_action(struct app *app, const struct svc *svc, int on)
+{
+	struct app_ops *o = app_ops_get(app);
+	const struct spcs_service *ss;
+	const char *what = on ? "pool-resume" : "pool-suspend";
+	char *cause = NULL;
+
+	if (svc == NULL || svc->origin != SVC_SPCS ||
+	    (ss = app_spcs_service(app, svc->service)) == NULL ||
+	    ss->pool == NULL) {
+		app_message(app, 1,
+		    "%s: select an SPCS service (its compute pool is the one)",
+		    what);
+		return -1;
+	}
+	if (app_readonly(app)) {
+		app_message(
+		    app, 1, "read-only mode: %s %s refused", what, ss->pool);
+		audit_record(app_audit(app), "spcs", ss->pool, what,
+		    "refused: read-only mode");
+		return -1;
+	}
+	if (o->src_sp == NULL || o->act_spcs_busy) {
+		app_message(app, 1, "%s %s: %s", what, ss->pool,
+		    o->src_sp == NULL ? "no SPCS connection"
+				      : "another SPCS action runs");
+		return -1;
+	}
+	free(o->act_head);
+	o->act_head = xasprintf("%s %s", what, ss->pool);
+	buf_addc(&o->act_states, ' ');
+	buf_reset(&o->act_states);
+	o->act_last[0] = '\0';
+	app_ops_act_line(o, xstrdup(o->act_head));
+	if (src_spcs_action(o->src_sp,
+		on ? SPCS_POOL_RESUME : SPCS_POOL_SUSPEND, ss->pool,
+		app_ops_spcs_progress, app_ops_spcs_done, o, &cause) != 0) {
+		app_ops_act_line(o, xasprintf("%s: %s", what, cause));
+		app_message(app, 2, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	o->act_spcs_busy = 1;
+	audit_record(app_audit(app), "spcs", ss->pool, what, "started");
+	cmdlog_add(&app_models(app)->cmdlog, "action", o->act_head, -1, 0);
+	return 0;
 }

@@ -24,6 +24,7 @@ struct setup_plan;
 struct af_params;
 struct source_status;
 struct svc;
+struct spcs_service;
 struct uv_loop_s;
 
 /* What app.c lends the operator panes (its "operator panes" block). */
@@ -118,6 +119,18 @@ int app_service_action(
  */
 int app_service_logs_fetch(struct app *, const struct svc *, int previous);
 const char *app_service_logs(struct app *, size_t *len, int *busy);
+
+/*
+ * Compute pools (SPCS): one line per pool (state, family, nodes,
+ * services), read when the pane is shown and after each SPCS action;
+ * NULL before the first answer. app_spcs_service() is the service row of
+ * name (status, pool, instances, DNS, endpoints) or NULL.
+ * app_pool_action() suspends (on = 0) or resumes (on = 1) the compute
+ * pool the SPCS entry's service runs on, like app_service_action().
+ */
+const char *app_services_pools(struct app *);
+const struct spcs_service *app_spcs_service(struct app *, const char *name);
+int app_pool_action(struct app *, const struct svc *, int on);
 
 /* The running or last action's progress line (NULL: none); busy is 1
  * while it runs. */

@@ -154,6 +154,8 @@ enum keymap_action {
 	KA_SVC_LOGS,
 	KA_SVC_PREV_LOGS,
 	KA_SVC_INFO,
+	KA_POOL_SUSPEND,
+	KA_POOL_RESUME,
 	KA_NACTIONS
 };
 

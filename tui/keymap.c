@@ -256,6 +256,12 @@ const struct keymap_entry keymap_table[] = {
 	    "SPCS: the log of the container's previous (terminated) run"),
 	K(KM_SERVICES, 'i', KA_SVC_INFO, 0, "detail",
 	    "back from the logs to the selected entry's detail"),
+	K(KM_SERVICES, 'O', KA_POOL_SUSPEND, DANGER, "pool suspend",
+	    "suspend the compute pool of the selected SPCS service (asks "
+	    "first)"),
+	K(KM_SERVICES, 'o', KA_POOL_RESUME, DANGER, "pool resume",
+	    "resume the compute pool of the selected SPCS service (asks "
+	    "first)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -361,6 +367,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_SVC_LOGS] = "service-logs",
 	[KA_SVC_PREV_LOGS] = "service-previous-logs",
 	[KA_SVC_INFO] = "service-detail",
+	[KA_POOL_SUSPEND] = "pool-suspend",
+	[KA_POOL_RESUME] = "pool-resume",
 };
 
 static const struct {

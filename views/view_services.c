@@ -23,6 +23,7 @@
 #include "list.h"
 #include "model.h"
 #include "sanitize.h"
+#include "spcs.h"
 #include "svc.h"
 #include "textview.h"
 #include "theme.h"
@@ -294,6 +295,7 @@ static void
 view_services_info(struct view_services *d)
 {
 	const struct svc *s = NULL;
+	const struct spcs_service *ss;
 	struct buf raw;
 	size_t row;
 	char t[64];
@@ -320,6 +322,15 @@ view_services_info(struct view_services *d)
 		if (s->exit_code > 0 ||
 		    (s->state == SVC_EXITED && s->exit_code >= 0))
 			buf_printf(&raw, "last exit code %d\n", s->exit_code);
+		if (s->origin == SVC_SPCS &&
+		    (ss = app_spcs_service(d->app, s->service)) != NULL)
+			buf_printf(&raw,
+			    "service  %s, compute pool %s, instances %d/%d, "
+			    "DNS %s\n",
+			    ss->status != NULL ? ss->status : "?",
+			    ss->pool != NULL ? ss->pool : "?",
+			    ss->current_instances, ss->target_instances,
+			    ss->dns != NULL ? ss->dns : "-");
 		if (s->probe_url != NULL)
 			buf_printf(&raw, "probe    %s  %s  %s\n", s->probe_url,
 			    svc_probe_name(s->probe),
@@ -396,6 +407,13 @@ view_services_draw(struct view *v, WINDOW *win)
 	y += view_services_source_line(win, y, w, "local", &d->m->docker);
 	y += view_services_source_line(
 	    win, y, w, "spcs", app_services_spcs_status(d->app));
+	if ((miss = app_services_pools(d->app)) != NULL) {
+		safe = sanitize_dup(miss, strlen(miss), 0);
+		tui_fill(win, y, 0, w, theme_attr(THEME_DEFAULT));
+		tui_put(win, y, 1, safe, w - 1, 0, theme_attr(THEME_INFO));
+		free(safe);
+		y++;
+	}
 	if ((miss = app_services_missing(d->app)) != NULL) {
 		safe = sanitize_dup(miss, strlen(miss), 0);
 		tui_fill(win, y, 0, w, theme_attr(THEME_DEFAULT));
@@ -501,6 +519,66 @@ view_services_ask(struct view *v, enum app_svc_action act)
 }
 
 static void
+view_services_pool_done(void *arg, int result, const char *text)
+{
+	struct view_services_ask *a = arg;
+	struct view_services *d = a->v->data;
+	const struct svc *s;
+
+	(void)text;
+	if (result == DIALOG_CONFIRM) {
+		if ((s = svcs_find_id(&d->m->services, a->id)) != NULL)
+			app_pool_action(a->v->app, s, (int)a->act);
+		else
+			app_message(a->v->app, 2,
+			    "the service went away before it was confirmed");
+	} else if (result == DIALOG_CANCEL)
+		app_message(a->v->app, 0, "cancelled");
+	free(a->id);
+	free(a);
+}
+
+/* Suspend (0) or resume (1) the selected SPCS service's compute pool. */
+static int
+view_services_ask_pool(struct view *v, int on)
+{
+	struct view_services *d = v->data;
+	const struct svc *s;
+	const struct spcs_service *ss;
+	struct view_services_ask *a;
+	char *msg;
+	size_t row;
+
+	if (list_selected(&d->list, &row) != 0 ||
+	    (s = view_services_get(d, row)) == NULL)
+		return VIEW_HANDLED;
+	if (app_readonly(v->app)) {
+		app_message(v->app, 1, "read-only mode: pool %s is disabled",
+		    on ? "resume" : "suspend");
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if (s->origin != SVC_SPCS ||
+	    (ss = app_spcs_service(v->app, s->service)) == NULL ||
+	    ss->pool == NULL) {
+		app_message(v->app, 1,
+		    "select an SPCS service: its compute pool is the one");
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	msg = xasprintf("compute pool  %s (runs %s)\n%s\n\ny confirm, n cancel",
+	    ss->pool, s->service,
+	    on ? "resumes the pool's nodes"
+	       : "suspends the pool: its services stop with it");
+	a = xcalloc(1, sizeof *a);
+	a->v = v;
+	a->id = xstrdup(s->id);
+	a->act = (enum app_svc_action)on;
+	dialog_confirm(v, on ? "resume pool?" : "suspend pool?", msg,
+	    on ? "resume" : "suspend", view_services_pool_done, a);
+	free(msg);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static void
 view_services_focus(struct view *v, int focused)
 {
 	struct view_services *d = v->data;
@@ -542,6 +620,10 @@ view_services_key(struct view *v, int key)
 			}
 			return VIEW_HANDLED | VIEW_REDRAW;
 		}
+		case KA_POOL_SUSPEND:
+		case KA_POOL_RESUME:
+			return view_services_ask_pool(v,
+			    keymap_lookup(KM_SERVICES, key) == KA_POOL_RESUME);
 		case KA_SVC_INFO:
 			d->logs = 0;
 			textview_reset(&d->tv);

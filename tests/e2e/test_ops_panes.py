@@ -139,8 +139,15 @@ def test_services_spcs_restart_with_keys():
         assert "spcs" in s and "grafana" in s, s
         # No engine for local containers: the reason is one line.
         wait_screen("local: cannot reach the Docker API", timeout=30)
+        # Compute pools, and the selected service's pool in the detail.
+        s = wait_screen("pool SNOWDECK_POOL ACTIVE CPU_X64_XS", timeout=30)
         tmux("send-keys", "-t", "ops", "-l", "/SISSYG")
-        send("Enter", "R")
+        send("Enter")
+        s = wait_screen("compute pool SNOWDECK_POOL", timeout=20)
+        send("O")
+        wait_screen("suspend pool?")
+        send("n")
+        send("R")
         wait_screen("restart?")
         send("y")
         s = wait_for("the restart to finish",
