@@ -16,3 +16,5 @@ AF_URL=http://127.0.0.1:$port python3 "$here/test_tui.py"
 python3 "$here/test_ops_panes.py"
 # The trigger form from snowdeck_params' params (a rejected value inline).
 AF_URL=http://127.0.0.1:$port python3 "$here/test_trigger_form.py"
+# The services page on local containers (a private Podman).
+python3 "$here/test_services_local.py"
