@@ -25,6 +25,7 @@
 #include "sf_conn.h"
 #include "setup.h"
 #include "setup_run.h"
+#include "sanitize.h"
 #include "sf_sql.h"
 #include "airflow.h"
 #include "params.h"
@@ -48,6 +49,16 @@ struct app_ops_params {
 	char *dag_id;
 	app_params_cb done;
 	void *arg;
+};
+
+struct app_ops_follow {
+	struct app_ops *o; /* NULL once stopped: the timer closes */
+	uv_timer_t timer;
+	struct docker_op *stream;
+	struct spcs_op *op;
+	struct docker_demux dm;
+	struct spcs_logtail tail;
+	char *service, *instance, *name;
 };
 
 struct app_ops {
@@ -101,6 +112,9 @@ struct app_ops {
 	/* Compute pools: the last answer as text. */
 	struct spcs_op *pools_op;
 	char *pools_line;
+
+	/* Following a service container's logs (its own handle). */
+	struct app_ops_follow *follow;
 
 	/* Logs of one service container (one fetch at a time). */
 	struct docker_op *logs_dop;
@@ -161,6 +175,8 @@ app_ops_clients_free(struct app_ops *o)
 	o->sf_error = o->dk_error = o->project = NULL;
 }
 
+static void app_ops_follow_stop(struct app_ops *);
+
 static void
 app_ops_closed(uv_handle_t *h)
 {
@@ -202,6 +218,7 @@ app_ops_free(struct app_ops *o)
 		docker_cancel(o->logs_dop);
 	if (o->logs_sop != NULL)
 		spcs_op_cancel(o->logs_sop);
+	app_ops_follow_stop(o);
 	buf_free(&o->logs);
 	free(o->act_line);
 	free(o->act_head);
@@ -1287,6 +1304,7 @@ app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
 
 	if (s == NULL)
 		return -1;
+	app_ops_follow_stop(o);
 	if (o->logs_dop != NULL)
 		docker_cancel(o->logs_dop);
 	if (o->logs_sop != NULL)
@@ -1387,4 +1405,199 @@ app_pool_action(struct app *app, const struct svc *svc, int on)
 	audit_record(app_audit(app), "spcs", ss->pool, what, "started");
 	cmdlog_add(&app_models(app)->cmdlog, "action", o->act_head, -1, 0);
 	return 0;
+}
+
+/* Following logs. */
+
+static void
+app_ops_follow_closed(uv_handle_t *h)
+{
+	struct app_ops_follow *f = h->data;
+
+	docker_demux_free(&f->dm);
+	spcs_logtail_free(&f->tail);
+	free(f->service);
+	free(f->instance);
+	free(f->name);
+	free(f);
+}
+
+static void
+app_ops_follow_stop(struct app_ops *o)
+{
+	struct app_ops_follow *f = o->follow;
+
+	if (f == NULL)
+		return;
+	o->follow = NULL;
+	if (f->stream != NULL)
+		docker_cancel(f->stream);
+	if (f->op != NULL)
+		spcs_op_cancel(f->op);
+	f->o = NULL;
+	uv_close((uv_handle_t *)&f->timer, app_ops_follow_closed);
+	o->gen++;
+}
+
+/* Keeps the text bounded: drops the oldest half past 4 MiB. */
+static void
+app_ops_logs_bound(struct app_ops *o)
+{
+	const char *cut;
+	size_t keep;
+
+	if (o->logs.len < 4u << 20)
+		return;
+	cut = memchr(o->logs.data + o->logs.len / 2, '\n', o->logs.len / 2);
+	if (cut == NULL)
+		return;
+	keep = o->logs.len - (size_t)(cut + 1 - o->logs.data);
+	memmove(o->logs.data, cut + 1, keep);
+	o->logs.len = keep;
+	o->logs.data[keep] = '\0';
+}
+
+static int
+app_ops_follow_chunk(const char *data, size_t len, void *arg)
+{
+	struct app_ops_follow *f = arg;
+
+	if (f->o == NULL)
+		return -1;
+	docker_demux_feed(&f->dm, data, len, app_ops_logs_line, f->o);
+	app_ops_logs_bound(f->o);
+	f->o->gen++;
+	return 0;
+}
+
+static void
+app_ops_follow_stream_done(const struct docker_result *r, void *arg)
+{
+	struct app_ops_follow *f = arg;
+	struct app_ops *o = f->o;
+
+	f->stream = NULL;
+	if (o == NULL)
+		return;
+	docker_demux_flush(&f->dm, app_ops_logs_line, o);
+	buf_printf(&o->logs, "[the log stream ended%s%s]\n",
+	    r->error ? ": " : "", r->error && r->cause != NULL ? r->cause : "");
+	o->gen++;
+	app_ops_follow_stop(o);
+}
+
+static void
+app_ops_follow_emit(const char *line, void *arg)
+{
+	struct app_ops *o = arg;
+
+	/* Sanitized by the merge; secrets masked here. */
+	redact_text_append(&o->logs, line, strlen(line));
+	buf_addc(&o->logs, '\n');
+}
+
+static void app_ops_follow_tick(uv_timer_t *t);
+
+static void
+app_ops_follow_spcs_done(const struct spcs_result *r, void *arg)
+{
+	struct app_ops_follow *f = arg;
+	struct app_ops *o = f->o;
+	const struct config *cfg;
+	int gap = 0;
+
+	f->op = NULL;
+	if (o == NULL)
+		return;
+	if (r->error) {
+		buf_printf(&o->logs, "[cannot read the logs: %s; retrying]\n",
+		    r->cause != NULL ? r->cause : "no answer");
+	} else {
+		spcs_logtail_merge(&f->tail, r->text, r->len, 500,
+		    app_ops_follow_emit, o, &gap);
+		if (gap)
+			buf_adds(&o->logs,
+			    "[lines may be missing here: more than 500 arrived "
+			    "or the log restarted]\n");
+	}
+	app_ops_logs_bound(o);
+	o->gen++;
+	cfg = app_config(o->app);
+	uv_timer_start(&f->timer, app_ops_follow_tick,
+	    (uint64_t)(cfg->refresh_ms > 0 ? cfg->refresh_ms : 2000), 0);
+}
+
+static void
+app_ops_follow_tick(uv_timer_t *t)
+{
+	struct app_ops_follow *f = t->data;
+	struct app_ops *o = f->o;
+
+	if (o == NULL || f->op != NULL || o->ssf == NULL)
+		return;
+	f->op = spcs_logs_fetch(o->ssf, o->svc_db, o->svc_schema, f->service,
+	    f->instance, f->name, 500, 0, app_ops_follow_spcs_done, f);
+}
+
+int
+app_service_logs_follow(struct app *app, const struct svc *s, int on)
+{
+	struct app_ops *o = app_ops_get(app);
+	struct app_ops_follow *f;
+	char *path;
+
+	app_ops_follow_stop(o);
+	if (!on || s == NULL)
+		return 0;
+	if (s->origin == SVC_SPCS &&
+	    (o->ssf == NULL || o->svc_db == NULL || s->name == NULL ||
+		strcmp(s->name, "-") == 0)) {
+		app_message(app, 1, "follow: no SPCS container to follow");
+		return -1;
+	}
+	if (s->origin != SVC_SPCS && o->svc_dk == NULL) {
+		app_message(app, 1, "follow: no container engine");
+		return -1;
+	}
+	if (o->logs_dop != NULL)
+		docker_cancel(o->logs_dop);
+	if (o->logs_sop != NULL)
+		spcs_op_cancel(o->logs_sop);
+	o->logs_dop = NULL;
+	o->logs_sop = NULL;
+	o->logs_busy = 0;
+	o->logs_have = 1;
+	buf_reset(&o->logs);
+	f = xcalloc(1, sizeof *f);
+	f->o = o;
+	uv_timer_init(app_loop(app), &f->timer);
+	f->timer.data = f;
+	docker_demux_init(&f->dm, s->tty);
+	spcs_logtail_init(&f->tail);
+	f->tail.first_tail = 500;
+	o->follow = f;
+	if (s->origin == SVC_SPCS) {
+		f->service = xstrdup(s->service);
+		f->instance = xstrdup(s->instance != NULL ? s->instance : "0");
+		f->name = xstrdup(s->name);
+		uv_timer_start(&f->timer, app_ops_follow_tick, 0, 0);
+	} else {
+		path = docker_path("/containers", s->id, "/logs", (char *)NULL);
+		f->stream = docker_stream(o->svc_dk, path,
+		    "stdout=1&stderr=1&follow=1&tail=500", app_ops_follow_chunk,
+		    app_ops_follow_stream_done, f);
+		free(path);
+		if (f->stream == NULL) {
+			app_ops_follow_stop(o);
+			return -1;
+		}
+	}
+	o->gen++;
+	return 0;
+}
+
+int
+app_service_logs_following(struct app *app)
+{
+	return app_ops_get(app)->follow != NULL;
 }

@@ -119,6 +119,16 @@ int app_service_action(
  */
 int app_service_logs_fetch(struct app *, const struct svc *, int previous);
 const char *app_service_logs(struct app *, size_t *len, int *busy);
+/*
+ * Follows the logs of svc (on = 1) or stops (0): the text restarts with
+ * the last 500 lines and grows as lines arrive (local: the engine's
+ * streamed logs, no polling; SPCS: the last 500 lines read again at the
+ * pane's refresh rate and merged so every line shows once). Stops by
+ * itself when another fetch starts. app_service_logs_following() says
+ * whether it runs.
+ */
+int app_service_logs_follow(struct app *, const struct svc *, int on);
+int app_service_logs_following(struct app *);
 
 /*
  * Compute pools (SPCS): one line per pool (state, family, nodes,

@@ -156,6 +156,7 @@ enum keymap_action {
 	KA_SVC_INFO,
 	KA_POOL_SUSPEND,
 	KA_POOL_RESUME,
+	KA_SVC_FOLLOW,
 	KA_NACTIONS
 };
 

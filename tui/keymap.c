@@ -262,6 +262,8 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_SERVICES, 'o', KA_POOL_RESUME, DANGER, "pool resume",
 	    "resume the compute pool of the selected SPCS service (asks "
 	    "first)"),
+	K(KM_SERVICES, 'f', KA_SVC_FOLLOW, 0, "follow",
+	    "follow the selected container's log as lines arrive (on/off)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -369,6 +371,7 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_SVC_INFO] = "service-detail",
 	[KA_POOL_SUSPEND] = "pool-suspend",
 	[KA_POOL_RESUME] = "pool-resume",
+	[KA_SVC_FOLLOW] = "service-follow",
 };
 
 static const struct {

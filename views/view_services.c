@@ -436,7 +436,9 @@ view_services_draw(struct view *v, WINDOW *win)
 	if (y + lh < h) {
 		tui_fill(win, y + lh, 0, w, theme_attr(THEME_HEADER));
 		tui_put(win, y + lh, 0,
-		    d->logs == 2
+		    d->logs == 3
+			? " logs, following (f: stop, i: detail, w: wrap)"
+		    : d->logs == 2
 			? " logs of the previous run (i: detail, w: wrap)"
 		    : d->logs == 1
 			? " logs, last 500 lines (l: again, i: detail, "
@@ -587,6 +589,11 @@ view_services_focus(struct view *v, int focused)
 	if (focused && app_audit(d->app) != NULL)
 		app_services_start(d->app);
 	app_services_visible(d->app, focused);
+	/* Hidden: no more log reads. */
+	if (!focused && d->logs == 3) {
+		app_service_logs_follow(d->app, NULL, 0);
+		d->logs = 1;
+	}
 }
 
 static int
@@ -624,7 +631,24 @@ view_services_key(struct view *v, int key)
 		case KA_POOL_RESUME:
 			return view_services_ask_pool(v,
 			    keymap_lookup(KM_SERVICES, key) == KA_POOL_RESUME);
+		case KA_SVC_FOLLOW: {
+			size_t row;
+			int on = !app_service_logs_following(d->app);
+
+			if (list_selected(&d->list, &row) == 0 &&
+			    app_service_logs_follow(
+				d->app, view_services_get(d, row), on) == 0 &&
+			    on) {
+				d->logs = 3;
+				textview_reset(&d->tv);
+				textview_set_follow(&d->tv, 1);
+			} else if (!on && d->logs == 3)
+				d->logs = 1;
+			view_services_text(d);
+			return VIEW_HANDLED | VIEW_REDRAW;
+		}
 		case KA_SVC_INFO:
+			app_service_logs_follow(d->app, NULL, 0);
 			d->logs = 0;
 			textview_reset(&d->tv);
 			view_services_text(d);
@@ -636,7 +660,10 @@ view_services_key(struct view *v, int key)
 	r = list_key(&d->list, key);
 	if (r != LIST_IGNORED) {
 		if (r & LIST_MOVED) {
-			d->logs = 0; /* the logs were another entry's */
+			/* The logs were another entry's. */
+			if (d->logs)
+				app_service_logs_follow(d->app, NULL, 0);
+			d->logs = 0;
 			view_services_text(d);
 		}
 		return VIEW_HANDLED | VIEW_REDRAW;

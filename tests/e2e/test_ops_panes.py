@@ -162,6 +162,11 @@ def test_services_spcs_restart_with_keys():
         s = wait_screen("logs, last 500 lines", timeout=20)
         wait_for("log lines", lambda: "airflow-task-runner:" in screen(), timeout=20,
                  interval=0.3)
+        # Following an SPCS container: read again and merged.
+        send("f")
+        wait_screen("logs, following", timeout=10)
+        wait_for("the followed log", lambda: "airflow-task-runner:" in screen(), timeout=20,
+                 interval=0.3)
         send("P")
         wait_screen("logs of the previous run", timeout=20)
         wait_screen("received SIGTERM", timeout=20)

@@ -85,6 +85,14 @@ def test_local_services_logs_restart_stop_start():
         s = wait_screen("! err", timeout=30)
         assert "out 1" in s and "password=***" in s and "hunter2" not in s, s
         assert "pwned" not in s.replace("]0;pwned", ""), s
+        # Following: new lines arrive without a key.
+        send("f")
+        wait_screen("logs, following", timeout=10)
+        first = [l for l in screen().splitlines() if "out " in l]
+        wait_for("new lines", lambda: [l for l in screen().splitlines() if "out " in l] != first,
+                 timeout=20, interval=0.5)
+        send("f")
+        wait_screen("logs, last 500 lines", timeout=10)
         send("i", "R")
         wait_screen("restart?")
         send("y")
