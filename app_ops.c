@@ -1601,3 +1601,14 @@ app_service_logs_following(struct app *app)
 {
 	return app_ops_get(app)->follow != NULL;
 }
+
+int
+app_services_sources(struct app *app)
+{
+	struct app_ops *o = *app_ops_slot(app);
+
+	/* Never creates the state: the status bar asks on every frame. */
+	if (o == NULL)
+		return 0;
+	return (o->src_dk != NULL ? 1 : 0) | (o->src_sp != NULL ? 2 : 0);
+}

@@ -105,6 +105,8 @@ void app_setup_set_plan(struct app *, struct setup_plan *);
  */
 void app_services_start(struct app *);
 void app_services_visible(struct app *, int visible);
+/* Which services sources run: 1 local containers, 2 SPCS (or-ed). */
+int app_services_sources(struct app *);
 const char *app_services_missing(struct app *); /* NULL: both present */
 const struct source_status *app_services_spcs_status(struct app *);
 enum app_svc_action { APP_SVC_RESTART, APP_SVC_STOP, APP_SVC_START };

@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "app_ops.h"
 #include "config.h"
 #include "keymap.h"
 #include "model.h"
@@ -129,6 +130,13 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	/* Left: the connection of each source. A new source (Snowflake,
 	 * Docker) adds one statusbar_source() call here. */
 	used = statusbar_source(win, y, x, width, &m->airflow, "airflow");
+	/* Operator panes: the services sources, once the page started them. */
+	if ((app_services_sources(app) & 1) && used < width)
+		used += statusbar_source(
+		    win, y, x + used, width - used, &m->docker, "docker");
+	if ((app_services_sources(app) & 2) && used < width)
+		used += statusbar_source(win, y, x + used, width - used,
+		    app_services_spcs_status(app), "spcs");
 	if (cfg != NULL && cfg->insecure > 0 && used < width)
 		used += tui_put(win, y, x + used, " INSECURE TLS ",
 		    width - used, 0, theme_attr(THEME_BADGE_INSECURE));

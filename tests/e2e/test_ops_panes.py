@@ -139,6 +139,9 @@ def test_services_spcs_restart_with_keys():
         assert "spcs" in s and "grafana" in s, s
         # No engine for local containers: the reason is one line.
         wait_screen("local: cannot reach the Docker API", timeout=30)
+        # The status bar has the SPCS source beside Airflow's.
+        wait_for("spcs in the status bar",
+                 lambda: "spcs up" in screen().splitlines()[-1], timeout=30, interval=0.3)
         # Compute pools, and the selected service's pool in the detail.
         s = wait_screen("pool SNOWDECK_POOL ACTIVE CPU_X64_XS", timeout=30)
         tmux("send-keys", "-t", "ops", "-l", "/SISSYG")
