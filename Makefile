@@ -151,7 +151,7 @@ bench: $(BIN)
 # Rewrites tests/golden/*.txt from the widget and view suites; review the diff.
 golden: $(CHECK_BIN)
 	mkdir -p tests/golden
-	cd tests && for s in widgets views views_sf; do \
+	cd tests && for s in widgets views views_sf opviews; do \
 	    SNOWDECK_GOLDEN_UPDATE=1 SNOWDECK_ROOT=.. CK_RUN_SUITE=$$s \
 	    ../$(CHECK_BIN) || exit 1; done
 

@@ -16,6 +16,7 @@
 
 #include "actions.h"
 #include "app_sf.h"
+#include "app_ops.h"
 #include "airflow.h"
 #include "audit.h"
 #include "config.h"
@@ -49,6 +50,8 @@ struct app {
 	char *busy_action;
 	/* Snowflake panes and the XCom bridge (app_sf.c). */
 	struct app_sf *sf;
+	/* Operator panes (app_ops.c): doctor and jobs state. */
+	struct app_ops *ops;
 };
 
 struct app_action_ctx {
@@ -186,6 +189,8 @@ app_free(struct app *app)
 	if (app->src != NULL)
 		src_airflow_free(app->src);
 	app_sf_free(app->sf);
+	app_ops_free(app->ops); /* operator panes (app_ops.c) */
+	app->ops = NULL;
 	airflow_free(app->af);
 	http_free(app->http);
 	audit_close(app->audit);
@@ -328,6 +333,9 @@ app_action_done(
 		if (c->act == AF_ACT_TRIGGER && app->models.sel_dag != NULL &&
 		    strcmp(app->models.sel_dag, c->dag_id) != 0)
 			src_airflow_select_dag(app->src, c->dag_id);
+		/* Operator panes: focus follows the new run. */
+		if (c->act == AF_ACT_TRIGGER)
+			app_ops_follow_run(app, c->dag_id, body, len);
 		src_airflow_refresh_now(app->src);
 	}
 	free(c->key);
@@ -454,3 +462,46 @@ app_suspend(struct app *app)
 	if (app->tui != NULL)
 		tui_suspend(app->tui);
 }
+
+/* ---- Operator panes (app_ops.c): what they need from the app. ---- */
+
+struct app_ops **
+app_ops_slot(struct app *app)
+{
+	return &app->ops;
+}
+
+uv_loop_t *
+app_loop(struct app *app)
+{
+	return app->loop;
+}
+
+struct http *
+app_http(struct app *app)
+{
+	return app->http;
+}
+
+struct airflow *
+app_airflow(struct app *app)
+{
+	return app->af;
+}
+
+struct audit *
+app_audit(struct app *app)
+{
+	return app->audit;
+}
+void
+app_ops_follow_run(
+    struct app *app, const char *dag_id, const char *body, size_t len)
+{
+	char *run_id = app_ops_run_id(body, len);
+
+	if (run_id != NULL && app->src != NULL)
+		src_airflow_select_run(app->src, dag_id, run_id);
+	free(run_id);
+}
+/* ---- end of operator panes ---- */

@@ -36,7 +36,7 @@ cli_job_is_command(int argc, char **argv)
 }
 
 /* The argument vector a job runs with (see struct config_job). */
-static char **
+char **
 cli_job_argv(const struct config_job *j, int *shell)
 {
 	char **v;

@@ -12,6 +12,11 @@
 struct config;
 struct cli_options;
 
+struct config_job;
+/* The argument vector job j runs with, NULL-terminated (owned by the
+ * caller: each string and the array); *shell says whether argv[0] is for
+ * /bin/sh -c. The console's jobs pane uses it too. */
+char **cli_job_argv(const struct config_job *j, int *shell);
 int cli_job_is_command(int argc, char **argv);
 int cli_job_run(const struct config *cfg, const struct cli_options *opts,
     int argc, char **argv);

@@ -62,6 +62,10 @@ enum keymap_ctx {
 	KM_DIALOG,
 	KM_STAGES,    /* Snowflake stages pane (tui2a) */
 	KM_XCOMTABLE, /* Snowflake XCom table pane (tui2a) */
+	KM_DOCTOR,    /* operator panes (views/view_doctor.c, view_jobs.c) */
+	KM_JOBS,
+	KM_SETUP,
+	KM_SERVICES,
 	KM_NCTX
 };
 
@@ -145,6 +149,21 @@ enum keymap_action {
 	KA_JUMP_STAGE,
 	KA_JUMP_TASK,
 	KA_ALL_ROWS,
+	/* operator panes */
+	KA_RERUN,
+	KA_JOB_RUN,
+	KA_JOB_CANCEL,
+	KA_SETUP_APPLY,
+	KA_SETUP_REPLACE,
+	KA_SVC_RESTART,
+	KA_SVC_STOP,
+	KA_SVC_START,
+	KA_SVC_LOGS,
+	KA_SVC_PREV_LOGS,
+	KA_SVC_INFO,
+	KA_POOL_SUSPEND,
+	KA_POOL_RESUME,
+	KA_SVC_FOLLOW,
 	KA_NACTIONS
 };
 

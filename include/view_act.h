@@ -33,4 +33,18 @@ int view_act_ask(
  */
 int view_act_trigger_conf(struct view *, const char *dag_id);
 
+/*
+ * The trigger form (views/view_trigger_form.c): asks Airflow for the
+ * DAG's params and, when it has some, opens a form editor (one field per
+ * param: type, default, choices, required, description; an "unpause
+ * first" box when the DAG is paused), validated with
+ * af_params_conf_from_form before anything is sent (errors inline), then
+ * the confirmation. Returns 0 when the request started, -1 when Airflow
+ * is not connected (the caller opens the plain confirmation).
+ */
+int view_act_trigger_form(struct view *, const char *dag_id);
+/* The trigger confirmation with a conf (copied) and the unpause box. */
+void view_act_trigger_confirm(
+    struct view *, const char *dag_id, const char *conf, int unpause);
+
 #endif

@@ -261,6 +261,45 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_XCOMTABLE, 'T', KA_JUMP_TASK, HINT, "task",
 	    "jump to the DAG run and task instance that wrote the row"),
 	K(KM_XCOMTABLE, 'r', KA_REFRESH, 0, "reload", "reload the rows"),
+
+	/* Operator panes: doctor and jobs. */
+	K(KM_DOCTOR, 'r', KA_RERUN, HINT, "re-run",
+	    "run the preflight checklist again"),
+	K(KM_JOBS, 'x', KA_JOB_RUN, HINT | DANGER, "run",
+	    "run the selected job (asks first)"),
+	K(KM_JOBS, KEYC_ENTER, KA_JOB_RUN, DANGER, "run", NULL),
+	K(KM_JOBS, 'K', KA_JOB_CANCEL, HINT | DANGER, "cancel",
+	    "cancel the running job (its whole process group)"),
+	K(KM_SETUP, 'a', KA_SETUP_APPLY, HINT | DANGER, "apply",
+	    "apply the plan: run the steps still needed (asks first; "
+	    "again to resume after an error)"),
+	K(KM_SETUP, 'r', KA_RERUN, HINT, "re-probe",
+	    "probe Snowflake again: what exists, what would run"),
+	K(KM_SETUP, 'R', KA_SETUP_REPLACE, DANGER, "replace XCom",
+	    "plan replacing the XCom table and stage (on/off; applying asks "
+	    "for each name typed)"),
+	K(KM_SERVICES, 'R', KA_SVC_RESTART, HINT | DANGER, "restart",
+	    "restart the selected service (SPCS: suspend, resume, wait for "
+	    "READY; asks first)"),
+	K(KM_SERVICES, 'S', KA_SVC_STOP, HINT | DANGER, "stop/suspend",
+	    "stop the container / suspend the SPCS service (asks first)"),
+	K(KM_SERVICES, 'U', KA_SVC_START, HINT | DANGER, "start/resume",
+	    "start the container / resume the SPCS service (asks first)"),
+	K(KM_SERVICES, 'l', KA_SVC_LOGS, HINT, "logs",
+	    "the selected container's last 500 log lines below (again: "
+	    "refresh)"),
+	K(KM_SERVICES, 'P', KA_SVC_PREV_LOGS, 0, "previous logs",
+	    "SPCS: the log of the container's previous (terminated) run"),
+	K(KM_SERVICES, 'i', KA_SVC_INFO, 0, "detail",
+	    "back from the logs to the selected entry's detail"),
+	K(KM_SERVICES, 'O', KA_POOL_SUSPEND, DANGER, "pool suspend",
+	    "suspend the compute pool of the selected SPCS service (asks "
+	    "first)"),
+	K(KM_SERVICES, 'o', KA_POOL_RESUME, DANGER, "pool resume",
+	    "resume the compute pool of the selected SPCS service (asks "
+	    "first)"),
+	K(KM_SERVICES, 'f', KA_SVC_FOLLOW, 0, "follow",
+	    "follow the selected container's log as lines arrive (on/off)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -282,6 +321,10 @@ static const char *const keymap_ctx_names[KM_NCTX] = {
 	[KM_DIALOG] = "Dialogs",
 	[KM_STAGES] = "Stages (Snowflake)",
 	[KM_XCOMTABLE] = "XCom table (Snowflake)",
+	[KM_DOCTOR] = "Doctor",
+	[KM_JOBS] = "Jobs",
+	[KM_SETUP] = "Setup",
+	[KM_SERVICES] = "Services",
 };
 
 static const char *const keymap_action_names[KA_NACTIONS] = {
@@ -357,6 +400,20 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_JUMP_STAGE] = "jump-stage",
 	[KA_JUMP_TASK] = "jump-task",
 	[KA_ALL_ROWS] = "all-rows",
+	[KA_RERUN] = "rerun",
+	[KA_JOB_RUN] = "job-run",
+	[KA_JOB_CANCEL] = "job-cancel",
+	[KA_SETUP_APPLY] = "setup-apply",
+	[KA_SETUP_REPLACE] = "setup-replace",
+	[KA_SVC_RESTART] = "service-restart",
+	[KA_SVC_STOP] = "service-stop",
+	[KA_SVC_START] = "service-start",
+	[KA_SVC_LOGS] = "service-logs",
+	[KA_SVC_PREV_LOGS] = "service-previous-logs",
+	[KA_SVC_INFO] = "service-detail",
+	[KA_POOL_SUSPEND] = "pool-suspend",
+	[KA_POOL_RESUME] = "pool-resume",
+	[KA_SVC_FOLLOW] = "service-follow",
 };
 
 static const struct {

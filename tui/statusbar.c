@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "app_sf.h"
+#include "app_ops.h"
 #include "config.h"
 #include "keymap.h"
 #include "model.h"
@@ -135,6 +136,13 @@ statusbar_draw(WINDOW *win, int y, int x, int width, struct app *app,
 	    (app_sf_connected(app) || app_sf_status(app)->state != SOURCE_DOWN))
 		used += statusbar_source(win, y, x + used, width - used,
 		    app_sf_status(app), app_sf_label(app));
+	/* Operator panes: the services sources, once the page started them. */
+	if ((app_services_sources(app) & 1) && used < width)
+		used += statusbar_source(
+		    win, y, x + used, width - used, &m->docker, "docker");
+	if ((app_services_sources(app) & 2) && used < width)
+		used += statusbar_source(win, y, x + used, width - used,
+		    app_services_spcs_status(app), "spcs");
 	if (cfg != NULL && cfg->insecure > 0 && used < width)
 		used += tui_put(win, y, x + used, " INSECURE TLS ",
 		    width - used, 0, theme_attr(THEME_BADGE_INSECURE));

@@ -34,6 +34,10 @@ extern const struct view_ops view_cmdlog_ops;
 extern const struct view_ops view_help_ops;
 extern const struct view_ops view_stages_ops;
 extern const struct view_ops view_xcomtable_ops;
+extern const struct view_ops view_doctor_ops;
+extern const struct view_ops view_jobs_ops;
+extern const struct view_ops view_setup_ops;
+extern const struct view_ops view_services_ops;
 
 const struct view_ops *const view_registry[] = {
 	&view_dags_ops,
@@ -46,6 +50,10 @@ const struct view_ops *const view_registry[] = {
 	&view_help_ops,
 	&view_stages_ops,
 	&view_xcomtable_ops,
+	&view_doctor_ops,
+	&view_jobs_ops,
+	&view_setup_ops,
+	&view_services_ops,
 	NULL,
 };
 

@@ -21,6 +21,7 @@ struct view_act {
 	enum app_action act;
 	char *dag_id, *run_id, *task_id, *conf;
 	int map_index;
+	int unpause; /* trigger form: unpause the DAG first */
 };
 
 void
@@ -74,6 +75,8 @@ view_act_done(void *arg, int result, const char *text)
 		a.task_id = c->task_id;
 		a.map_index = c->map_index;
 		a.conf = c->conf;
+		if (c->unpause && c->act == APP_ACT_TRIGGER)
+			app_action(c->app, APP_ACT_UNPAUSE, &a);
 		app_action(c->app, c->act, &a);
 	} else if (result == DIALOG_CANCEL)
 		app_message(c->app, 0, "%s cancelled", view_act_verb(c->act));
@@ -137,6 +140,8 @@ view_act_open(struct view *v, struct view_act *c)
 		shown = view_act_conf_shown(c->conf);
 		buf_printf(&msg, "\nconf  %s", shown);
 		free(shown);
+		if (c->unpause)
+			buf_adds(&msg, "\nunpause the DAG first: yes");
 	}
 	buf_adds(&msg, "\n\ny confirm, n cancel");
 	snprintf(title, sizeof title, "%s?", view_act_verb(c->act));
@@ -169,8 +174,27 @@ view_act_ask(
 		    view_act_verb(act));
 		return VIEW_HANDLED;
 	}
+	/* Connected to Airflow: the trigger form from the DAG's params. */
+	if (act == APP_ACT_TRIGGER && view_act_trigger_form(v, a->dag_id) == 0)
+		return VIEW_HANDLED | VIEW_REDRAW;
 	view_act_open(v, view_act_new(v, act, a));
 	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+void
+view_act_trigger_confirm(
+    struct view *v, const char *dag_id, const char *conf, int unpause)
+{
+	struct app_action_args a;
+	struct view_act *c;
+
+	memset(&a, 0, sizeof a);
+	a.dag_id = dag_id;
+	a.map_index = -1;
+	a.conf = conf;
+	c = view_act_new(v, APP_ACT_TRIGGER, &a);
+	c->unpause = unpause;
+	view_act_open(v, c);
 }
 
 static void

@@ -70,7 +70,8 @@ struct view_runs {
 	struct models *m;
 	struct list list;
 	uint64_t seen;
-	int auto_done; /* the newest run was selected for a start */
+	int auto_done;          /* the newest run was selected for a start */
+	char followed[LIST_ID]; /* the selected run the list moved to */
 };
 
 static size_t
@@ -228,6 +229,17 @@ view_runs_sync(struct view_runs *d)
 	if (d->seen != d->m->runs.gen) {
 		d->seen = d->m->runs.gen;
 		list_refresh(&d->list);
+	}
+	/* A run selected elsewhere (a trigger's new run): the list moves to
+	 * it once it is listed. */
+	if (d->m->sel_run != NULL && d->m->sel_run_dag != NULL) {
+		char id[LIST_ID];
+
+		snprintf(id, sizeof id, "%s\x1f%s", d->m->sel_run_dag,
+		    d->m->sel_run);
+		if (strcmp(id, d->followed) != 0 &&
+		    list_select_id(&d->list, id) == 0)
+			snprintf(d->followed, sizeof d->followed, "%s", id);
 	}
 	/* At start nothing is selected: show the newest run's tasks, so
 	 * every pane has something to show; Enter picks another. */

@@ -1,0 +1,127 @@
+"""End to end: the services page on local containers (a private rootless
+Podman, tests/docker/podman_env.py, the same helpers as the Docker
+integration tests), in tmux. The compose project's containers are listed
+with the probe column; with no Snowflake connection the missing side is one
+line; l shows a container's log (stderr marked, escape sequences and
+secrets neutralised); R restarts it after y and the state change shows as
+it happens; S stops it (exited), U starts it again. Never skips: a Podman
+that cannot start fails the run."""
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(__file__)
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, "..", "docker"))
+from common import BIN, run_tests, wait_for  # noqa: E402
+from podman_env import Podman, free_port  # noqa: E402
+
+PROJECT = f"sde2e{os.getpid()}"
+SOCK = f"snowdeck-e2e-local-{os.getpid()}"
+P = None
+
+
+def tmux(*args, check=True):
+    return subprocess.run(["tmux", "-L", SOCK] + list(args), capture_output=True,
+                          text=True, check=check)
+
+
+def screen():
+    return tmux("capture-pane", "-p", "-t", "loc").stdout
+
+
+def send(*keys):
+    tmux("send-keys", "-t", "loc", *keys)
+    time.sleep(0.4)
+
+
+def wait_screen(text, timeout=60):
+    return wait_for(f"{text!r} on screen", lambda: text in screen() and screen(),
+                    timeout=timeout, interval=0.3)
+
+
+def test_local_services_logs_restart_stop_start():
+    web_port = free_port()
+    www = os.path.join(P.dir, "www")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, "health"), "w") as f:
+        f.write("ok\n")
+    P.run(f"{PROJECT}-web", PROJECT, "web",
+          f"exec /bin/httpd -f -p 127.0.0.1:{web_port} -h /www",
+          binds=[f"{www}:/www:ro"])
+    P.run(f"{PROJECT}-worker", PROJECT, "worker",
+          "trap 'exit 0' TERM; printf '\\033]0;pwned\\007evil \\033[31mred\\n'; "
+          "echo 'password=hunter2'; i=0; while :; do i=$((i+1)); "
+          "echo \"out $i\"; echo \"err $i\" >&2; sleep 0.2; done")
+    xdg = os.path.join(P.dir, "xdg")
+    os.makedirs(os.path.join(xdg, "snowdeck"), exist_ok=True)
+    with open(os.path.join(xdg, "snowdeck", "config.toml"), "w") as f:
+        f.write(f'[docker]\ncompose_project = "{PROJECT}"\n\n'
+                f'[services.web]\nprobe = "http://127.0.0.1:{web_port}/health"\n'
+                f'expect = "ok"\n')
+    home = os.path.join(P.dir, "home")
+    os.makedirs(home, exist_ok=True)
+    env = {"DOCKER_HOST": "unix://" + P.sock, "XDG_CONFIG_HOME": xdg, "HOME": home,
+           "SNOWFLAKE_HOME": os.path.join(home, "nosnow"),
+           "SNOWDECK_AIRFLOW_URL": "http://127.0.0.1:9",
+           "SNOWDECK_AUDIT": os.path.join(P.dir, "audit.jsonl"),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    envs = " ".join(f"{k}='{v}'" for k, v in env.items())
+    tmux("kill-server", check=False)
+    r = tmux("new-session", "-d", "-s", "loc", "-x", "200", "-y", "50", "sh", "-c",
+             f"env -i PATH=/usr/bin:/bin {envs} {BIN}; echo EXIT=$?; sleep 60", check=False)
+    assert r.returncode == 0, r.stderr
+    try:
+        wait_screen("snowdeck", timeout=20)
+        send(":svc", "Enter")
+        s = wait_screen(f"{PROJECT}-worker", timeout=60)
+        assert "no SPCS services" in s, s
+        s = wait_for("the web probe", lambda: "ok" in "".join(
+            l for l in screen().splitlines() if f"{PROJECT}-web" in l) and screen(),
+            timeout=60, interval=0.5)
+        tmux("send-keys", "-t", "loc", "-l", "/worker")
+        send("Enter", "l")
+        s = wait_screen("! err", timeout=30)
+        assert "out 1" in s and "password=***" in s and "hunter2" not in s, s
+        assert "pwned" not in s.replace("]0;pwned", ""), s
+        # Following: new lines arrive without a key.
+        send("f")
+        wait_screen("logs, following", timeout=10)
+        first = [l for l in screen().splitlines() if "out " in l]
+        wait_for("new lines", lambda: [l for l in screen().splitlines() if "out " in l] != first,
+                 timeout=20, interval=0.5)
+        send("f")
+        wait_screen("logs, last 500 lines", timeout=10)
+        send("i", "R")
+        wait_screen("restart?")
+        send("y")
+        s = wait_for("the restart to be seen",
+                     lambda: "restart" in screen() and "waiting for the state change" not in screen()
+                     and screen(), timeout=90, interval=0.3)
+        assert "+ running" in s, s
+        send("S")
+        wait_screen("stop?")
+        send("y")
+        wait_screen("x exited", timeout=60)
+        send("U")
+        wait_screen("start?")
+        send("y")
+        wait_for("running again",
+                 lambda: "+ running" in "".join(l for l in screen().splitlines()
+                                               if f"{PROJECT}-worker" in l),
+                 timeout=60, interval=0.3)
+    finally:
+        tmux("kill-server", check=False)
+
+
+if __name__ == "__main__":
+    failed = 1
+    try:
+        P = Podman()
+        P.start()
+        failed = run_tests([test_local_services_logs_restart_stop_start], "e2e-local")
+    finally:
+        if P is not None:
+            P.close()
+    sys.exit(1 if failed else 0)
