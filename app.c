@@ -22,6 +22,7 @@
 #include "config.h"
 #include "http.h"
 #include "model.h"
+#include "netcfg.h"
 #include "sanitize.h"
 #include "src_airflow.h"
 #include "tui.h"
@@ -35,6 +36,7 @@ struct app {
 	int flags;
 	struct models models;
 	struct http *http;
+	struct netcfg_sink sink; /* the HTTP trace: command log and audit */
 	struct airflow *af;
 	struct src_airflow *src;
 	struct audit *audit;
@@ -61,28 +63,6 @@ struct app_action_ctx {
 	char *target;
 	char *dag_id;
 };
-
-static void
-app_trace(const char *method, const char *url, long status, double ms,
-    int attempt, void *arg)
-{
-	struct app *app = arg;
-	char *what, st[32];
-	const char *path;
-
-	/* Show the path relative to the server; redact the query. */
-	path = strstr(url, "://");
-	path = path != NULL ? strchr(path + 3, '/') : NULL;
-	what = redact_text_dup(path != NULL ? path : url);
-	cmdlog_add(&app->models.cmdlog, method, what, status, ms);
-	if (status == 0)
-		snprintf(st, sizeof st, "no response (attempt %d)", attempt);
-	else
-		snprintf(st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms,
-		    attempt);
-	audit_record(app->audit, "http", what, method, st);
-	free(what);
-}
 
 static void
 app_signal_cb(uv_signal_t *h, int signum)
@@ -121,14 +101,12 @@ app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
 	uv_timer_init(loop, &app->msg_timer);
 	app->msg_timer.data = app;
 
-	http_config_default(&hc);
-	hc.cacert = cfg->cacert;
-	hc.insecure = cfg->insecure > 0;
-	if (cfg->timeout_ms > 0)
-		hc.total_timeout_ms = cfg->timeout_ms;
+	netcfg_http_config(&hc, cfg);
 	if (http_create(&app->http, loop, &hc, cause) != 0)
 		goto fail;
-	http_set_trace(app->http, app_trace, app);
+	app->sink.cmdlog = &app->models.cmdlog;
+	app->sink.audit = NULL; /* set once the audit file is open */
+	http_set_trace(app->http, netcfg_trace, &app->sink);
 	memset(&ac, 0, sizeof ac);
 	ac.url = cfg->airflow_url != NULL ? cfg->airflow_url
 					  : "http://localhost:8080";
@@ -140,6 +118,7 @@ app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
 	if (!(flags & APP_NO_SOURCES)) {
 		if (audit_open(&app->audit, loop, cfg->audit_path, cause) != 0)
 			goto fail;
+		app->sink.audit = app->audit;
 		memset(&sc, 0, sizeof sc);
 		sc.refresh_ms = cfg->refresh_ms;
 		sc.refresh_hidden_ms = cfg->refresh_hidden_ms;

@@ -23,6 +23,7 @@
 #include "http.h"
 #include "json_airflow.h"
 #include "model.h"
+#include "netcfg.h"
 #include "sanitize.h"
 #include "sf_conn.h"
 #include "sf_sql.h"
@@ -42,6 +43,7 @@ enum cli_cmd {
 
 struct cli {
 	uv_loop_t loop;
+	struct netcfg_sink sink; /* the HTTP trace: audit */
 	const struct config *cfg;
 	const struct cli_options *opts;
 	struct http *http;
@@ -103,23 +105,6 @@ cli_fail(struct cli *c, const char *msg)
 	fprintf(stderr, "snowdeck: %s\n", safe);
 	free(safe);
 	c->status = 1;
-}
-
-static void
-cli_trace(const char *method, const char *url, long status, double ms,
-    int attempt, void *arg)
-{
-	struct cli *c = arg;
-	const char *path;
-	char *what, st[48];
-
-	path = strstr(url, "://");
-	path = path != NULL ? strchr(path + 3, '/') : NULL;
-	what = redact_text_dup(path != NULL ? path : url);
-	snprintf(
-	    st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms, attempt);
-	audit_record(c->audit, "http", what, method, st);
-	free(what);
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -877,11 +862,7 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	buf_init(&c.text);
 	sf_conn_init(&c.sfconn);
 	uv_loop_init(&c.loop);
-	http_config_default(&hc);
-	hc.cacert = cfg->cacert;
-	hc.insecure = cfg->insecure > 0;
-	if (cfg->timeout_ms > 0)
-		hc.total_timeout_ms = cfg->timeout_ms;
+	netcfg_http_config(&hc, cfg);
 	memset(&ac, 0, sizeof ac);
 	ac.url = cfg->airflow_url;
 	ac.username = cfg->airflow_username;
@@ -897,7 +878,9 @@ cli_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	if (cfg->insecure > 0)
 		fprintf(stderr, "snowdeck: warning: TLS verification is off "
 				"(--insecure)\n");
-	http_set_trace(c.http, cli_trace, &c);
+	c.sink.cmdlog = &c.m.cmdlog;
+	c.sink.audit = c.audit;
+	http_set_trace(c.http, netcfg_trace, &c.sink);
 	airflow_call(c.af, "GET", "/version", NULL, NULL, 0, cli_ready, &c);
 	uv_run(&c.loop, UV_RUN_DEFAULT);
 out:

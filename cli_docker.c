@@ -26,6 +26,7 @@
 #include "json_docker.h"
 #include "probe.h"
 #include "model.h"
+#include "netcfg.h"
 #include "sanitize.h"
 #include "src_docker.h"
 #include "svc.h"
@@ -52,6 +53,7 @@ struct cd_stream {
 
 struct cd {
 	uv_loop_t loop;
+	struct netcfg_sink sink; /* the HTTP trace: audit */
 	const struct config *cfg;
 	const struct cli_options *opts;
 	struct http *http;
@@ -184,23 +186,6 @@ cd_fail(struct cd *c, const char *msg)
 	free(safe);
 	c->status = 1;
 	cd_finish(c);
-}
-
-static void
-cd_trace(const char *method, const char *url, long status, double ms,
-    int attempt, void *arg)
-{
-	struct cd *c = arg;
-	const char *path;
-	char *what, st[48];
-
-	path = strstr(url, "://");
-	path = path != NULL ? strchr(path + 3, '/') : NULL;
-	what = redact_text_dup(path != NULL ? path : url);
-	snprintf(
-	    st, sizeof st, "%ld (%.0f ms, attempt %d)", status, ms, attempt);
-	audit_record(c->audit, "http", what, method, st);
-	free(what);
 }
 
 /* ---- get containers ---------------------------------------------------- */
@@ -1306,9 +1291,7 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 	buf_init(&c.evbuf);
 	c.evnames = cJSON_CreateArray();
 	uv_loop_init(&c.loop);
-	http_config_default(&hc);
-	if (cfg->timeout_ms > 0)
-		hc.total_timeout_ms = cfg->timeout_ms;
+	netcfg_http_config(&hc, cfg);
 	if (http_create(&c.http, &c.loop, &hc, &cause) != 0 ||
 	    docker_create(&c.d, c.http, &ep, NULL, &cause) != 0 ||
 	    audit_open(&c.audit, &c.loop, cfg->audit_path, &cause) != 0) {
@@ -1316,7 +1299,8 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 		free(cause);
 		goto out;
 	}
-	http_set_trace(c.http, cd_trace, &c);
+	c.sink.audit = c.audit;
+	http_set_trace(c.http, netcfg_trace, &c.sink);
 	if (c.cmd == CD_GET && opts->watch) {
 		if (cd_watch_start(&c, &cause) != 0) {
 			cd_fail(&c, cause);

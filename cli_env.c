@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "http.h"
+#include "netcfg.h"
 #include "sanitize.h"
 #include "sf_sql.h"
 #include "util.h"
@@ -38,11 +39,7 @@ cli_env_open(struct cli_env *e, const struct config *cfg,
 		return -1;
 	}
 	e->loop_ok = 1;
-	http_config_default(&hc);
-	hc.cacert = cfg->cacert;
-	hc.insecure = cfg->insecure > 0;
-	if (cfg->timeout_ms > 0)
-		hc.total_timeout_ms = cfg->timeout_ms;
+	netcfg_http_config(&hc, cfg);
 	if (http_create(&e->http, &e->loop, &hc, cause) != 0 ||
 	    audit_open(&e->audit, &e->loop, cfg->audit_path, cause) != 0)
 		return -1;

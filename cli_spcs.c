@@ -18,6 +18,7 @@
 #include "http.h"
 #include "json_snowflake.h"
 #include "model.h"
+#include "netcfg.h"
 #include "sanitize.h"
 #include "sf_conn.h"
 #include "sf_sql.h"
@@ -1056,11 +1057,7 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		return c.status;
 	}
 	uv_loop_init(&c.loop);
-	http_config_default(&hc);
-	hc.cacert = cfg->cacert;
-	hc.insecure = cfg->insecure > 0;
-	if (cfg->timeout_ms > 0)
-		hc.total_timeout_ms = cfg->timeout_ms;
+	netcfg_http_config(&hc, cfg);
 	memset(&sc, 0, sizeof sc);
 	sc.loop = &c.loop;
 	sc.conn = &c.conn;
