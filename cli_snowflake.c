@@ -13,13 +13,13 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_env.h"
 #include "cli_out.h"
 #include "config.h"
 #include "http.h"
 #include "json_snowflake.h"
 #include "model.h"
 #include "model_sf.h"
-#include "netcfg.h"
 #include "sanitize.h"
 #include "sf_conn.h"
 #include "sf_resources.h"
@@ -38,18 +38,13 @@ enum cli_sf_cmd {
 };
 
 struct cli_sf {
-	uv_loop_t loop;
+	struct cli_env env; /* loop, http, audit, cmdlog, conn, sf */
 	const struct config *cfg;
 	const struct cli_options *opts;
 	enum cli_sf_cmd cmd;
 	char **args;
 	int nargs;
 	int status;
-	struct http *http;
-	struct audit *audit;
-	struct cmdlog cmdlog;
-	struct sf_conn conn;
-	struct sf_client *sf;
 	struct sf_models m;
 	struct src_snowflake *src;
 	struct sf_res *res;
@@ -553,16 +548,17 @@ cli_sf_objects_start(struct cli_sf *c, char **cause)
 	for (j = 0; j < n; j++)
 		c->colnames[j] = xstrdup(f[j]);
 	if (c->obj != SF_OBJ_COMPUTE_POOL) {
-		if (c->conn.database == NULL || c->conn.schema == NULL) {
+		if (c->env.conn.database == NULL ||
+		    c->env.conn.schema == NULL) {
 			*cause = xstrdup("services and image repositories need "
 					 "a database and a schema in the "
 					 "Snowflake connection");
 			return -1;
 		}
-		if (sf_ident_split(c->conn.database, parts, 1, cause) != 1)
+		if (sf_ident_split(c->env.conn.database, parts, 1, cause) != 1)
 			return -1;
 		db = parts[0];
-		if (sf_ident_split(c->conn.schema, parts, 1, cause) != 1) {
+		if (sf_ident_split(c->env.conn.schema, parts, 1, cause) != 1) {
 			free(db);
 			return -1;
 		}
@@ -576,8 +572,8 @@ cli_sf_objects_start(struct cli_sf *c, char **cause)
 		}
 	} else
 		parts[0] = NULL;
-	c->res = sf_objects_list(c->sf, c->obj, db, sc, parts[0], cli_sf_row,
-	    cli_sf_objects_done, c);
+	c->res = sf_objects_list(c->env.sf, c->obj, db, sc, parts[0],
+	    cli_sf_row, cli_sf_objects_done, c);
 	free(parts[0]);
 	free(db);
 	free(sc);
@@ -617,11 +613,11 @@ cli_sf_preview_start(struct cli_sf *c, char **cause)
 {
 	char *db, *sc, *st, *pre, *ddb = NULL, *dsc = NULL, *parts[1];
 
-	if (c->conn.database != NULL &&
-	    sf_ident_split(c->conn.database, parts, 1, cause) == 1)
+	if (c->env.conn.database != NULL &&
+	    sf_ident_split(c->env.conn.database, parts, 1, cause) == 1)
 		ddb = parts[0];
-	if (c->conn.schema != NULL &&
-	    sf_ident_split(c->conn.schema, parts, 1, cause) == 1)
+	if (c->env.conn.schema != NULL &&
+	    sf_ident_split(c->env.conn.schema, parts, 1, cause) == 1)
 		dsc = parts[0];
 	free(*cause);
 	*cause = NULL;
@@ -642,8 +638,8 @@ cli_sf_preview_start(struct cli_sf *c, char **cause)
 		    xstrdup("get file needs a file: @DB.SCHEMA.STAGE/path");
 		return -1;
 	}
-	c->res = sf_stage_preview(
-	    c->sf, c->http, db, sc, st, pre, 64 * 1024, cli_sf_preview_done, c);
+	c->res = sf_stage_preview(c->env.sf, c->env.http, db, sc, st, pre,
+	    64 * 1024, cli_sf_preview_done, c);
 	free(db);
 	free(sc);
 	free(st);
@@ -667,7 +663,7 @@ cli_sf_start(struct cli_sf *c, char **cause)
 	struct src_snowflake_config sc;
 
 	if (c->cmd == CLI_SF_SQL) {
-		sf_sql_run(c->sf, c->args[0], NULL, 0, &cbs, c);
+		sf_sql_run(c->env.sf, c->args[0], NULL, 0, &cbs, c);
 		return 0;
 	}
 	if (c->cmd == CLI_SF_OBJECTS)
@@ -677,7 +673,8 @@ cli_sf_start(struct cli_sf *c, char **cause)
 	memset(&sc, 0, sizeof sc);
 	sc.done = cli_sf_src_done;
 	sc.arg = c;
-	if (src_snowflake_create(&c->src, c->sf, &c->m, NULL, &sc, cause) != 0)
+	if (src_snowflake_create(&c->src, c->env.sf, &c->m, NULL, &sc, cause) !=
+	    0)
 		return -1;
 	switch (c->cmd) {
 	case CLI_SF_STAGES:
@@ -700,9 +697,6 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
     char **argv)
 {
 	struct cli_sf c;
-	struct http_config hc;
-	struct sf_client_config sc;
-	struct sf_conn_opts co;
 	char *cause = NULL;
 	enum sf_stmt_kind kind;
 	int n;
@@ -766,53 +760,18 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 	}
 
 	sf_models_init(&c.m);
-	sf_conn_init(&c.conn);
-	memset(&co, 0, sizeof co);
-	co.conn_id = opts->sf_conn_id;
-	co.name = opts->sf_connection;
-	co.url = opts->sf_url;
-	if (sf_conn_resolve(&c.conn, &co, &cause) != 0) {
-		cli_sf_fail(&c, cause);
-		free(cause);
-		sf_conn_free(&c.conn);
-		sf_models_free(&c.m);
-		return c.status;
-	}
-	uv_loop_init(&c.loop);
-	netcfg_http_config(&hc, cfg);
-	memset(&sc, 0, sizeof sc);
-	sc.loop = &c.loop;
-	sc.conn = &c.conn;
-	sc.cmdlog = &c.cmdlog;
-	if (http_create(&c.http, &c.loop, &hc, &cause) != 0 ||
-	    audit_open(&c.audit, &c.loop, cfg->audit_path, &cause) != 0) {
-		cli_sf_fail(&c, cause);
-		free(cause);
-		goto out;
-	}
-	sc.audit = c.audit;
-	if (sf_client_create(&c.sf, c.http, &sc, &cause) != 0 ||
+	if (cli_env_open(&c.env, cfg, opts, 1, &cause) != 0 ||
 	    cli_sf_start(&c, &cause) != 0) {
 		cli_sf_fail(&c, cause);
 		free(cause);
 		goto out;
 	}
-	if (cfg->insecure > 0)
-		fprintf(stderr, "snowdeck: warning: TLS verification is off "
-				"(--insecure)\n");
-	uv_run(&c.loop, UV_RUN_DEFAULT);
+	cli_env_run(&c.env);
 out:
 	sf_res_cancel(c.res);
 	src_snowflake_free(c.src);
-	sf_client_free(c.sf);
-	http_free(c.http);
-	audit_close(c.audit);
-	uv_run(&c.loop, UV_RUN_DEFAULT);
-	if (uv_loop_close(&c.loop) != 0)
-		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
+	cli_env_close(&c.env);
 	cli_sf_rows_free(&c);
-	cmdlog_free(&c.cmdlog);
-	sf_conn_free(&c.conn);
 	sf_models_free(&c.m);
 	fflush(stdout);
 	return c.status;

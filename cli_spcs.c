@@ -14,11 +14,11 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_env.h"
 #include "config.h"
 #include "http.h"
 #include "json_snowflake.h"
 #include "model.h"
-#include "netcfg.h"
 #include "sanitize.h"
 #include "sf_conn.h"
 #include "sf_sql.h"
@@ -50,17 +50,12 @@ struct cs_follow {
 };
 
 struct cs {
-	uv_loop_t loop;
+	struct cli_env env; /* loop, http, audit, cmdlog, conn, sf */
 	const struct config *cfg;
 	const struct cli_options *opts;
 	enum cs_cmd cmd;
 	enum spcs_action action;
 	int status;
-	struct http *http;
-	struct audit *audit;
-	struct cmdlog cmdlog;
-	struct sf_conn conn;
-	struct sf_client *sf;
 	char *db, *schema, *name; /* resolved target */
 	char *container;          /* logs CONTAINER; NULL = every one */
 	struct spcs_op *op;
@@ -446,8 +441,9 @@ cs_follow_fetch(struct cs_follow *f)
 {
 	struct cs *c = f->c;
 
-	f->op = spcs_logs_fetch(c->sf, c->db, c->schema, c->name, f->instance,
-	    f->container, c->window, c->opts->previous, cs_follow_done, f);
+	f->op =
+	    spcs_logs_fetch(c->env.sf, c->db, c->schema, c->name, f->instance,
+		f->container, c->window, c->opts->previous, cs_follow_done, f);
 }
 
 static void
@@ -460,7 +456,7 @@ cs_follow_add(struct cs *c, const char *instance, const char *container)
 	f->container = xstrdup(container);
 	spcs_logtail_init(&f->tail);
 	f->tail.first_tail = c->opts->tail > 0 ? (size_t)c->opts->tail : 0;
-	uv_timer_init(&c->loop, &f->timer);
+	uv_timer_init(&c->env.loop, &f->timer);
 	f->timer.data = f;
 	c->fol = xreallocarray(c->fol, c->nfol + 1, sizeof *c->fol);
 	c->fol[c->nfol++] = f;
@@ -569,7 +565,7 @@ cs_outcome(const struct spcs_outcome *r, void *arg)
 	{
 		char *act = xasprintf("spcs-%s", spcs_action_name(c->action));
 
-		audit_record(c->audit, act, target, req, res);
+		audit_record(c->env.audit, act, target, req, res);
 		free(act);
 	}
 	free(req);
@@ -757,8 +753,8 @@ cs_signal(uv_signal_t *h, int signum)
 static void
 cs_sig_start(struct cs *c)
 {
-	uv_signal_init(&c->loop, &c->sig[0]);
-	uv_signal_init(&c->loop, &c->sig[1]);
+	uv_signal_init(&c->env.loop, &c->sig[0]);
+	uv_signal_init(&c->env.loop, &c->sig[1]);
 	c->sig[0].data = c->sig[1].data = c;
 	uv_signal_start(&c->sig[0], cs_signal, SIGINT);
 	uv_signal_start(&c->sig[1], cs_signal, SIGTERM);
@@ -839,11 +835,11 @@ cs_resolve(struct cs *c, const char *what, char **cause)
 	}
 	if (n == 2)
 		c->schema = parts[0];
-	else if (c->conn.schema != NULL &&
-		 sf_ident_split(c->conn.schema, d, 1, cause) == 1)
+	else if (c->env.conn.schema != NULL &&
+		 sf_ident_split(c->env.conn.schema, d, 1, cause) == 1)
 		c->schema = d[0];
-	if (c->conn.database != NULL &&
-	    sf_ident_split(c->conn.database, d, 1, cause) == 1)
+	if (c->env.conn.database != NULL &&
+	    sf_ident_split(c->env.conn.database, d, 1, cause) == 1)
 		c->db = d[0];
 	free(*cause);
 	*cause = NULL;
@@ -922,7 +918,7 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 				return -1;
 			c->name = d[0];
 		}
-		c->op = spcs_pools_fetch(c->sf, c->name, cs_pools_done, c);
+		c->op = spcs_pools_fetch(c->env.sf, c->name, cs_pools_done, c);
 		return 0;
 	case CS_SERVICES:
 		if (argc == 3) {
@@ -935,13 +931,13 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 			c->name = NULL;
 		}
 		c->op = spcs_services_fetch(
-		    c->sf, c->db, c->schema, c->name, cs_services_done, c);
+		    c->env.sf, c->db, c->schema, c->name, cs_services_done, c);
 		return 0;
 	case CS_CONTAINERS:
 		if (cs_resolve(c, argv[2], cause) != 0)
 			return -1;
-		c->op = spcs_containers_fetch(
-		    c->sf, c->db, c->schema, c->name, cs_containers_done, c);
+		c->op = spcs_containers_fetch(c->env.sf, c->db, c->schema,
+		    c->name, cs_containers_done, c);
 		return 0;
 	case CS_LOGS:
 		if (cs_resolve(c, argv[1], cause) != 0)
@@ -960,8 +956,8 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 			    c->opts->instance != NULL ? c->opts->instance : "0",
 			    argv[2]);
 		else
-			c->op = spcs_containers_fetch(c->sf, c->db, c->schema,
-			    c->name, cs_logs_containers, c);
+			c->op = spcs_containers_fetch(c->env.sf, c->db,
+			    c->schema, c->name, cs_logs_containers, c);
 		return 0;
 	case CS_WATCH: {
 		struct src_spcs_config wc;
@@ -976,8 +972,8 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 		wc.on_change_arg = c;
 		if (c->opts->watch)
 			cs_sig_start(c);
-		return src_spcs_create(&c->src, &c->loop, c->sf, &wc, &c->model,
-		    &c->services, &c->sstatus, cause);
+		return src_spcs_create(&c->src, &c->env.loop, c->env.sf, &wc,
+		    &c->model, &c->services, &c->sstatus, cause);
 	}
 	case CS_ACTION:
 		target = argc == 3 ? argv[2] : argv[1];
@@ -992,8 +988,8 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 		ac.timeout_ms =
 		    c->opts->wait_s > 0 ? c->opts->wait_s * 1000 : 600000;
 		cs_sig_start(c);
-		c->op = spcs_action_start(c->sf, &c->loop, c->action, c->db,
-		    c->schema, c->name, &ac, cs_progress, cs_outcome, c);
+		c->op = spcs_action_start(c->env.sf, &c->env.loop, c->action,
+		    c->db, c->schema, c->name, &ac, cs_progress, cs_outcome, c);
 		return 0;
 	}
 	return 0;
@@ -1004,9 +1000,6 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
     char **argv)
 {
 	struct cs c;
-	struct http_config hc;
-	struct sf_client_config sc;
-	struct sf_conn_opts co;
 	char *cause = NULL;
 	int rc;
 
@@ -1045,37 +1038,13 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
 			}
 		}
 	}
-	sf_conn_init(&c.conn);
-	memset(&co, 0, sizeof co);
-	co.conn_id = opts->sf_conn_id;
-	co.name = opts->sf_connection;
-	co.url = opts->sf_url;
-	if (sf_conn_resolve(&c.conn, &co, &cause) != 0) {
-		cs_fail(&c, NULL, cause);
-		free(cause);
-		sf_conn_free(&c.conn);
-		return c.status;
-	}
-	uv_loop_init(&c.loop);
-	netcfg_http_config(&hc, cfg);
-	memset(&sc, 0, sizeof sc);
-	sc.loop = &c.loop;
-	sc.conn = &c.conn;
-	sc.cmdlog = &c.cmdlog;
-	if (http_create(&c.http, &c.loop, &hc, &cause) != 0 ||
-	    audit_open(&c.audit, &c.loop, cfg->audit_path, &cause) != 0) {
-		cs_fail(&c, NULL, cause);
-		free(cause);
-		goto out;
-	}
-	sc.audit = c.audit;
-	if (sf_client_create(&c.sf, c.http, &sc, &cause) != 0 ||
+	if (cli_env_open(&c.env, cfg, opts, 1, &cause) != 0 ||
 	    cs_start(&c, argc, argv, &cause) != 0) {
 		cs_fail(&c, NULL, cause);
 		free(cause);
 		goto out;
 	}
-	uv_run(&c.loop, UV_RUN_DEFAULT);
+	cli_env_run(&c.env);
 	if (c.jlines != NULL && c.status == 0) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -1091,18 +1060,11 @@ out:
 	c.src = NULL;
 	spcs_op_cancel(c.op);
 	cs_logs_free(&c);
-	sf_client_free(c.sf);
-	http_free(c.http);
-	audit_close(c.audit);
-	uv_run(&c.loop, UV_RUN_DEFAULT);
-	if (uv_loop_close(&c.loop) != 0)
-		fprintf(stderr, "snowdeck: warning: loop not closed cleanly\n");
+	cli_env_close(&c.env);
 	cJSON_Delete(c.jlines);
 	svcs_free(&c.model);
 	spcs_services_free(&c.services);
 	free(c.sstatus.detail);
-	cmdlog_free(&c.cmdlog);
-	sf_conn_free(&c.conn);
 	free(c.db);
 	free(c.schema);
 	free(c.name);
