@@ -577,31 +577,6 @@ app_ops_setup_client(struct app_ops *o, char **cause)
 	return 0;
 }
 
-/* The XCom table and stage from the backend's variables when set. */
-static void
-app_ops_setup_xcom_names(struct setup_params *p, char **parts)
-{
-	const char *v, *dot1, *dot2;
-
-	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE")) == NULL)
-		return;
-	dot1 = strchr(v, '.');
-	dot2 = dot1 != NULL ? strchr(dot1 + 1, '.') : NULL;
-	if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL)
-		return;
-	parts[0] = xstrndup(v, (size_t)(dot1 - v));
-	parts[1] = xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-	parts[2] = xstrdup(dot2 + 1);
-	p->xcom_database = parts[0];
-	p->xcom_schema = parts[1];
-	p->xcom_table = parts[2];
-	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE")) != NULL &&
-	    (dot1 = strrchr(v, '.')) != NULL && dot1[1] != '\0') {
-		parts[3] = xstrdup(dot1 + 1);
-		p->xcom_stage = parts[3];
-	}
-}
-
 static int
 app_ops_setup_start(struct app *app, enum setup_mode mode, int replace)
 {
@@ -635,7 +610,8 @@ app_ops_setup_start(struct app *app, enum setup_mode mode, int replace)
 		return -1;
 	}
 	setup_params_defaults(&p);
-	app_ops_setup_xcom_names(&p, parts);
+	setup_params_xcom(&p, getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE"),
+	    getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE"), parts);
 	p.user_role = o->sconn.role;
 	p.replace_xcom = replace;
 	memset(&plan, 0, sizeof plan);

@@ -220,31 +220,6 @@ cli_setup_phase(struct cli_setup *s, enum setup_mode mode, int allow_replace)
 	return s->error ? -1 : 0;
 }
 
-/* The XCom table and stage from the backend's variables when set. */
-static void
-cli_setup_xcom_names(struct setup_params *p, char **parts)
-{
-	const char *v, *dot1, *dot2;
-
-	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE")) == NULL)
-		return;
-	dot1 = strchr(v, '.');
-	dot2 = dot1 != NULL ? strchr(dot1 + 1, '.') : NULL;
-	if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL)
-		return;
-	parts[0] = xstrndup(v, (size_t)(dot1 - v));
-	parts[1] = xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-	parts[2] = xstrdup(dot2 + 1);
-	p->xcom_database = parts[0];
-	p->xcom_schema = parts[1];
-	p->xcom_table = parts[2];
-	if ((v = getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE")) != NULL &&
-	    (dot1 = strrchr(v, '.')) != NULL && dot1[1] != '\0') {
-		parts[3] = xstrdup(dot1 + 1);
-		p->xcom_stage = parts[3];
-	}
-}
-
 int
 cli_setup_run(const struct config *cfg, const struct cli_options *opts,
     int argc, char **argv)
@@ -281,7 +256,8 @@ cli_setup_run(const struct config *cfg, const struct cli_options *opts,
 	}
 
 	setup_params_defaults(&p);
-	cli_setup_xcom_names(&p, parts);
+	setup_params_xcom(&p, getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE"),
+	    getenv("AIRFLOW__CORE__XCOM_SNOWFLAKE_STAGE"), parts);
 	p.user_role = so->user_role != NULL ? so->user_role : s.env.conn.role;
 	if (so->admin_role != NULL)
 		p.admin_role = so->admin_role;

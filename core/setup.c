@@ -28,6 +28,31 @@ setup_params_defaults(struct setup_params *p)
 	p->image_repository = "SISSYG";
 }
 
+void
+setup_params_xcom(struct setup_params *p, const char *table, const char *stage,
+    char *parts[4])
+{
+	const char *dot1, *dot2;
+
+	if (table == NULL)
+		return;
+	dot1 = strchr(table, '.');
+	dot2 = dot1 != NULL ? strchr(dot1 + 1, '.') : NULL;
+	if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL)
+		return;
+	parts[0] = xstrndup(table, (size_t)(dot1 - table));
+	parts[1] = xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	parts[2] = xstrdup(dot2 + 1);
+	p->xcom_database = parts[0];
+	p->xcom_schema = parts[1];
+	p->xcom_table = parts[2];
+	if (stage != NULL && (dot1 = strrchr(stage, '.')) != NULL &&
+	    dot1[1] != '\0') {
+		parts[3] = xstrdup(dot1 + 1);
+		p->xcom_stage = parts[3];
+	}
+}
+
 int
 sql_ident(struct buf *b, const char *name)
 {

@@ -42,6 +42,15 @@ struct setup_params {
 /* Fills the seed's defaults (user_role stays NULL: the connection's). */
 void setup_params_defaults(struct setup_params *);
 
+/*
+ * Takes the XCom table and stage from the backend's settings
+ * (AIRFLOW__CORE__XCOM_SNOWFLAKE_TABLE / _STAGE values, either may be NULL)
+ * when table is a 3-part name. The names live in parts[0..3] (owned by the
+ * caller, NULL-initialised, freed after p is used).
+ */
+void setup_params_xcom(struct setup_params *p, const char *table,
+    const char *stage, char *parts[4]);
+
 enum setup_kind {
 	SETUP_DATABASE,
 	SETUP_SCHEMA,

@@ -213,6 +213,30 @@ START_TEST(test_plan_probe_second_run_changes_nothing)
 }
 END_TEST
 
+START_TEST(test_params_from_backend_settings)
+{
+	struct setup_params p;
+	char *parts[4] = { NULL, NULL, NULL, NULL };
+	int i;
+
+	setup_params_defaults(&p);
+	setup_params_xcom(&p, "AF.XC.TBL", "AF.XC.STG", parts);
+	ck_assert_str_eq(p.xcom_database, "AF");
+	ck_assert_str_eq(p.xcom_schema, "XC");
+	ck_assert_str_eq(p.xcom_table, "TBL");
+	ck_assert_str_eq(p.xcom_stage, "STG");
+	for (i = 0; i < 4; i++)
+		free(parts[i]);
+	/* Not a 3-part name (the backend would refuse it): defaults stay. */
+	setup_params_defaults(&p);
+	memset(parts, 0, sizeof parts);
+	setup_params_xcom(&p, "TBL", "STG", parts);
+	setup_params_xcom(&p, NULL, NULL, parts);
+	ck_assert_str_eq(p.xcom_table, "XCOM_TABLE");
+	ck_assert_ptr_null(parts[0]);
+}
+END_TEST
+
 START_TEST(test_hints)
 {
 	struct setup_params p;
@@ -251,6 +275,7 @@ setup_suite(void)
 	tcase_add_test(tc, test_plan_seed_defaults);
 	tcase_add_test(tc, test_plan_containers_and_replace);
 	tcase_add_test(tc, test_plan_probe_second_run_changes_nothing);
+	tcase_add_test(tc, test_params_from_backend_settings);
 	tcase_add_test(tc, test_hints);
 	suite_add_tcase(s, tc);
 	return s;
