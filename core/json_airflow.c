@@ -190,13 +190,15 @@ json_af_run_fill(const cJSON *it, struct af_run *r)
 	memset(r, 0, sizeof *r);
 	if ((r->run_id = json_af_str(it, "dag_run_id")) == NULL)
 		return -1;
-	r->dag_id = json_af_str(it, "dag_id");
-	if (r->dag_id == NULL)
-		r->dag_id = xstrdup("");
-	r->run_type = json_af_str(it, "run_type");
-	if (r->run_type == NULL)
-		r->run_type = xstrdup(
-		    json_af_bool(it, "external_trigger") ? "manual" : "-");
+	/* Shared across rows: 100,000 runs of 1,000 DAGs hold 1,000 ids. */
+	txt = json_af_str(it, "dag_id");
+	r->dag_id = intern(txt != NULL ? txt : "");
+	free(txt);
+	txt = json_af_str(it, "run_type");
+	r->run_type = intern(txt != NULL                            ? txt
+			     : json_af_bool(it, "external_trigger") ? "manual"
+								    : "-");
+	free(txt);
 	r->state = json_af_state(it, "state");
 	r->logical_date = json_af_time(it, "logical_date");
 	if (r->logical_date == 0)

@@ -90,9 +90,7 @@ af_dag_clear(struct af_dag *d)
 void
 af_run_clear(struct af_run *r)
 {
-	free(r->dag_id);
 	free(r->run_id);
-	free(r->run_type);
 	free(r->conf);
 	free(r->note);
 	memset(r, 0, sizeof *r);

@@ -129,15 +129,22 @@ src_airflow_dag_index(struct af_dags *dags)
 	return idx;
 }
 
+/* bsearch: a DAG id against an index entry. */
+static int
+src_airflow_dag_key_cmp(const void *key, const void *elem)
+{
+	const struct af_dag *const *d = elem;
+
+	return strcmp(key, (*d)->dag_id);
+}
+
 /* Finds dag_id in an index of n DAGs from src_airflow_dag_index, or NULL. */
 static struct af_dag *
-src_airflow_dag_lookup(struct af_dag **idx, size_t n, char *dag_id)
+src_airflow_dag_lookup(struct af_dag **idx, size_t n, const char *dag_id)
 {
-	struct af_dag key, *kp = &key, **found;
+	struct af_dag **found;
 
-	memset(&key, 0, sizeof key);
-	key.dag_id = dag_id;
-	found = bsearch(&kp, idx, n, sizeof *idx, src_airflow_dag_cmp);
+	found = bsearch(dag_id, idx, n, sizeof *idx, src_airflow_dag_key_cmp);
 	return found != NULL ? *found : NULL;
 }
 

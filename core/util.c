@@ -277,3 +277,54 @@ url_path_v(const char *first, va_list ap)
 		buf_adds(&b, "");
 	return buf_detach(&b);
 }
+
+/* The interned strings: an open-addressing hash set that only grows. */
+static struct {
+	char **slot;
+	size_t cap, n;
+} intern_set;
+
+static uint64_t
+intern_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+const char *
+intern(const char *s)
+{
+	size_t i, j, cap;
+	char **old;
+
+	if (intern_set.n * 2 >= intern_set.cap) {
+		old = intern_set.slot;
+		cap = intern_set.cap;
+		intern_set.cap = cap == 0 ? 256 : cap * 2;
+		intern_set.slot =
+		    xcalloc(intern_set.cap, sizeof *intern_set.slot);
+		for (i = 0; i < cap; i++) {
+			if (old[i] == NULL)
+				continue;
+			j = intern_hash(old[i]) & (intern_set.cap - 1);
+			while (intern_set.slot[j] != NULL)
+				j = (j + 1) & (intern_set.cap - 1);
+			intern_set.slot[j] = old[i];
+		}
+		free(old);
+	}
+	i = intern_hash(s) & (intern_set.cap - 1);
+	while (intern_set.slot[i] != NULL) {
+		if (strcmp(intern_set.slot[i], s) == 0)
+			return intern_set.slot[i];
+		i = (i + 1) & (intern_set.cap - 1);
+	}
+	intern_set.slot[i] = xstrdup(s);
+	intern_set.n++;
+	return intern_set.slot[i];
+}

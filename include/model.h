@@ -65,9 +65,9 @@ struct af_dag {
 };
 
 struct af_run {
-	char *dag_id;
+	const char *dag_id; /* interned (util.h): shared, never freed */
 	char *run_id;
-	char *run_type; /* manual, scheduled, backfill, asset_triggered... */
+	const char *run_type; /* interned: manual, scheduled, backfill, … */
 	enum af_state state;
 	double logical_date;
 	double run_after;

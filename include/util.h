@@ -66,6 +66,15 @@ void url_encode(struct buf *b, const char *s);
  */
 char *url_path_v(const char *first, va_list ap);
 
+/*
+ * Interns s: returns one shared, immutable copy per distinct string, kept
+ * for the life of the process (never free it). For the few values that
+ * repeat across 100,000 model rows (DAG ids, run types), so that each costs
+ * one pointer instead of one allocation per row. Not thread-safe: the
+ * loop's thread only.
+ */
+const char *intern(const char *s);
+
 /* Monotonic milliseconds (uv_hrtime based is in core; this is clock_gettime).
  */
 uint64_t util_now_ms(void);

@@ -399,9 +399,9 @@ START_TEST(test_runs_100k_scrolling)
 	fixture_fill(m);
 	for (i = 0; i < 100000; i++) {
 		memset(&r, 0, sizeof r);
-		r.dag_id = xstrdup("customer_analytics");
+		r.dag_id = intern("customer_analytics");
 		r.run_id = xasprintf("scheduled__%06zu", i);
-		r.run_type = xstrdup("scheduled");
+		r.run_type = intern("scheduled");
 		r.state = i % 7 == 0 ? AF_FAILED : AF_SUCCESS;
 		r.logical_date = FIXTURE_NOW - 60.0 * (double)i;
 		r.start_date = r.logical_date + 5;

@@ -180,9 +180,9 @@ fixture_fill(struct models *m)
 	m->dags.gen++;
 	for (i = 0; i < nitems(runs); i++) {
 		memset(&r, 0, sizeof r);
-		r.dag_id = fixture_s(runs[i].dag);
+		r.dag_id = intern(runs[i].dag);
 		r.run_id = fixture_s(runs[i].run);
-		r.run_type = fixture_s(runs[i].type);
+		r.run_type = intern(runs[i].type);
 		r.state = runs[i].st;
 		r.logical_date = runs[i].start > 0
 				     ? FIXTURE_NOW - runs[i].start - 5
