@@ -441,6 +441,26 @@ START_TEST(test_config_jobs)
 }
 END_TEST
 
+START_TEST(test_intern)
+{
+	const char *a = intern("bench_dag_0001"), *b;
+	char name[32];
+	int i;
+
+	ck_assert_str_eq(a, "bench_dag_0001");
+	/* Through several growths of the set, equal strings stay one. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof name, "dag_%d", i);
+		ck_assert_str_eq(intern(name), name);
+	}
+	b = intern("bench_dag_0001");
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_ne(intern("dag_1"), intern("dag_2"));
+	ck_assert_ptr_eq(intern("dag_4999"), intern("dag_4999"));
+	ck_assert_str_eq(intern(""), "");
+}
+END_TEST
+
 START_TEST(test_config_env_order)
 {
 	struct config c;
@@ -526,6 +546,7 @@ core_suite(void)
 	tcase_add_test(tc, test_version_token);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_models);
+	tcase_add_test(tc, test_intern);
 	tcase_add_test(tc, test_config_toml);
 	tcase_add_test(tc, test_config_jobs);
 	tcase_add_test(tc, test_config_env_order);
