@@ -1177,7 +1177,7 @@ app_dag_params(
 	q->dag_id = xstrdup(dag_id);
 	q->done = done;
 	q->arg = arg;
-	path = airflow_path("/dags", dag_id, "/details", (char *)NULL);
+	path = url_path("/dags", dag_id, "/details", (char *)NULL);
 	o->params_op = airflow_call(app_airflow(app), "GET", path, NULL, NULL,
 	    0, app_ops_params_done, q);
 	free(path);
@@ -1310,7 +1310,7 @@ app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
 			return -1;
 		}
 		o->logs_tty = s->tty;
-		path = docker_path("/containers", s->id, "/logs", (char *)NULL);
+		path = url_path("/containers", s->id, "/logs", (char *)NULL);
 		o->logs_dop = docker_call(o->svc_dk, "GET", path,
 		    "stdout=1&stderr=1&tail=500", NULL,
 		    app_ops_logs_docker_done, o);
@@ -1558,7 +1558,7 @@ app_service_logs_follow(struct app *app, const struct svc *s, int on)
 		f->name = xstrdup(s->name);
 		uv_timer_start(&f->timer, app_ops_follow_tick, 0, 0);
 	} else {
-		path = docker_path("/containers", s->id, "/logs", (char *)NULL);
+		path = url_path("/containers", s->id, "/logs", (char *)NULL);
 		f->stream = docker_stream(o->svc_dk, path,
 		    "stdout=1&stderr=1&follow=1&tail=500", app_ops_follow_chunk,
 		    app_ops_follow_stream_done, f);

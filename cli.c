@@ -614,7 +614,7 @@ cli_log_fetch(struct cli *c)
 	struct buf q;
 
 	snprintf(tries, sizeof tries, "%d", c->log_try);
-	path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
+	path = url_path("/dags", c->args[0], "/dagRuns", c->args[1],
 	    "/taskInstances", c->args[2], "/logs", tries, NULL);
 	buf_init(&q);
 	buf_adds(&q, "full_content=true");
@@ -707,7 +707,7 @@ cli_ready(const struct af_result *r, void *arg)
 		    cli_dags_page, cli_list_done, c);
 		break;
 	case CLI_GET_RUNS:
-		path = airflow_path(
+		path = url_path(
 		    "/dags", c->nargs > 0 ? c->args[0] : "~", "/dagRuns", NULL);
 		airflow_list(c->af, path,
 		    airflow_api(c->af) == 1 ? "order_by=-execution_date"
@@ -715,19 +715,19 @@ cli_ready(const struct af_result *r, void *arg)
 		    c->opts->limit, cli_runs_page, cli_list_done, c);
 		break;
 	case CLI_GET_TASKS:
-		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
+		path = url_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", NULL);
 		airflow_list(
 		    c->af, path, NULL, 0, cli_tis_page, cli_list_done, c);
 		break;
 	case CLI_GET_XCOM:
-		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
+		path = url_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", c->args[2], "/xcomEntries", NULL);
 		airflow_list(
 		    c->af, path, NULL, 0, cli_xcoms_page, cli_list_done, c);
 		break;
 	case CLI_GET_XCOM_VALUE:
-		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
+		path = url_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", c->args[2], "/xcomEntries", c->args[3],
 		    NULL);
 		query = xstrdup(airflow_api(c->af) == 1 ? "stringify=false"
@@ -740,7 +740,7 @@ cli_ready(const struct af_result *r, void *arg)
 			cli_log_fetch(c);
 			break;
 		}
-		path = airflow_path("/dags", c->args[0], "/dagRuns", c->args[1],
+		path = url_path("/dags", c->args[0], "/dagRuns", c->args[1],
 		    "/taskInstances", NULL);
 		airflow_list(c->af, path, NULL, 0, cli_tis_page,
 		    cli_tis_for_log_done, c);

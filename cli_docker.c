@@ -264,7 +264,7 @@ cd_stats_all(struct cd *c)
 		slot = xcalloc(2, sizeof *slot);
 		slot[0] = c;
 		slot[1] = xstrdup(c->svcs.v[i].id);
-		path = docker_path(
+		path = url_path(
 		    "/containers", c->svcs.v[i].id, "/stats", (char *)NULL);
 		c->pending++;
 		docker_call(c->d, "GET", path, "stream=false&one-shot=true",
@@ -515,7 +515,7 @@ cd_list_done_get(struct cd *c)
 	char *path;
 
 	for (i = 0; i < c->svcs.n; i++) {
-		path = docker_path(
+		path = url_path(
 		    "/containers", c->svcs.v[i].id, "/json", (char *)NULL);
 		c->pending++;
 		docker_call(c->d, "GET", path, NULL, NULL, cd_inspect_done, c);
@@ -650,7 +650,7 @@ cd_stream_start(struct cd_stream *st)
 		buf_printf(&q, "&tail=%ld", c->opts->tail);
 	if (c->since > 0)
 		buf_printf(&q, "&since=%.0f", c->since);
-	path = docker_path("/containers", st->id, "/logs", (char *)NULL);
+	path = url_path("/containers", st->id, "/logs", (char *)NULL);
 	st->open = 1;
 	c->nopen++;
 	st->op =
@@ -732,8 +732,7 @@ cd_logs_all(struct cd *c)
 		cd_stream_add(c, c->svcs.v[i].id, c->svcs.v[i].name, 0);
 	for (i = 0; i < c->nstreams; i++) {
 		st = c->streams[i];
-		path =
-		    docker_path("/containers", st->id, "/json", (char *)NULL);
+		path = url_path("/containers", st->id, "/json", (char *)NULL);
 		c->nopen++;
 		st->op = docker_call(
 		    c->d, "GET", path, NULL, NULL, cd_logs_all_inspected, st);
@@ -871,7 +870,7 @@ cd_action_check(struct cd *c)
 		return;
 	}
 	c->inspecting = 1;
-	path = docker_path("/containers", c->id, "/json", (char *)NULL);
+	path = url_path("/containers", c->id, "/json", (char *)NULL);
 	c->op = docker_call(
 	    c->d, "GET", path, NULL, NULL, cd_action_inspect_done, c);
 	free(path);
@@ -999,7 +998,7 @@ cd_target_found(struct cd *c)
 {
 	char *path;
 
-	path = docker_path("/containers", c->id, "/json", (char *)NULL);
+	path = url_path("/containers", c->id, "/json", (char *)NULL);
 	if (c->cmd == CD_ACTION)
 		c->op = docker_call(
 		    c->d, "GET", path, NULL, NULL, cd_action_before_done, c);
@@ -1091,8 +1090,8 @@ cd_list_done(const struct docker_result *r, void *arg)
 		return;
 	}
 	if (s == NULL) {
-		path = docker_path(
-		    "/containers", c->target, "/json", (char *)NULL);
+		path =
+		    url_path("/containers", c->target, "/json", (char *)NULL);
 		c->op = docker_call(
 		    c->d, "GET", path, NULL, NULL, cd_direct_done, c);
 		free(path);
@@ -1104,7 +1103,7 @@ cd_list_done(const struct docker_result *r, void *arg)
 	c->tty = s->tty;
 	if (c->cmd == CD_LOGS) {
 		/* The framing depends on Config.Tty: inspect first. */
-		path = docker_path("/containers", c->id, "/json", (char *)NULL);
+		path = url_path("/containers", c->id, "/json", (char *)NULL);
 		c->op = docker_call(
 		    c->d, "GET", path, NULL, NULL, cd_direct_done, c);
 		free(c->id);

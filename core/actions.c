@@ -149,7 +149,7 @@ af_action_start(struct airflow *af, enum af_action act,
 			goto fail;
 		c->run_id = x->run_id != NULL ? xstrdup(x->run_id)
 					      : airflow_new_run_id();
-		path = airflow_path("/dags", x->dag_id, "/dagRuns", NULL);
+		path = url_path("/dags", x->dag_id, "/dagRuns", NULL);
 		cJSON_AddStringToObject(body, "dag_run_id", c->run_id);
 		/* Airflow 3 requires the key, even when null. */
 		if (api != 1)
@@ -162,13 +162,13 @@ af_action_start(struct airflow *af, enum af_action act,
 	case AF_ACT_PAUSE:
 	case AF_ACT_UNPAUSE:
 		method = "PATCH";
-		path = airflow_path("/dags", x->dag_id, NULL);
+		path = url_path("/dags", x->dag_id, NULL);
 		query = xstrdup("update_mask=is_paused");
 		cJSON_AddBoolToObject(body, "is_paused", act == AF_ACT_PAUSE);
 		break;
 	case AF_ACT_CLEAR:
-		path = airflow_path(
-		    "/dags", x->dag_id, "/clearTaskInstances", NULL);
+		path =
+		    url_path("/dags", x->dag_id, "/clearTaskInstances", NULL);
 		cJSON_AddFalseToObject(body, "dry_run");
 		cJSON_AddStringToObject(body, "dag_run_id", x->run_id);
 		ids = cJSON_AddArrayToObject(body, "task_ids");
@@ -190,11 +190,11 @@ af_action_start(struct airflow *af, enum af_action act,
 		method = "PATCH";
 		if (x->map_index >= 0 && api == 2) {
 			snprintf(mi, sizeof mi, "%d", x->map_index);
-			path = airflow_path("/dags", x->dag_id, "/dagRuns",
-			    x->run_id, "/taskInstances", x->task_id, "", mi,
-			    NULL);
+			path =
+			    url_path("/dags", x->dag_id, "/dagRuns", x->run_id,
+				"/taskInstances", x->task_id, "", mi, NULL);
 		} else
-			path = airflow_path("/dags", x->dag_id, "/dagRuns",
+			path = url_path("/dags", x->dag_id, "/dagRuns",
 			    x->run_id, "/taskInstances", x->task_id, NULL);
 		if (api == 1)
 			cJSON_AddFalseToObject(body, "dry_run");

@@ -577,18 +577,6 @@ airflow_cancel(struct af_op *op)
 }
 
 char *
-airflow_path(const char *first, ...)
-{
-	va_list ap;
-	char *path;
-
-	va_start(ap, first);
-	path = url_path_v(first, ap);
-	va_end(ap);
-	return path;
-}
-
-char *
 airflow_new_run_id(void)
 {
 	char ts[32];

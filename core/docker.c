@@ -667,18 +667,6 @@ docker_cancel(struct docker_op *op)
 }
 
 char *
-docker_path(const char *first, ...)
-{
-	va_list ap;
-	char *path;
-
-	va_start(ap, first);
-	path = url_path_v(first, ap);
-	va_end(ap);
-	return path;
-}
-
-char *
 docker_project_filter(const char *project, int events)
 {
 	cJSON *f, *a;

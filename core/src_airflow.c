@@ -243,7 +243,7 @@ src_airflow_load_dags(struct src_airflow *s)
 static char *
 src_airflow_runs_path(const char *dag_id)
 {
-	return airflow_path(
+	return url_path(
 	    "/dags", dag_id != NULL ? dag_id : "~", "/dagRuns", NULL);
 }
 
@@ -560,8 +560,8 @@ src_airflow_load_tis(struct src_airflow *s)
 		return;
 	airflow_cancel(s->op_tis);
 	af_tis_reset(&s->tis_tmp);
-	path = airflow_path("/dags", s->m->sel_run_dag, "/dagRuns",
-	    s->m->sel_run, "/taskInstances", NULL);
+	path = url_path("/dags", s->m->sel_run_dag, "/dagRuns", s->m->sel_run,
+	    "/taskInstances", NULL);
 	s->op_tis = airflow_list(s->af, path, NULL, 0, src_airflow_tis_page,
 	    src_airflow_tis_done, s);
 	free(path);
@@ -601,8 +601,8 @@ src_airflow_xcoms_done(const struct af_result *r, void *arg)
 static char *
 src_airflow_ti_path(struct src_airflow *s, const char *tail)
 {
-	return airflow_path("/dags", s->m->sel_run_dag, "/dagRuns",
-	    s->m->sel_run, "/taskInstances", s->m->sel_task, tail, NULL);
+	return url_path("/dags", s->m->sel_run_dag, "/dagRuns", s->m->sel_run,
+	    "/taskInstances", s->m->sel_task, tail, NULL);
 }
 
 static void
@@ -674,9 +674,8 @@ src_airflow_select_xcom(struct src_airflow *s, const char *key, int map_index)
 	v = xcalloc(1, sizeof *v);
 	v->s = s;
 	v->key = xstrdup(key);
-	path =
-	    airflow_path("/dags", s->m->sel_run_dag, "/dagRuns", s->m->sel_run,
-		"/taskInstances", s->m->sel_task, "/xcomEntries", key, NULL);
+	path = url_path("/dags", s->m->sel_run_dag, "/dagRuns", s->m->sel_run,
+	    "/taskInstances", s->m->sel_task, "/xcomEntries", key, NULL);
 	/* v1 (2.10+) stringifies by default: ask for native JSON. */
 	query = xasprintf("map_index=%d%s", map_index,
 	    airflow_api(s->af) == 1 ? "&stringify=false" : "");
@@ -928,8 +927,8 @@ src_airflow_load_grid(struct src_airflow *s)
 	query = xasprintf("%s=%s",
 	    airflow_api(s->af) == 1 ? "execution_date_gte" : "run_after_gte",
 	    ts);
-	path = airflow_path(
-	    "/dags", s->m->sel_dag, "/dagRuns/~/taskInstances", NULL);
+	path =
+	    url_path("/dags", s->m->sel_dag, "/dagRuns/~/taskInstances", NULL);
 	s->op_grid = airflow_list(s->af, path, query, 5000,
 	    src_airflow_grid_page, src_airflow_grid_done, s);
 	free(path);

@@ -211,7 +211,7 @@ sd_inspect(struct src_docker *s, const char *id)
 		return;
 	}
 	r = sd_req_new(s, SD_INSPECT, id);
-	path = docker_path("/containers", id, "/json", (char *)NULL);
+	path = url_path("/containers", id, "/json", (char *)NULL);
 	r->op = docker_call(s->d, "GET", path, NULL, NULL, sd_inspect_done, r);
 	free(path);
 }
@@ -275,7 +275,7 @@ sd_tick_once(struct src_docker *s)
 		if (v->state == SVC_RUNNING &&
 		    sd_req_find(s, SD_STATS, v->id) == NULL) {
 			r = sd_req_new(s, SD_STATS, v->id);
-			path = docker_path(
+			path = url_path(
 			    "/containers", v->id, "/stats", (char *)NULL);
 			r->op = docker_call(s->d, "GET", path,
 			    "stream=false&one-shot=true", NULL, sd_stats_done,

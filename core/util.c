@@ -328,3 +328,15 @@ intern(const char *s)
 	intern_set.n++;
 	return intern_set.slot[i];
 }
+
+char *
+url_path(const char *first, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, first);
+	path = url_path_v(first, ap);
+	va_end(ap);
+	return path;
+}

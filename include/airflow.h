@@ -88,13 +88,6 @@ struct af_op *airflow_list(struct airflow *, const char *path,
 /* Cancels an operation: its callbacks will not run. */
 void airflow_cancel(struct af_op *);
 
-/*
- * Builds "/dags/<dag>/dagRuns/<run>/taskInstances/<task>" style paths with
- * each segment percent-encoded. Pass NULL to end the list. Returns a heap
- * string owned by the caller.
- */
-char *airflow_path(const char *first, ...);
-
 /* Makes a run id for a trigger that a retried request cannot duplicate:
  * "snowdeck__<UTC timestamp>_<random hex>". Owned by the caller. */
 char *airflow_new_run_id(void);

@@ -123,12 +123,6 @@ struct docker_op *docker_stream(struct docker *, const char *path,
 void docker_cancel(struct docker_op *);
 
 /*
- * Builds "/containers/<id>/logs"-style paths with each segment after the
- * first percent-encoded; NULL ends the list. Owned by the caller.
- */
-char *docker_path(const char *first, ...);
-
-/*
  * The query filter "filters={"label":["com.docker.compose.project=P"]}"
  * (percent-encoded, with "type":["container"] too when events is set).
  * Owned by the caller.

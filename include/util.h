@@ -65,6 +65,7 @@ void url_encode(struct buf *b, const char *s);
  * Returns a heap string owned by the caller.
  */
 char *url_path_v(const char *first, va_list ap);
+char *url_path(const char *first, ...);
 
 /*
  * Interns s: returns one shared, immutable copy per distinct string, kept

@@ -243,8 +243,7 @@ START_TEST(test_error_messages)
 	    84);
 	ck_assert_str_eq(m, "Field required at [\"body\",\"logical_date\"]");
 	free(m);
-	m = json_af_error_message("<html>\x1b[31mbad</html>",
-	    21);
+	m = json_af_error_message("<html>\x1b[31mbad</html>", 21);
 	ck_assert_str_eq(m, "an HTML page instead of a JSON error");
 	free(m);
 	m = json_af_error_message("\n  <!DOCTYPE html><html><head><TITLE>\n"
@@ -485,7 +484,7 @@ START_TEST(test_paths_and_conf)
 {
 	char *p, *cause = NULL;
 
-	p = airflow_path("/dags", "d", "/dagRuns",
+	p = url_path("/dags", "d", "/dagRuns",
 	    "manual__2025-01-01T00:00:00+00:00", "/taskInstances", "a.b c",
 	    NULL);
 	ck_assert_str_eq(p, "/dags/d/dagRuns/manual__2025-01-01T00%3A00%3A00%"

@@ -455,8 +455,7 @@ START_TEST(test_log_line_helpers)
 	ck_assert_double_eq(t, 1000000 - 90);
 	ck_assert_int_eq(docker_since_parse("1796132489", 0, &t), 0);
 	ck_assert_double_eq(t, 1796132489);
-	ck_assert_int_eq(
-	    docker_since_parse("2026-12-01T13:41:29Z", 0, &t), 0);
+	ck_assert_int_eq(docker_since_parse("2026-12-01T13:41:29Z", 0, &t), 0);
 	ck_assert_double_eq(t, 1796132489);
 	ck_assert_int_eq(docker_since_parse("10x", 0, &t), -1);
 	ck_assert_int_eq(docker_since_parse("10mm", 0, &t), -1);
@@ -746,7 +745,7 @@ START_TEST(test_paths_and_filters)
 {
 	char *p;
 
-	p = docker_path("/containers", "a b/c", "/logs", (char *)NULL);
+	p = url_path("/containers", "a b/c", "/logs", (char *)NULL);
 	ck_assert_str_eq(p, "/containers/a%20b%2Fc/logs");
 	free(p);
 	p = docker_project_filter("demo", 0);
