@@ -110,19 +110,6 @@ cli_fail(struct cli *c, const char *msg)
 /* ---- output ------------------------------------------------------------ */
 
 static void
-cli_rows_free(char ***rows, size_t nrows, size_t ncol)
-{
-	size_t i, j;
-
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++)
-			free(rows[i][j]);
-		free(rows[i]);
-	}
-	free(rows);
-}
-
-static void
 cli_time_json(cJSON *o, const char *name, double t)
 {
 	char ts[40];
@@ -197,7 +184,7 @@ cli_print_dags(struct cli *c)
 		rows[i][4] = xstrdup(d->v[i].tags);
 	}
 	cli_out_table(hdr, 5, rows, d->n);
-	cli_rows_free(rows, d->n, 5);
+	cli_out_rows_free(rows, d->n, 5);
 }
 
 static void
@@ -253,7 +240,7 @@ cli_print_runs(struct cli *c)
 		    cli_dur_cell(r->v[i].start_date, r->v[i].end_date, now);
 	}
 	cli_out_table(hdr, 8, rows, r->n);
-	cli_rows_free(rows, r->n, 8);
+	cli_out_rows_free(rows, r->n, 8);
 }
 
 static void
@@ -314,7 +301,7 @@ cli_print_tasks(struct cli *c)
 		rows[i][6] = xstrdup(d);
 	}
 	cli_out_table(hdr, 7, rows, t->n);
-	cli_rows_free(rows, t->n, 7);
+	cli_out_rows_free(rows, t->n, 7);
 }
 
 static void
@@ -350,7 +337,7 @@ cli_print_xcoms(struct cli *c)
 		rows[i][2] = cli_time_cell(x->v[i].timestamp);
 	}
 	cli_out_table(hdr, 3, rows, x->n);
-	cli_rows_free(rows, x->n, 3);
+	cli_out_rows_free(rows, x->n, 3);
 }
 
 /* ---- command steps ----------------------------------------------------- */

@@ -57,3 +57,16 @@ cli_out_table(const char *const *hdr, size_t ncol, char ***rows, size_t nrows)
 	}
 	free(w);
 }
+
+void
+cli_out_rows_free(char ***rows, size_t nrows, size_t ncol)
+{
+	size_t i, j;
+
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncol; j++)
+			free(rows[i][j]);
+		free(rows[i]);
+	}
+	free(rows);
+}

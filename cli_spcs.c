@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "cli_env.h"
 #include "config.h"
 #include "http.h"
@@ -97,57 +98,6 @@ cs_usage(const char *msg)
 	return 2;
 }
 
-static void
-cs_print_json(cJSON *doc)
-{
-	char *txt = cJSON_Print(doc);
-
-	if (txt != NULL) {
-		fputs(txt, stdout);
-		fputc('\n', stdout);
-		cJSON_free(txt);
-	}
-	cJSON_Delete(doc);
-}
-
-/* An aligned table of already-safe cells. */
-static void
-cs_table(const char *const *hdr, size_t ncol, char ***rows, size_t nrows)
-{
-	size_t w[16], i, j, l;
-
-	for (j = 0; j < ncol; j++)
-		w[j] = strlen(hdr[j]);
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++) {
-			l = strlen(rows[i][j]);
-			if (l > w[j])
-				w[j] = l;
-		}
-	}
-	for (j = 0; j < ncol; j++)
-		printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0, hdr[j],
-		    j + 1 < ncol ? "  " : "\n");
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++)
-			printf("%-*s%s", j + 1 < ncol ? (int)w[j] : 0,
-			    rows[i][j], j + 1 < ncol ? "  " : "\n");
-	}
-}
-
-static void
-cs_rows_free(char ***rows, size_t nrows, size_t ncol)
-{
-	size_t i, j;
-
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncol; j++)
-			free(rows[i][j]);
-		free(rows[i]);
-	}
-	free(rows);
-}
-
 /* ---- get pools / service / containers ---------------------------------- */
 
 static void
@@ -185,7 +135,7 @@ cs_pools_done(const struct spcs_result *r, void *arg)
 		}
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "pools", arr);
-		cs_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(r->pools->n + 1, sizeof *rows);
@@ -200,8 +150,8 @@ cs_pools_done(const struct spcs_result *r, void *arg)
 		rows[i][5] = xasprintf("%d", p->active_nodes);
 		rows[i][6] = xasprintf("%d", p->num_services);
 	}
-	cs_table(hdr, 7, rows, r->pools->n);
-	cs_rows_free(rows, r->pools->n, 7);
+	cli_out_table(hdr, 7, rows, r->pools->n);
+	cli_out_rows_free(rows, r->pools->n, 7);
 }
 
 static void
@@ -248,7 +198,7 @@ cs_services_done(const struct spcs_result *r, void *arg)
 		}
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "services", arr);
-		cs_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	rows = xcalloc(r->svcs->n + 1, sizeof *rows);
@@ -263,8 +213,8 @@ cs_services_done(const struct spcs_result *r, void *arg)
 		rows[i][4] = xstrdup(s->dns);
 		rows[i][5] = xstrdup(*s->endpoints ? s->endpoints : "-");
 	}
-	cs_table(hdr, 6, rows, r->svcs->n);
-	cs_rows_free(rows, r->svcs->n, 6);
+	cli_out_table(hdr, 6, rows, r->svcs->n);
+	cli_out_rows_free(rows, r->svcs->n, 6);
 }
 
 static void
@@ -312,7 +262,7 @@ cs_containers_done(const struct spcs_result *r, void *arg)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "service", c->name);
 		cJSON_AddItemToObject(o, "containers", arr);
-		cs_print_json(o);
+		cli_out_json(o);
 		return;
 	}
 	if (r->containers->n == 0) {
@@ -339,8 +289,8 @@ cs_containers_done(const struct spcs_result *r, void *arg)
 		rows[i][6] = xstrdup(s->image);
 		rows[i][7] = xstrdup(s->message);
 	}
-	cs_table(hdr, 8, rows, r->containers->n);
-	cs_rows_free(rows, r->containers->n, 8);
+	cli_out_table(hdr, 8, rows, r->containers->n);
+	cli_out_rows_free(rows, r->containers->n, 8);
 }
 
 /* ---- logs -------------------------------------------------------------- */
@@ -588,7 +538,7 @@ cs_outcome(const struct spcs_outcome *r, void *arg)
 			cJSON_AddStringToObject(o, "message", r->message);
 		if (!r->ok && r->cause != NULL)
 			cJSON_AddStringToObject(o, "error", r->cause);
-		cs_print_json(o);
+		cli_out_json(o);
 	} else if (r->ok) {
 		printf("%s %s %s: %s", spcs_action_name(c->action),
 		    cs_target_kind(c), target, r->state);
@@ -674,8 +624,8 @@ cs_watch_print(struct cs *c)
 		rows[n][6] = xstrdup(s->message);
 		n++;
 	}
-	cs_table(hdr, 7, rows, n);
-	cs_rows_free(rows, n, 7);
+	cli_out_table(hdr, 7, rows, n);
+	cli_out_rows_free(rows, n, 7);
 	if (c->opts->watch)
 		printf("\n");
 	fflush(stdout);
@@ -1052,7 +1002,7 @@ cli_spcs_run(const struct config *cfg, const struct cli_options *opts, int argc,
 		cJSON_AddBoolToObject(o, "previous", opts->previous);
 		cJSON_AddItemToObject(o, "lines", c.jlines);
 		c.jlines = NULL;
-		cs_print_json(o);
+		cli_out_json(o);
 	}
 out:
 	cs_sig_stop(&c);

@@ -20,4 +20,7 @@ void cli_out_json(struct cJSON *doc);
 void cli_out_table(
     const char *const *hdr, size_t ncol, char ***rows, size_t nrows);
 
+/* Frees nrows rows of ncol owned cells (NULL cells allowed). */
+void cli_out_rows_free(char ***rows, size_t nrows, size_t ncol);
+
 #endif
