@@ -87,6 +87,7 @@ enum keymap_action {
 	KA_TOGGLE_LOG,
 	KA_CMDLOG,
 	KA_ZOOM,
+	KA_DOCK,
 	KA_REDRAW,
 	/* lists and text */
 	KA_DOWN,

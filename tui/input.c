@@ -320,6 +320,19 @@ input_command(struct tui *t, const char *line)
 		app_message(t->app, 0, "refreshing");
 		return;
 	}
+	if (strcmp(word, "dock") == 0) {
+		/* ":dock services": that view in the detail pane. */
+		if (*arg != '\0' && (ops = view_lookup(arg)) != NULL) {
+			for (i = 0; i < t->nviews; i++) {
+				if (t->views[i].ops == ops)
+					tui_dock(t, (int)i);
+			}
+		} else if (t->page >= 0)
+			tui_dock(t, t->page);
+		else
+			app_message(t->app, 1, "dock what? :dock services");
+		return;
+	}
 	if (strcmp(word, "zoom") == 0) {
 		t->zoom = !t->zoom;
 		t->relayout = 1;
@@ -444,6 +457,16 @@ tui_key(struct tui *t, int key)
 			tui_close_page(t);
 		else
 			tui_open_page(t, t->help_view);
+		break;
+	case KA_DOCK:
+		if (t->page < 0 || t->page == t->help_view ||
+		    t->page == t->cmdlog_view) {
+			app_message(t->app, 1,
+			    "nothing to dock: open a page first (:services, "
+			    ":stages, :jobs, :setup, :doctor), then D");
+			break;
+		}
+		tui_dock(t, t->page);
 		break;
 	case KA_CMDLOG:
 		if (t->page == t->cmdlog_view)

@@ -58,6 +58,9 @@ const struct keymap_entry keymap_table[] = {
 	    "detail pane: switch between the XCom entries and the log"),
 	K(KM_GLOBAL, '@', KA_CMDLOG, 0, "cmdlog",
 	    "command log: every API call and action, newest first"),
+	K(KM_GLOBAL, 'D', KA_DOCK, 0, "dock",
+	    "put the open page (services, stages, jobs, ...) in the detail "
+	    "pane, beside the DAGs, runs and tasks (L brings back XCom / log)"),
 	K(KM_GLOBAL, '+', KA_ZOOM, 0, "zoom",
 	    "zoom the focused pane to the whole screen (again: back)"),
 	K(KM_GLOBAL, KEYC_CTRL('l'), KA_REDRAW, 0, "redraw",
@@ -344,6 +347,7 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_TOGGLE_LOG] = "toggle-log",
 	[KA_CMDLOG] = "cmdlog",
 	[KA_ZOOM] = "zoom",
+	[KA_DOCK] = "dock",
 	[KA_REDRAW] = "redraw",
 	[KA_DOWN] = "down",
 	[KA_UP] = "up",

@@ -116,6 +116,8 @@ render_pane_bit(const struct tui *t, int slot)
 	case LAYOUT_GRID:
 		return APP_PANE_GRID;
 	case LAYOUT_DETAIL:
+		if (t->docked && t->slot_view[LAYOUT_DETAIL] >= 0)
+			return t->views[t->slot_view[LAYOUT_DETAIL]].ops->pane;
 		return t->detail_log ? APP_PANE_LOG : APP_PANE_XCOM;
 	default:
 		return 0;

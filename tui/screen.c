@@ -82,6 +82,7 @@ tui_detail(struct tui *t, int log)
 {
 	int v = log ? t->log_view : t->xcom_view;
 
+	t->docked = 0;
 	if (v < 0)
 		v = log ? t->xcom_view : t->log_view;
 	t->detail_log = log && t->log_view >= 0;
@@ -110,7 +111,7 @@ tui_set_focus(struct tui *t, int slot)
 
 	if (slot < 0 || slot >= LAYOUT_NPANES)
 		return;
-	if (slot == LAYOUT_DETAIL)
+	if (slot == LAYOUT_DETAIL && !t->docked)
 		tui_detail(t, t->detail_log);
 	old = t->page < 0 ? tui_focused(t) : NULL;
 	if (slot == t->focus && old != NULL && (old->flags & VIEW_FOCUSED))
@@ -134,6 +135,31 @@ tui_set_focus(struct tui *t, int slot)
 	if (t->lay.mode != LAYOUT_WIDE || !layout_visible(&t->lay, slot))
 		t->relayout = 1;
 	t->chrome_dirty = 1;
+}
+
+void
+tui_dock(struct tui *t, int view)
+{
+	int old;
+
+	if (view < 0 || (size_t)view >= t->nviews)
+		return;
+	if (t->page >= 0)
+		tui_close_page(t);
+	old = t->slot_view[LAYOUT_DETAIL];
+	if (old >= 0 && old != view) {
+		t->views[old].flags &= ~VIEW_FOCUSED;
+		if (t->focus == LAYOUT_DETAIL &&
+		    t->views[old].ops->focus != NULL)
+			t->views[old].ops->focus(&t->views[old], 0);
+	}
+	t->slot_view[LAYOUT_DETAIL] = view;
+	t->detail_log = 0;
+	t->docked = 1;
+	t->views[view].flags |= VIEW_DIRTY;
+	t->relayout = 1;
+	t->focus = -1; /* so that tui_set_focus gives the view its focus */
+	tui_set_focus(t, LAYOUT_DETAIL);
 }
 
 void

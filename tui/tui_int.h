@@ -52,6 +52,7 @@ struct tui {
 	int page;   /* view index shown as a page, or -1 */
 	int zoom;
 	int detail_log; /* the detail pane shows the log */
+	int docked;     /* the detail pane shows a docked page (tui_dock) */
 
 	struct layout lay;
 	int relayout;
@@ -84,6 +85,9 @@ void tui_set_focus(struct tui *, int slot);
 /* Puts the log (log != 0) or the XCom view in the detail pane. */
 void tui_detail(struct tui *, int log);
 void tui_open_page(struct tui *, int view);
+/* Puts view (a page's view) in the detail pane, beside the other panes,
+ * and focuses it; the detail pane's XCom / log come back with L. */
+void tui_dock(struct tui *, int view);
 void tui_close_page(struct tui *);
 struct view *tui_focused(struct tui *);
 int tui_slot_of(const struct tui *, int view);

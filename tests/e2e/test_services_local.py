@@ -111,6 +111,24 @@ def test_local_services_logs_restart_stop_start():
                  lambda: "+ running" in "".join(l for l in screen().splitlines()
                                                if f"{PROJECT}-worker" in l),
                  timeout=60, interval=0.3)
+        # Docked beside the DAG runs pane (D), then a restart from there.
+        send("D")
+        s = wait_for("the services pane beside the runs",
+                     lambda: "2 Runs" in screen().splitlines()[1]
+                     and "4 Services" in screen().splitlines()[1] and screen(),
+                     timeout=10, interval=0.2)
+        assert f"{PROJECT}-worker" in s, s
+        send("R")
+        wait_screen("restart?")
+        send("y")
+        try:
+            s = wait_for("the restart from the docked pane",
+                         lambda: f"restart {PROJECT}-worker: running" in screen()
+                         and "local worker             + running" in screen() and screen(),
+                         timeout=90, interval=0.3)
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n{screen()}") from None
+        assert "2 Runs" in s.splitlines()[1], s
     finally:
         tmux("kill-server", check=False)
 

@@ -214,6 +214,55 @@ START_TEST(test_jobs_readonly_refuses)
 }
 END_TEST
 
+/* D docks the open page in the detail pane, beside DAGs, runs and tasks;
+ * L brings the XCom / log back. */
+/* The second screen row: the pane titles (owned). */
+static char *
+opviews_titles(struct fixture *f)
+{
+	char *s = fixture_screen(f), *a = strchr(s, '\n'), *b, *out;
+
+	ck_assert_ptr_nonnull(a);
+	b = strchr(a + 1, '\n');
+	out = b != NULL ? xstrndup(a + 1, (size_t)(b - a - 1)) : xstrdup(a + 1);
+	free(s);
+	return out;
+}
+
+START_TEST(test_dock_page_beside_runs)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 50, 200, 0, NULL);
+	opviews_jobs_config(&f.cfg);
+	fixture_keys(&f, ":jobs\r");
+	s = opviews_titles(&f);
+	ck_assert_ptr_null(strstr(s, "2 Runs")); /* a full page */
+	free(s);
+	fixture_keys(&f, "D");
+	s = opviews_titles(&f);
+	ck_assert_ptr_nonnull(strstr(s, "2 Runs"));
+	ck_assert_ptr_nonnull(strstr(s, "3 Tasks"));
+	ck_assert_ptr_nonnull(strstr(s, "4 Jobs"));
+	free(s);
+	/* The docked pane has the keys: x asks to run the job. */
+	fixture_keys(&f, "x");
+	ck_assert(dialog_active_title_is("Run job?"));
+	fixture_keys(&f, "n");
+	fixture_keys(&f, "L");
+	s = opviews_titles(&f);
+	ck_assert_ptr_null(strstr(s, "4 Jobs"));
+	free(s);
+	/* Without an open page, D says what to do. */
+	fixture_keys(&f, "D");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "nothing to dock"));
+	free(s);
+	fixture_stop(&f);
+}
+END_TEST
+
 /* Doctor: r re-runs; with no clients every line fails with a reason. */
 START_TEST(test_doctor_rerun)
 {
@@ -686,6 +735,7 @@ opviews_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_opviews_wide);
+	tcase_add_test(tc, test_dock_page_beside_runs);
 	tcase_add_test(tc, test_opviews_narrow);
 	tcase_add_test(tc, test_jobs_run_output_exit);
 	tcase_add_test(tc, test_jobs_cancel_group);
