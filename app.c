@@ -37,6 +37,11 @@ struct app {
 	struct models models;
 	struct http *http;
 	struct netcfg_sink sink; /* the HTTP trace: command log and audit */
+	/* Learned refusals (app_deny): verb and reason, owned. */
+	struct {
+		char *verb, *reason;
+	} denied[16];
+	size_t ndenied;
 	struct airflow *af;
 	struct src_airflow *src;
 	struct audit *audit;
@@ -156,6 +161,8 @@ app_close_cb(uv_handle_t *h)
 	(void)h;
 }
 
+static void app_denied_clear(struct app *);
+
 void
 app_free(struct app *app)
 {
@@ -182,6 +189,7 @@ app_free(struct app *app)
 	/* Let every close callback run before the memory goes. */
 	uv_run(app->loop, UV_RUN_DEFAULT);
 	models_free(&app->models);
+	app_denied_clear(app);
 	free(app->message);
 	free(app->busy_action);
 	free(app);
@@ -272,8 +280,61 @@ app_set_visible(struct app *app, int visible, int focused)
 }
 
 void
+app_deny(struct app *app, const char *verb, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < app->ndenied; i++) {
+		if (strcmp(app->denied[i].verb, verb) == 0) {
+			free(app->denied[i].reason);
+			app->denied[i].reason = xstrdup(reason);
+			return;
+		}
+	}
+	if (app->ndenied == nitems(app->denied))
+		return;
+	app->denied[app->ndenied].verb = xstrdup(verb);
+	app->denied[app->ndenied].reason = xstrdup(reason);
+	app->ndenied++;
+}
+
+const char *
+app_denied(const struct app *app, const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < app->ndenied; i++) {
+		if (strcmp(app->denied[i].verb, verb) == 0)
+			return app->denied[i].reason;
+	}
+	return NULL;
+}
+
+const char *
+app_denied_at(const struct app *app, size_t i, const char **reason)
+{
+	if (i >= app->ndenied)
+		return NULL;
+	*reason = app->denied[i].reason;
+	return app->denied[i].verb;
+}
+
+static void
+app_denied_clear(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->ndenied; i++) {
+		free(app->denied[i].verb);
+		free(app->denied[i].reason);
+	}
+	app->ndenied = 0;
+}
+
+void
 app_refresh_now(struct app *app)
 {
+	app_denied_clear(app);
 	if (app->src != NULL)
 		src_airflow_refresh_now(app->src);
 }
@@ -301,6 +362,15 @@ app_action_done(
 	(void)len;
 	audit_record(app->audit, af_action_name(c->act), c->target,
 	    af_action_name(c->act), error ? message : "ok");
+	if (error == 403) {
+		char *why = xasprintf("the Airflow user may not %s (HTTP 403); "
+				      "ask an admin for the permission, then "
+				      "r to try again",
+		    af_action_name(c->act));
+
+		app_deny(app, af_action_name(c->act), why);
+		free(why);
+	}
 	cmdlog_add(&app->models.cmdlog, "action", message, error ? 1 : 0, 0);
 	app_message(app, error ? 2 : 0, "%s", message);
 	if (app->busy_action != NULL && strcmp(app->busy_action, c->key) == 0) {

@@ -937,12 +937,38 @@ app_ops_act_line(struct app_ops *o, char *line)
 	o->gen++;
 }
 
+/*
+ * Learns a refusal from a failed service action: HTTP 403 from the REST
+ * API or an engine, or Snowflake's insufficient privileges (003001).
+ */
+static void
+app_ops_learn_refusal(struct app *app, const char *head, const char *cause)
+{
+	char verb[32], *why;
+	size_t n;
+
+	if (cause == NULL ||
+	    (strstr(cause, "403") == NULL && strstr(cause, "003001") == NULL &&
+		strstr(cause, "nsufficient privileges") == NULL))
+		return;
+	n = strcspn(head, " ");
+	snprintf(verb, sizeof verb, "%.*s", (int)n, head);
+	why = xasprintf("the server refused it for this user or role (%s); "
+			"ask for the privilege, then r to try again",
+	    strstr(cause, "403") != NULL ? "HTTP 403"
+					 : "insufficient privileges");
+	app_deny(app, verb, why);
+	free(why);
+}
+
 static void
 app_ops_local_done(int error, const char *message, void *arg)
 {
 	struct app_ops *o = arg;
 
 	o->act_local_busy = 0;
+	if (error)
+		app_ops_learn_refusal(o->app, message, message);
 	app_ops_act_line(o, xstrdup(message));
 	audit_record(app_audit(o->app), "service", "local", "action",
 	    error ? message : "ok");
@@ -991,6 +1017,8 @@ app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
 		    out->cause != NULL ? out->cause : "",
 		    out->message != NULL ? " - " : "",
 		    out->message != NULL ? out->message : "");
+	if (!out->ok)
+		app_ops_learn_refusal(o->app, o->act_head, out->cause);
 	app_ops_act_line(o, m);
 	app_ops_pools_fetch(o);
 	audit_record(app_audit(o->app), "spcs", "service", "action",
@@ -1021,6 +1049,11 @@ app_service_action(
 		    svc->service != NULL ? svc->service : svc->name);
 		audit_record(app_audit(app), "service", svc->name, what,
 		    "refused: read-only mode");
+		return -1;
+	}
+	if (app_denied(app, what) != NULL) {
+		app_message(
+		    app, 1, "%s is disabled: %s", what, app_denied(app, what));
 		return -1;
 	}
 	if (svc->origin == SVC_SPCS) {

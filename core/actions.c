@@ -107,6 +107,10 @@ actions_done(const struct af_result *r, void *arg)
 	else
 		msg =
 		    xasprintf("%s %s: done", af_action_name(c->act), c->target);
+	/* The error value is the refusing HTTP status where there is one
+	 * (403: the user lacks the permission), else 1. */
+	if (err)
+		err = r->status >= 400 && r->status <= 599 ? (int)r->status : 1;
 	if (c->cb != NULL)
 		c->cb(err, msg, r->body, r->len, c->arg);
 	free(msg);

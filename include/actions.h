@@ -32,7 +32,9 @@ struct af_action_args {
 };
 
 /*
- * Called once with the outcome: error 0 or 1, a one-line message for the
+ * Called once with the outcome: error 0, the HTTP status that refused the
+ * action (403 when the user lacks the permission), or 1 (no status), a
+ * one-line message for the
  * status bar or stderr (borrowed), and the response body (borrowed).
  */
 typedef void (*af_action_cb)(

@@ -8,6 +8,8 @@
 #ifndef SNOWDECK_APP_H
 #define SNOWDECK_APP_H
 
+#include <stddef.h>
+
 #include <stdarg.h>
 
 struct app;
@@ -87,6 +89,20 @@ struct app_action_args {
 	const char *conf; /* trigger only: JSON object text or NULL */
 };
 int app_action(struct app *, enum app_action, const struct app_action_args *);
+
+/*
+ * What the server said this user or role may not do, learned from refusals
+ * (HTTP 403, Snowflake's insufficient privileges): verb is the action's
+ * name ("trigger", "clear", "restart", …). app_deny() records it with the
+ * reason; app_denied() returns the reason (borrowed) or NULL. Views show
+ * such actions disabled with the reason instead of asking. A refresh
+ * (app_refresh_now, r) forgets them, so a granted permission is picked up.
+ */
+void app_deny(struct app *, const char *verb, const char *reason);
+const char *app_denied(const struct app *, const char *verb);
+/* The denied verbs and reasons, for the help page: i = 0, 1, … until
+ * NULL. */
+const char *app_denied_at(const struct app *, size_t i, const char **reason);
 
 /* Validates trigger conf text: 0 if NULL/empty or a JSON object, else -1
  * with *cause set (owned by the caller). */

@@ -150,14 +150,36 @@ view_act_open(struct view *v, struct view_act *c)
 	buf_free(&msg);
 }
 
+/* The verb the server's refusals are recorded under (app_deny). */
+static const char *
+view_act_key(enum app_action act)
+{
+	static const char *const keys[] = { [APP_ACT_TRIGGER] = "trigger",
+		[APP_ACT_PAUSE] = "pause",
+		[APP_ACT_UNPAUSE] = "unpause",
+		[APP_ACT_CLEAR] = "clear",
+		[APP_ACT_MARK_SUCCESS] = "mark-success",
+		[APP_ACT_MARK_FAILED] = "mark-failed" };
+
+	return (size_t)act < nitems(keys) ? keys[act] : "?";
+}
+
 static int
 view_act_refused(struct view *v, enum app_action act)
 {
-	if (!app_readonly(v->app))
-		return 0;
-	app_message(
-	    v->app, 1, "read-only mode: %s is disabled", view_act_verb(act));
-	return 1;
+	const char *why;
+
+	if (app_readonly(v->app)) {
+		app_message(v->app, 1, "read-only mode: %s is disabled",
+		    view_act_verb(act));
+		return 1;
+	}
+	if ((why = app_denied(v->app, view_act_key(act))) != NULL) {
+		app_message(
+		    v->app, 1, "%s is disabled: %s", view_act_verb(act), why);
+		return 1;
+	}
+	return 0;
 }
 
 int

@@ -23,6 +23,36 @@ struct view_help {
 	struct textview tv;
 };
 
+/*
+ * The text: the key map, then what the server refused (app_deny), so a
+ * disabled action says why. Rebuilt each time the page opens.
+ */
+static void
+view_help_build(struct view *v, struct app *app)
+{
+	struct view_help *d = v->data;
+	const char *verb, *why;
+	size_t i;
+
+	buf_reset(&d->text);
+	keymap_help(&d->text, app_readonly(app));
+	for (i = 0; (verb = app_denied_at(app, i, &why)) != NULL; i++) {
+		if (i == 0)
+			buf_adds(&d->text, "\nDisabled by the server\n");
+		buf_printf(&d->text, "  %-22s %s\n", verb, why);
+	}
+	free(d->lines);
+	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
+	textview_set(&d->tv, d->text.data, d->text.len, d->lines, d->nlines);
+}
+
+static void
+view_help_focus(struct view *v, int focused)
+{
+	if (focused)
+		view_help_build(v, v->app);
+}
+
 static int
 view_help_init(struct view *v, struct app *app, char **cause)
 {
@@ -30,11 +60,9 @@ view_help_init(struct view *v, struct app *app, char **cause)
 
 	(void)cause;
 	buf_init(&d->text);
-	keymap_help(&d->text, app_readonly(app));
-	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
 	textview_init(&d->tv, TEXTVIEW_NOCURS);
-	textview_set(&d->tv, d->text.data, d->text.len, d->lines, d->nlines);
 	v->data = d;
+	view_help_build(v, app);
 	return 0;
 }
 
@@ -83,6 +111,7 @@ const struct view_ops view_help_ops = {
 	.draw = view_help_draw,
 	.key = view_help_key,
 	.caption = view_help_caption,
+	.focus = view_help_focus,
 	.km_ctx = KM_GLOBAL,
 	.km_widget = KM_TEXT,
 };
