@@ -208,8 +208,6 @@ json_af_run_fill(const cJSON *it, struct af_run *r)
 		r->run_after = r->logical_date;
 	r->start_date = json_af_time(it, "start_date");
 	r->end_date = json_af_time(it, "end_date");
-	r->queued_at = json_af_time(it, "queued_at");
-	r->note = json_af_str(it, "note");
 	conf = cJSON_GetObjectItemCaseSensitive(it, "conf");
 	if (cJSON_IsObject(conf) && conf->child != NULL) {
 		cJSON *copy = cJSON_Duplicate(conf, 1);

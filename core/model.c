@@ -92,7 +92,6 @@ af_run_clear(struct af_run *r)
 {
 	free(r->run_id);
 	free(r->conf);
-	free(r->note);
 	memset(r, 0, sizeof *r);
 }
 
@@ -179,6 +178,17 @@ af_dags_push(struct af_dags *c, struct af_dag *d)
 	c->v = model_grow(c->v, &c->cap, c->n, sizeof *c->v);
 	c->v[c->n++] = *d;
 	c->gen++;
+}
+
+void
+af_runs_reserve(struct af_runs *c, size_t n)
+{
+	/* A total larger than this is a server's bug, not a reason to ask
+	 * for gigabytes: growth by doubling takes over. */
+	if (n <= c->cap || n > 10 * 1000 * 1000)
+		return;
+	c->v = xreallocarray(c->v, n, sizeof *c->v);
+	c->cap = n;
 }
 
 void

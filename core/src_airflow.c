@@ -262,8 +262,12 @@ src_airflow_runs_page(
 	int rc;
 
 	rc = json_af_runs_parse(body, len, &s->m->runs, page, cause);
-	if (rc == 0 && page->has_total)
+	if (rc == 0 && page->has_total) {
 		s->m->runs.total = page->total;
+		/* The whole list is coming: room for it at once (no doubling
+		 * copies, no unused tail; 100,000 runs peak lower). */
+		af_runs_reserve(&s->m->runs, page->total);
+	}
 	return rc;
 }
 

@@ -440,6 +440,31 @@ START_TEST(test_config_jobs)
 }
 END_TEST
 
+START_TEST(test_runs_reserve)
+{
+	struct af_runs c;
+	struct af_run r;
+	int i;
+
+	memset(&c, 0, sizeof c);
+	af_runs_reserve(&c, 1000);
+	ck_assert_uint_eq(c.cap, 1000);
+	for (i = 0; i < 1000; i++) {
+		memset(&r, 0, sizeof r);
+		r.run_id = xasprintf("run_%d", i);
+		r.dag_id = intern("d");
+		af_runs_push(&c, &r);
+	}
+	ck_assert_uint_eq(c.cap, 1000); /* no doubling on the way */
+	af_runs_reserve(&c, 500);       /* never shrinks */
+	af_runs_reserve(&c, (size_t)1 << 40); /* absurd totals ignored */
+	ck_assert_uint_eq(c.cap, 1000);
+	ck_assert_str_eq(c.v[999].run_id, "run_999");
+	af_runs_reset(&c);
+	free(c.v);
+}
+END_TEST
+
 START_TEST(test_intern)
 {
 	const char *a = intern("bench_dag_0001"), *b;
@@ -546,6 +571,7 @@ core_suite(void)
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_models);
 	tcase_add_test(tc, test_intern);
+	tcase_add_test(tc, test_runs_reserve);
 	tcase_add_test(tc, test_config_toml);
 	tcase_add_test(tc, test_config_jobs);
 	tcase_add_test(tc, test_config_env_order);
