@@ -698,6 +698,9 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(raw)
+        entry = getattr(self, "entry", None)
+        if isinstance(entry, dict):
+            entry["done"] = time.time()  # when the answer was sent (benchmarks)
         self.entry["status"] = status
 
     def drop(self) -> None:
