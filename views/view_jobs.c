@@ -48,7 +48,7 @@ struct view_jobs {
 	size_t shown_job; /* whose output the text holds; -1 none */
 	struct buf text;  /* sanitized, redacted output */
 	size_t *lines;
-	size_t nlines, linecap;
+	size_t nlines;
 };
 
 struct view_jobs_ask {
@@ -219,17 +219,6 @@ view_jobs_free(struct view *v)
 	free(d);
 }
 
-static void
-view_jobs_addline(struct view_jobs *d)
-{
-	if (d->nlines == d->linecap) {
-		d->linecap = d->linecap ? d->linecap * 2 : 64;
-		d->lines =
-		    xreallocarray(d->lines, d->linecap, sizeof *d->lines);
-	}
-	d->lines[d->nlines++] = d->text.len;
-}
-
 /* Rebuilds the output text of the selected job. */
 static void
 view_jobs_text(struct view_jobs *d)
@@ -240,7 +229,6 @@ view_jobs_text(struct view_jobs *d)
 	size_t row = 0, i, n;
 
 	buf_reset(&d->text);
-	d->nlines = 0;
 	if (list_selected(&d->list, &row) != 0 ||
 	    (j = app_job(d->app, row)) == NULL) {
 		if (d->shown_job != (size_t)-1)
@@ -254,7 +242,6 @@ view_jobs_text(struct view_jobs *d)
 	d->shown_job = row;
 	buf_init(&red);
 	if (job_dropped(j) > 0) {
-		view_jobs_addline(d);
 		buf_printf(&d->text, "[%llu earlier lines dropped]\n",
 		    (unsigned long long)job_dropped(j));
 	}
@@ -263,7 +250,6 @@ view_jobs_text(struct view_jobs *d)
 		l = job_line(j, i);
 		buf_reset(&red);
 		redact_text_append(&red, l->text, l->len);
-		view_jobs_addline(d);
 		if (l->stream == JOB_STDERR)
 			buf_adds(&d->text, "! ");
 		sanitize_append(
@@ -272,7 +258,6 @@ view_jobs_text(struct view_jobs *d)
 	}
 	buf_free(&red);
 	if (job_state(j) != JOB_RUNNING) {
-		view_jobs_addline(d);
 		if (job_term_signal(j) > 0)
 			buf_printf(&d->text, "[%s by signal %d]\n",
 			    job_state(j) == JOB_CANCELLED ? "cancelled"
@@ -282,6 +267,8 @@ view_jobs_text(struct view_jobs *d)
 			buf_printf(&d->text, "[exit %lld]\n",
 			    (long long)job_exit_status(j));
 	}
+	free(d->lines);
+	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
 	textview_set(&d->tv, d->text.data != NULL ? d->text.data : "",
 	    d->text.len, d->lines, d->nlines);
 }

@@ -75,7 +75,7 @@ struct view_services {
 	uint64_t seen_ops, seen_svcs;
 	struct buf text;
 	size_t *lines;
-	size_t nlines, linecap;
+	size_t nlines;
 	int logs; /* the detail area shows the logs (l), 2: previous (P) */
 };
 
@@ -253,19 +253,8 @@ view_services_free(struct view *v)
 static void
 view_services_set_text(struct view_services *d, const char *text, size_t len)
 {
-	size_t i;
-
-	d->nlines = 0;
-	for (i = 0; i < len; i++) {
-		if (i == 0 || text[i - 1] == '\n') {
-			if (d->nlines == d->linecap) {
-				d->linecap = d->linecap ? d->linecap * 2 : 64;
-				d->lines = xreallocarray(
-				    d->lines, d->linecap, sizeof *d->lines);
-			}
-			d->lines[d->nlines++] = i;
-		}
-	}
+	free(d->lines);
+	d->lines = textview_index(text, len, &d->nlines);
 	textview_set(
 	    &d->tv, text != NULL ? text : "", len, d->lines, d->nlines);
 }

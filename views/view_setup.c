@@ -41,7 +41,7 @@ struct view_setup {
 	struct textview tv;
 	uint64_t seen;
 	struct buf text; /* the selected step in full */
-	size_t lines[64];
+	size_t *lines;
 	size_t nlines;
 	/* The typed confirmations of REPLACE steps, one after the other. */
 	size_t *ask;
@@ -187,6 +187,7 @@ view_setup_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	buf_free(&d->text);
+	free(d->lines);
 	free(d->ask);
 	free(d);
 }
@@ -196,7 +197,7 @@ static void
 view_setup_text(struct view_setup *d)
 {
 	const struct setup_step *st = NULL;
-	size_t row, i;
+	size_t row;
 
 	buf_reset(&d->text);
 	if (list_selected(&d->list, &row) == 0)
@@ -222,14 +223,8 @@ view_setup_text(struct view_setup *d)
 		buf_adds(&d->text, safe);
 		free(safe);
 	}
-	d->nlines = 0;
-	if (d->text.len > 0) {
-		d->lines[d->nlines++] = 0;
-		for (i = 0; i + 1 < d->text.len && d->nlines < nitems(d->lines);
-		     i++)
-			if (d->text.data[i] == '\n')
-				d->lines[d->nlines++] = i + 1;
-	}
+	free(d->lines);
+	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
 	textview_set(&d->tv, d->text.data != NULL ? d->text.data : "",
 	    d->text.len, d->lines, d->nlines);
 }
