@@ -33,7 +33,7 @@ enum cli_sf_cmd {
 	CLI_SF_FILES,
 	CLI_SF_XCOM,
 	CLI_SF_SQL,
-	CLI_SF_OBJECTS,
+	CLI_SF_REPOS,
 	CLI_SF_PREVIEW,
 };
 
@@ -48,7 +48,6 @@ struct cli_sf {
 	struct sf_models m;
 	struct src_snowflake *src;
 	struct sf_res *res;
-	enum sf_obj_kind obj;
 	/* Generic results (sql, SHOW fallbacks). */
 	char **colnames;
 	size_t ncols;
@@ -65,8 +64,6 @@ cli_sf_is_command(int argc, char **argv)
 	    (strcmp(argv[1], "stages") == 0 || strcmp(argv[1], "files") == 0 ||
 		strcmp(argv[1], "file") == 0 ||
 		strcmp(argv[1], "xcom-table") == 0 ||
-		strcmp(argv[1], "compute-pools") == 0 ||
-		strcmp(argv[1], "services") == 0 ||
 		strcmp(argv[1], "image-repositories") == 0))
 		return 1;
 	return 0;
@@ -490,7 +487,7 @@ cli_sf_sql_done(const struct sf_stmt_result *r, void *arg)
 /* ---- compute pools, services, image repositories ----------------------- */
 
 static void
-cli_sf_objects_done(int error, const char *cause, void *arg)
+cli_sf_repos_done(int error, const char *cause, void *arg)
 {
 	struct cli_sf *c = arg;
 	const char *const *f;
@@ -503,7 +500,7 @@ cli_sf_objects_done(int error, const char *cause, void *arg)
 		cli_sf_fail(c, cause);
 		return;
 	}
-	f = sf_obj_fields(c->obj, &n);
+	f = sf_repo_fields_get(&n);
 	if (c->opts->json) {
 		arr = cJSON_CreateArray();
 		for (i = 0; i < c->nrows; i++) {
@@ -536,34 +533,31 @@ cli_sf_objects_done(int error, const char *cause, void *arg)
 }
 
 static int
-cli_sf_objects_start(struct cli_sf *c, char **cause)
+cli_sf_repos_start(struct cli_sf *c, char **cause)
 {
 	const char *const *f;
-	char *db = NULL, *sc = NULL, *parts[1];
+	char *db, *sc, *parts[1];
 	size_t n, j;
 
-	f = sf_obj_fields(c->obj, &n);
+	f = sf_repo_fields_get(&n);
 	c->ncols = n;
 	c->colnames = xcalloc(n, sizeof *c->colnames);
 	for (j = 0; j < n; j++)
 		c->colnames[j] = xstrdup(f[j]);
-	if (c->obj != SF_OBJ_COMPUTE_POOL) {
-		if (c->env.conn.database == NULL ||
-		    c->env.conn.schema == NULL) {
-			*cause = xstrdup("services and image repositories need "
-					 "a database and a schema in the "
-					 "Snowflake connection");
-			return -1;
-		}
-		if (sf_ident_split(c->env.conn.database, parts, 1, cause) != 1)
-			return -1;
-		db = parts[0];
-		if (sf_ident_split(c->env.conn.schema, parts, 1, cause) != 1) {
-			free(db);
-			return -1;
-		}
-		sc = parts[0];
+	if (c->env.conn.database == NULL || c->env.conn.schema == NULL) {
+		*cause = xstrdup("image repositories live in a database and "
+				 "schema: set database and schema in the "
+				 "Snowflake connection");
+		return -1;
 	}
+	if (sf_ident_split(c->env.conn.database, parts, 1, cause) != 1)
+		return -1;
+	db = parts[0];
+	if (sf_ident_split(c->env.conn.schema, parts, 1, cause) != 1) {
+		free(db);
+		return -1;
+	}
+	sc = parts[0];
 	if (c->nargs == 1) {
 		if (sf_ident_split(c->args[0], parts, 1, cause) != 1) {
 			free(db);
@@ -572,8 +566,8 @@ cli_sf_objects_start(struct cli_sf *c, char **cause)
 		}
 	} else
 		parts[0] = NULL;
-	c->res = sf_objects_list(c->env.sf, c->obj, db, sc, parts[0],
-	    cli_sf_row, cli_sf_objects_done, c);
+	c->res = sf_repos_list(
+	    c->env.sf, db, sc, parts[0], cli_sf_row, cli_sf_repos_done, c);
 	free(parts[0]);
 	free(db);
 	free(sc);
@@ -666,8 +660,8 @@ cli_sf_start(struct cli_sf *c, char **cause)
 		sf_sql_run(c->env.sf, c->args[0], NULL, 0, &cbs, c);
 		return 0;
 	}
-	if (c->cmd == CLI_SF_OBJECTS)
-		return cli_sf_objects_start(c, cause);
+	if (c->cmd == CLI_SF_REPOS)
+		return cli_sf_repos_start(c, cause);
 	if (c->cmd == CLI_SF_PREVIEW)
 		return cli_sf_preview_start(c, cause);
 	memset(&sc, 0, sizeof sc);
@@ -740,23 +734,15 @@ cli_sf_run(const struct config *cfg, const struct cli_options *opts, int argc,
 			c.cmd = CLI_SF_XCOM;
 		else if (strcmp(argv[1], "file") == 0 && n == 1)
 			c.cmd = CLI_SF_PREVIEW;
-		else if (strcmp(argv[1], "compute-pools") == 0 && n <= 1) {
-			c.cmd = CLI_SF_OBJECTS;
-			c.obj = SF_OBJ_COMPUTE_POOL;
-		} else if (strcmp(argv[1], "services") == 0 && n <= 1) {
-			c.cmd = CLI_SF_OBJECTS;
-			c.obj = SF_OBJ_SERVICE;
-		} else if (strcmp(argv[1], "image-repositories") == 0 &&
-			   n <= 1) {
-			c.cmd = CLI_SF_OBJECTS;
-			c.obj = SF_OBJ_IMAGE_REPO;
+		else if (strcmp(argv[1], "image-repositories") == 0 && n <= 1) {
+			c.cmd = CLI_SF_REPOS;
 		} else
 			return cli_sf_usage(
 			    "usage: get stages | files "
 			    "@DB.SCHEMA.STAGE[/prefix] "
 			    "| file @DB.SCHEMA.STAGE/path | xcom-table [DAG "
-			    "[RUN]] | compute-pools [NAME] | services [NAME] | "
-			    "image-repositories [NAME]");
+			    "[RUN]] | image-repositories [NAME] (pools and "
+			    "services: get pools | services)");
 	}
 
 	sf_models_init(&c.m);

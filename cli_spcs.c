@@ -172,7 +172,7 @@ cs_services_done(const struct spcs_result *r, void *arg)
 	}
 	if (c->name != NULL && r->svcs->n == 0) {
 		char *m = xasprintf("service %s not found in %s.%s: "
-				    "'snowdeck get service' lists them",
+				    "'snowdeck get services' lists them",
 		    c->name, c->db, c->schema);
 
 		cs_fail(c, NULL, m);
@@ -742,6 +742,19 @@ cs_conn_configured(const struct cli_options *opts)
 	return ok;
 }
 
+/* One listing each: "compute-pools" and "service" are other spellings. */
+static int
+cs_is_pools(const char *w)
+{
+	return strcmp(w, "pools") == 0 || strcmp(w, "compute-pools") == 0;
+}
+
+static int
+cs_is_services(const char *w)
+{
+	return strcmp(w, "services") == 0 || strcmp(w, "service") == 0;
+}
+
 int
 cli_spcs_handles(const struct config *cfg, const struct cli_options *opts,
     int argc, char **argv)
@@ -752,8 +765,7 @@ cli_spcs_handles(const struct config *cfg, const struct cli_options *opts,
 	if (argc < 1)
 		return 0;
 	if (strcmp(argv[0], "get") == 0 && argc >= 2) {
-		if (strcmp(argv[1], "pools") == 0 ||
-		    strcmp(argv[1], "service") == 0 ||
+		if (cs_is_pools(argv[1]) || cs_is_services(argv[1]) ||
 		    strcmp(argv[1], "spcs") == 0)
 			return 1;
 		return strcmp(argv[1], "containers") == 0 && argc == 3 &&
@@ -808,11 +820,11 @@ cs_parse(struct cs *c, int argc, char **argv)
 	const struct cli_options *o = c->opts;
 
 	if (strcmp(argv[0], "get") == 0) {
-		if (strcmp(argv[1], "pools") == 0 && argc <= 3) {
+		if (cs_is_pools(argv[1]) && argc <= 3) {
 			c->cmd = CS_POOLS;
 			return 0;
 		}
-		if (strcmp(argv[1], "service") == 0 && argc <= 3) {
+		if (cs_is_services(argv[1]) && argc <= 3) {
 			c->cmd = CS_SERVICES;
 			return 0;
 		}
@@ -824,7 +836,7 @@ cs_parse(struct cs *c, int argc, char **argv)
 			c->cmd = CS_WATCH;
 			return 0;
 		}
-		return cs_usage("usage: get pools [NAME] | service [NAME] | "
+		return cs_usage("usage: get pools [NAME] | services [NAME] | "
 				"containers SERVICE | spcs [--watch]");
 	}
 	if (strcmp(argv[0], "logs") == 0) {

@@ -21,7 +21,6 @@
 struct sf_res {
 	struct sf_client *sf;
 	struct http *http;
-	enum sf_obj_kind kind;
 	char *db, *schema, *name;
 	sf_row_cb row;
 	sf_res_done_cb done;
@@ -40,28 +39,14 @@ struct sf_res {
 	char *url; /* secret */
 };
 
-static const char *const sf_pool_fields[] = { "name", "state", "min_nodes",
-	"max_nodes", "instance_family", "num_services", "auto_suspend_secs" };
-static const char *const sf_service_fields[] = { "name", "status",
-	"database_name", "schema_name", "compute_pool", "current_instances",
-	"target_instances", "dns_name" };
 static const char *const sf_repo_fields[] = { "name", "database_name",
 	"schema_name", "repository_url", "owner" };
 
 const char *const *
-sf_obj_fields(enum sf_obj_kind k, size_t *n)
+sf_repo_fields_get(size_t *n)
 {
-	switch (k) {
-	case SF_OBJ_COMPUTE_POOL:
-		*n = nitems(sf_pool_fields);
-		return sf_pool_fields;
-	case SF_OBJ_SERVICE:
-		*n = nitems(sf_service_fields);
-		return sf_service_fields;
-	default:
-		*n = nitems(sf_repo_fields);
-		return sf_repo_fields;
-	}
+	*n = nitems(sf_repo_fields);
+	return sf_repo_fields;
 }
 
 static void
@@ -115,7 +100,7 @@ sf_obj_meta(const struct sf_result_meta *m, void *arg)
 	const char *const *f;
 	size_t n, i, j;
 
-	f = sf_obj_fields(r->kind, &n);
+	f = sf_repo_fields_get(&n);
 	r->ncols = n;
 	for (i = 0; i < n; i++) {
 		r->col[i] = -1;
@@ -170,17 +155,10 @@ sf_obj_rest_done(const struct sf_call_result *res, void *arg)
 	    !(r->name != NULL && res->body != NULL &&
 		strstr(res->body, "does not exist") != NULL)) {
 		buf_init(&q);
-		if (r->kind == SF_OBJ_COMPUTE_POOL)
-			buf_adds(&q, "SHOW COMPUTE POOLS");
-		else {
-			buf_adds(
-			    &q, r->kind == SF_OBJ_SERVICE
-				    ? "SHOW SERVICES IN SCHEMA "
-				    : "SHOW IMAGE REPOSITORIES IN SCHEMA ");
-			sf_ident_append(&q, r->db);
-			buf_addc(&q, '.');
-			sf_ident_append(&q, r->schema);
-		}
+		buf_adds(&q, "SHOW IMAGE REPOSITORIES IN SCHEMA ");
+		sf_ident_append(&q, r->db);
+		buf_addc(&q, '.');
+		sf_ident_append(&q, r->schema);
 		r->stmt = sf_sql_run(r->sf, q.data, NULL, 0, &cbs, r);
 		buf_free(&q);
 		return;
@@ -199,7 +177,7 @@ sf_obj_rest_done(const struct sf_call_result *res, void *arg)
 		body = wrapped;
 		len = strlen(wrapped);
 	}
-	f = sf_obj_fields(r->kind, &n);
+	f = sf_repo_fields_get(&n);
 	if (json_sf_objects_parse(body, len, f, n, r->row, r->arg, &cause) !=
 	    0) {
 		free(wrapped);
@@ -212,17 +190,13 @@ sf_obj_rest_done(const struct sf_call_result *res, void *arg)
 }
 
 struct sf_res *
-sf_objects_list(struct sf_client *sf, enum sf_obj_kind kind, const char *db,
-    const char *schema, const char *name, sf_row_cb row, sf_res_done_cb done,
-    void *arg)
+sf_repos_list(struct sf_client *sf, const char *db, const char *schema,
+    const char *name, sf_row_cb row, sf_res_done_cb done, void *arg)
 {
 	struct sf_res *r = xcalloc(1, sizeof *r);
-	const char *what;
-	char *path, *p;
-	struct buf b;
+	char *path;
 
 	r->sf = sf;
-	r->kind = kind;
 	r->db = xstrdup(db != NULL ? db : "");
 	r->schema = xstrdup(schema != NULL ? schema : "");
 	r->name = name != NULL ? xstrdup(name) : NULL;
@@ -230,29 +204,11 @@ sf_objects_list(struct sf_client *sf, enum sf_obj_kind kind, const char *db,
 	r->done = done;
 	r->arg = arg;
 	buf_init(&r->data);
-	if (kind == SF_OBJ_COMPUTE_POOL) {
-		buf_init(&b);
-		buf_adds(&b, "/api/v2/compute-pools");
-		if (name != NULL) {
-			buf_addc(&b, '/');
-			url_encode(&b, name);
-		}
-		path = buf_detach(&b);
-		what = name != NULL ? "getting the compute pool"
-				    : "listing compute pools";
-	} else {
-		p = sf_rest_path(r->db, r->schema,
-		    kind == SF_OBJ_SERVICE ? "services" : "image-repositories",
-		    name);
-		path = p;
-		what = kind == SF_OBJ_SERVICE
-			   ? (name != NULL ? "getting the service"
-					   : "listing services")
-			   : (name != NULL ? "getting the image repository"
-					   : "listing image repositories");
-	}
-	r->call = sf_rest_call(
-	    sf, "GET", path, NULL, NULL, what, sf_obj_rest_done, r);
+	path = sf_rest_path(r->db, r->schema, "image-repositories", name);
+	r->call = sf_rest_call(sf, "GET", path, NULL, NULL,
+	    name != NULL ? "getting the image repository"
+			 : "listing image repositories",
+	    sf_obj_rest_done, r);
 	free(path);
 	return r;
 }

@@ -1206,10 +1206,10 @@ sf_call_start(struct sf_call *k)
 	}
 }
 
-struct sf_call *
-sf_rest_call(struct sf_client *c, const char *method, const char *path,
-    const char *query, const char *body, const char *what, sf_call_cb done,
-    void *arg)
+/* A call linked into the client's list, not started yet. */
+static struct sf_call *
+sf_call_new(struct sf_client *c, const char *method, const char *path,
+    const char *query, const char *what, sf_call_cb done, void *arg)
 {
 	struct sf_call *k = xcalloc(1, sizeof *k);
 
@@ -1217,7 +1217,6 @@ sf_rest_call(struct sf_client *c, const char *method, const char *path,
 	k->method = xstrdup(method);
 	k->path = xstrdup(path);
 	k->query = sf_dupnull(query);
-	k->body = sf_dupnull(body);
 	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
 	k->done = done;
 	k->arg = arg;
@@ -1226,6 +1225,18 @@ sf_rest_call(struct sf_client *c, const char *method, const char *path,
 	if (c->calls != NULL)
 		c->calls->prev = k;
 	c->calls = k;
+	return k;
+}
+
+struct sf_call *
+sf_rest_call(struct sf_client *c, const char *method, const char *path,
+    const char *query, const char *body, const char *what, sf_call_cb done,
+    void *arg)
+{
+	struct sf_call *k =
+	    sf_call_new(c, method, path, query, what, done, arg);
+
+	k->body = sf_dupnull(body);
 	sf_call_start(k);
 	return k;
 }
@@ -1235,21 +1246,9 @@ sf_rest_stream(struct sf_client *c, const char *path, const char *query,
     const char *what, int (*chunk)(const char *, size_t, void *),
     sf_call_cb done, void *arg)
 {
-	struct sf_call *k = xcalloc(1, sizeof *k);
+	struct sf_call *k = sf_call_new(c, "GET", path, query, what, done, arg);
 
-	k->c = c;
-	k->method = xstrdup("GET");
-	k->path = xstrdup(path);
-	k->query = sf_dupnull(query);
-	k->what = xstrdup(what != NULL ? what : "the Snowflake call");
 	k->chunk = chunk;
-	k->done = done;
-	k->arg = arg;
-	k->started_ms = util_now_ms();
-	k->next = c->calls;
-	if (c->calls != NULL)
-		c->calls->prev = k;
-	c->calls = k;
 	sf_call_start(k);
 	return k;
 }

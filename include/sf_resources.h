@@ -2,9 +2,9 @@
  * Snowflake resource objects through the REST resource APIs (compute-
  * pool.yaml, service.yaml, image-repository.yaml, stage.yaml), with the
  * SQL API as the fallback where an account answers 404, 405 or 501:
- * - compute pools, services and image repositories: list and get, as rows
- *   of a fixed set of fields per kind (SHOW ... where REST is missing; a
- *   get filters the SHOW output, so no name is pasted into SQL);
+ * - image repositories: list and get, as rows of a fixed set of fields
+ *   (SHOW ... where REST is missing; a get filters the SHOW output, so no
+ *   name is pasted into SQL). Compute pools and services are core/spcs.c's;
  * - a stage file's presigned URL (POST ...:presigned-url, or SELECT
  *   GET_PRESIGNED_URL with bound values), and a capped preview of the file
  *   fetched through it. The URL is a secret: it is never logged or shown.
@@ -21,27 +21,20 @@ struct http;
 struct sf_client;
 struct sf_res;
 
-enum sf_obj_kind {
-	SF_OBJ_COMPUTE_POOL,
-	SF_OBJ_SERVICE,
-	SF_OBJ_IMAGE_REPO,
-};
-
-/* The fields each row carries, in order (static). */
-const char *const *sf_obj_fields(enum sf_obj_kind, size_t *n);
+/* The fields each image repository row carries, in order (static). */
+const char *const *sf_repo_fields_get(size_t *n);
 
 /* The end of an operation: error 0, or 1 with cause (borrowed). */
 typedef void (*sf_res_done_cb)(int error, const char *cause, void *arg);
 
 /*
- * Lists (name NULL) or gets one object of kind; services and image
- * repositories live in db.schema (resolved names). row gets each object's
- * fields (raw text, not sanitized). Returns a handle valid until done runs
- * or sf_res_cancel().
+ * Lists (name NULL) or gets one image repository of db.schema (resolved
+ * names). row gets each repository's fields (raw text, not sanitized).
+ * Returns a handle valid until done runs or sf_res_cancel().
  */
-struct sf_res *sf_objects_list(struct sf_client *, enum sf_obj_kind,
-    const char *db, const char *schema, const char *name, sf_row_cb row,
-    sf_res_done_cb done, void *arg);
+struct sf_res *sf_repos_list(struct sf_client *, const char *db,
+    const char *schema, const char *name, sf_row_cb row, sf_res_done_cb done,
+    void *arg);
 
 /* What a preview found (pointers borrowed for the callback). */
 struct sf_preview {

@@ -444,32 +444,36 @@ def test_sql_read_only_guard():
 
 def test_compute_pools_services_repos_rest_and_show():
     reset()
-    pools = sd("get", "compute-pools", "-o", "json").json()["objects"]
+    # Pools and services have one listing (core/spcs.c); "compute-pools"
+    # and "service" are other spellings of "pools" and "services".
+    pools = sd("get", "compute-pools", "-o", "json").json()["pools"]
     by = {p["name"]: p["state"] for p in pools}
     assert by == {"SNOWDECK_POOL": "ACTIVE", "SNOWDECK_GPU_POOL": "SUSPENDED"}, by
-    svcs = sd("get", "services", "-o", "json").json()["objects"]
+    assert sd("get", "pools", "-o", "json").json() == {"pools": pools}
+    svcs = sd("get", "services", "-o", "json").json()["services"]
     assert sorted(x["name"] for x in svcs) == ["AIRFLOW_TASK_RUNNER", "SISSYG"]
-    one = sd("get", "services", "sissyg", "-o", "json").json()["objects"]
+    assert sd("get", "service", "-o", "json").json() == {"services": svcs}
+    one = sd("get", "services", "sissyg", "-o", "json").json()["services"]
     assert len(one) == 1 and one[0]["compute_pool"] == "SNOWDECK_POOL", one
     repos = sd("get", "image-repositories", "-o", "json").json()["objects"]
     assert [r["name"] for r in repos] == ["SNOWDECK_REPO"], repos
     # Where the REST endpoints are missing: SHOW, same answers.
-    for what, path in (("compute-pools", "/api/v2/compute-pools"),
-                       ("services", "/services"),
-                       ("image-repositories", "/image-repositories")):
+    for what, path, key in (("compute-pools", "/api/v2/compute-pools", "pools"),
+                            ("services", "/services", "services"),
+                            ("image-repositories", "/image-repositories", "objects")):
         reset()
         fault(match=f"GET .*{path}$", kind="status", status=404, count=1)
-        rows = sd("get", what, "-o", "json").json()["objects"]
+        rows = sd("get", what, "-o", "json").json()[key]
         stmts = [q.get("statement") for q in requests_seen()
                  if q.get("statement")]
         assert stmts and stmts[0].startswith("SHOW "), (what, stmts)
         assert rows, what
     reset()
     fault(match="GET .*/services$", kind="status", status=404, count=1)
-    one = sd("get", "services", "SISSYG", "-o", "json").json()["objects"]
+    one = sd("get", "services", "SISSYG", "-o", "json").json()["services"]
     assert [x["name"] for x in one] == ["SISSYG"], one
     r = sd("get", "compute-pools", "NOPE", check=False)
-    assert r.code == 1 and "HTTP 404" in r.err, r
+    assert r.code == 1 and "NOPE" in r.err, r
 
 
 def test_file_preview_through_presigned_url():
