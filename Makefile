@@ -84,18 +84,19 @@ $(CHECK_BIN): $(UNIT_OBJ) $(LIB)
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
 # Everything a CI run needs, in order: tools, the build, then every suite.
+# Each phase prints its duration (tests/phase.sh).
 check: deps-ok
 	@tests/deps.sh --all
-	$(MAKE) lint
-	$(MAKE) format-check
-	$(MAKE) unit
-	$(MAKE) integration
-	$(MAKE) sandbox
-	$(MAKE) e2e
-	$(MAKE) demo-check
-	$(MAKE) asan
-	$(MAKE) valgrind
-	$(MAKE) fuzz FUZZ_SECONDS=10
+	@tests/phase.sh lint $(MAKE) lint
+	@tests/phase.sh format $(MAKE) format-check
+	@tests/phase.sh unit $(MAKE) unit
+	@tests/phase.sh integration $(MAKE) integration
+	@tests/phase.sh sandbox $(MAKE) sandbox
+	@tests/phase.sh e2e $(MAKE) e2e
+	@tests/phase.sh demo-check $(MAKE) demo-check
+	@tests/phase.sh asan $(MAKE) asan
+	@tests/phase.sh valgrind $(MAKE) valgrind
+	@tests/phase.sh fuzz $(MAKE) fuzz FUZZ_SECONDS=10
 
 unit: $(BIN) $(CHECK_BIN)
 	@ln -sf $(BIN) snowdeck
