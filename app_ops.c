@@ -196,6 +196,11 @@ app_ops_free(struct app_ops *o)
 		src_docker_free(o->src_dk);
 	if (o->src_sp != NULL)
 		src_spcs_free(o->src_sp);
+	/* The log reads are ops of svc_dk: cancelled before it goes. */
+	if (o->logs_dop != NULL)
+		docker_cancel(o->logs_dop);
+	o->logs_dop = NULL;
+	app_ops_follow_stop(o);
 	docker_free(o->svc_dk);
 	if (o->svc_ep_ok)
 		docker_endpoint_free(&o->svc_ep);
@@ -214,11 +219,8 @@ app_ops_free(struct app_ops *o)
 	if (o->pools_op != NULL)
 		spcs_op_cancel(o->pools_op);
 	free(o->pools_line);
-	if (o->logs_dop != NULL)
-		docker_cancel(o->logs_dop);
 	if (o->logs_sop != NULL)
 		spcs_op_cancel(o->logs_sop);
-	app_ops_follow_stop(o);
 	buf_free(&o->logs);
 	free(o->act_line);
 	free(o->act_head);
