@@ -121,6 +121,7 @@ struct app_ops {
 	struct spcs_op *logs_sop;
 	struct buf logs;
 	int logs_have, logs_busy, logs_tty;
+	uint64_t logs_dropped; /* bytes the bound dropped, ever */
 
 	/* The trigger form's details request (one at a time). */
 	struct af_op *params_op;
@@ -1463,6 +1464,7 @@ app_ops_logs_bound(struct app_ops *o)
 	if (cut == NULL)
 		return;
 	keep = o->logs.len - (size_t)(cut + 1 - o->logs.data);
+	o->logs_dropped += (uint64_t)(cut + 1 - o->logs.data);
 	memmove(o->logs.data, cut + 1, keep);
 	o->logs.len = keep;
 	o->logs.data[keep] = '\0';
@@ -1611,6 +1613,34 @@ int
 app_service_logs_following(struct app *app)
 {
 	return app_ops_get(app)->follow != NULL;
+}
+
+uint64_t
+app_service_logs_dropped(struct app *app)
+{
+	return app_ops_get(app)->logs_dropped;
+}
+
+int
+app_services_engine_fixture(
+    struct app *app, const char *docker_host, char **cause)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (o->svc_dk != NULL || o->svc_ep_ok) {
+		*cause = xstrdup("the services already have an engine");
+		return -1;
+	}
+	if (docker_endpoint_resolve(
+		docker_host, NULL, NULL, &o->svc_ep, cause) != 0)
+		return -1;
+	o->svc_ep_ok = 1;
+	if (docker_create(&o->svc_dk, app_http(app), &o->svc_ep, NULL, cause) !=
+	    0) {
+		o->svc_dk = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
