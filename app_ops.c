@@ -121,6 +121,7 @@ struct app_ops {
 	struct spcs_op *logs_sop;
 	struct buf logs;
 	int logs_have, logs_busy, logs_tty;
+	uint64_t logs_dropped; /* bytes the bound dropped, ever */
 
 	/* The trigger form's details request (one at a time). */
 	struct af_op *params_op;
@@ -196,6 +197,11 @@ app_ops_free(struct app_ops *o)
 		src_docker_free(o->src_dk);
 	if (o->src_sp != NULL)
 		src_spcs_free(o->src_sp);
+	/* The log reads are ops of svc_dk: cancelled before it goes. */
+	if (o->logs_dop != NULL)
+		docker_cancel(o->logs_dop);
+	o->logs_dop = NULL;
+	app_ops_follow_stop(o);
 	docker_free(o->svc_dk);
 	if (o->svc_ep_ok)
 		docker_endpoint_free(&o->svc_ep);
@@ -214,11 +220,8 @@ app_ops_free(struct app_ops *o)
 	if (o->pools_op != NULL)
 		spcs_op_cancel(o->pools_op);
 	free(o->pools_line);
-	if (o->logs_dop != NULL)
-		docker_cancel(o->logs_dop);
 	if (o->logs_sop != NULL)
 		spcs_op_cancel(o->logs_sop);
-	app_ops_follow_stop(o);
 	buf_free(&o->logs);
 	free(o->act_line);
 	free(o->act_head);
@@ -1461,6 +1464,7 @@ app_ops_logs_bound(struct app_ops *o)
 	if (cut == NULL)
 		return;
 	keep = o->logs.len - (size_t)(cut + 1 - o->logs.data);
+	o->logs_dropped += (uint64_t)(cut + 1 - o->logs.data);
 	memmove(o->logs.data, cut + 1, keep);
 	o->logs.len = keep;
 	o->logs.data[keep] = '\0';
@@ -1609,6 +1613,34 @@ int
 app_service_logs_following(struct app *app)
 {
 	return app_ops_get(app)->follow != NULL;
+}
+
+uint64_t
+app_service_logs_dropped(struct app *app)
+{
+	return app_ops_get(app)->logs_dropped;
+}
+
+int
+app_services_engine_fixture(
+    struct app *app, const char *docker_host, char **cause)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (o->svc_dk != NULL || o->svc_ep_ok) {
+		*cause = xstrdup("the services already have an engine");
+		return -1;
+	}
+	if (docker_endpoint_resolve(
+		docker_host, NULL, NULL, &o->svc_ep, cause) != 0)
+		return -1;
+	o->svc_ep_ok = 1;
+	if (docker_create(&o->svc_dk, app_http(app), &o->svc_ep, NULL, cause) !=
+	    0) {
+		o->svc_dk = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -543,6 +543,11 @@ cd_log_line(int stream, const char *line, size_t len, void *arg)
 	docker_log_split_ts(line, len, &t, &text, &tlen);
 	buf_reset(&c->line);
 	docker_log_line_format(&c->line, text, tlen);
+	/* --grep: on the line as printed (sanitized, secrets masked). */
+	if (c->opts->grep != NULL &&
+	    text_find(c->line.data != NULL ? c->line.data : "", c->line.len,
+		c->opts->grep) == NULL)
+		return 0;
 	if (c->opts->json) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "container", st->name);
@@ -1221,7 +1226,7 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 	} else if (strcmp(argv[0], "logs") == 0) {
 		if (argc > 2)
 			return cd_usage("usage: logs [CONTAINER] --local "
-					"[--follow] [--tail N]");
+					"[--follow] [--tail N] [--grep TEXT]");
 		c.cmd = CD_LOGS;
 		c.target = argc == 2 ? argv[1] : NULL;
 		if (opts->since != NULL &&

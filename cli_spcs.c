@@ -306,6 +306,10 @@ cs_line(const char *line, void *arg)
 	cJSON *o;
 	char *txt;
 
+	/* --grep: on the line as printed (sanitized, secrets masked). */
+	if (c->opts->grep != NULL &&
+	    text_find(line, strlen(line), c->opts->grep) == NULL)
+		return;
 	if (c->opts->json) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "container", f->container);
@@ -843,7 +847,7 @@ cs_parse(struct cs *c, int argc, char **argv)
 		if (argc < 2 || argc > 3)
 			return cs_usage("usage: logs SERVICE [CONTAINER] "
 					"[--follow] [--previous] [--instance "
-					"N] [--tail N]");
+					"N] [--tail N] [--grep TEXT]");
 		if (o->previous && argc != 3)
 			return cs_usage("--previous reads one container: logs "
 					"SERVICE CONTAINER --previous");

@@ -53,13 +53,14 @@ static const char main_usage[] =
     "run\n"
     "  get containers [--local] [--compose-project P] [--watch]\n"
     "                                    containers of a compose project\n"
-    "  logs [CONTAINER] --local [--follow] [--tail N]\n"
+    "  logs [CONTAINER] --local [--follow] [--tail N] [--grep TEXT]\n"
     "                                    one container, or all of the project\n"
     "  restart|stop|start CONTAINER --local [--yes]\n"
     "  get pools [NAME] | get services [NAME]  SPCS compute pools, services\n"
     "  get containers SERVICE            SPCS containers of every instance\n"
     "  get spcs [--watch]                every SPCS container of the schema\n"
     "  logs SERVICE [CONTAINER] [--follow] [--previous] [--instance N]\n"
+    "       [--grep TEXT]\n"
     "  suspend|resume|restart SERVICE [--yes] [--wait S]\n"
     "  suspend|resume pool NAME [--yes]\n"
     "\n";
@@ -81,6 +82,9 @@ static const char main_usage_options[] =
     "  -f, --follow         logs: keep following\n"
     "  --tail N             logs: the last N lines only\n"
     "  --since WHEN         logs: from 10m/2h ago, a Unix or ISO time\n"
+    "  --grep TEXT          logs: only the lines holding TEXT (ignoring "
+    "case),\n"
+    "                       as the console's / search matches\n"
     "  --watch              get containers: print again on every change\n"
     "  --previous           logs: the SPCS container's previous run\n"
     "  --instance N         logs: the SPCS service instance (default 0)\n"
@@ -160,6 +164,7 @@ enum {
 	OPT_PREVIOUS,
 	OPT_INSTANCE,
 	OPT_WAIT,
+	OPT_GREP,
 };
 
 static const struct option main_options[] = {
@@ -203,6 +208,7 @@ static const struct option main_options[] = {
 	{ "previous", no_argument, NULL, OPT_PREVIOUS },
 	{ "instance", required_argument, NULL, OPT_INSTANCE },
 	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "grep", required_argument, NULL, OPT_GREP },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -384,6 +390,9 @@ main(int argc, char **argv)
 		case OPT_WAIT:
 			opts.wait_s = main_number(optarg, "--wait");
 			break;
+		case OPT_GREP:
+			opts.grep = optarg;
+			break;
 		case 'y':
 			opts.yes = 1;
 			break;
@@ -422,7 +431,12 @@ main(int argc, char **argv)
 
 	curl_global_init(CURL_GLOBAL_ALL);
 	if (argc > 0) {
-		if (!cli_is_command(argv[0])) {
+		if (opts.grep != NULL && strcmp(argv[0], "logs") != 0) {
+			fprintf(stderr, "snowdeck: --grep filters the lines of "
+					"logs (snowdeck logs ... --grep "
+					"TEXT)\n");
+			status = 2;
+		} else if (!cli_is_command(argv[0])) {
 			fprintf(stderr,
 			    "snowdeck: unknown command \"%s\" (see "
 			    "snowdeck --help)\n",
@@ -435,6 +449,13 @@ main(int argc, char **argv)
 		return status;
 	}
 
+	if (opts.grep != NULL) {
+		fprintf(stderr, "snowdeck: --grep filters the lines of logs "
+				"(in the console: / on the logs)\n");
+		curl_global_cleanup();
+		config_free(&cfg);
+		return 2;
+	}
 	if (!isatty(STDOUT_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
 		fprintf(stderr, "snowdeck: no terminal: run a command such as "
 				"'snowdeck get dags' instead\n");

@@ -340,3 +340,34 @@ url_path(const char *first, ...)
 	va_end(ap);
 	return path;
 }
+
+static unsigned char
+text_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+const char *
+text_find(const char *text, size_t len, const char *pattern)
+{
+	size_t plen = strlen(pattern), i, j;
+	unsigned char first;
+
+	if (plen == 0)
+		return text;
+	if (plen > len)
+		return NULL;
+	first = text_fold((unsigned char)pattern[0]);
+	for (i = 0; i + plen <= len; i++) {
+		if (text_fold((unsigned char)text[i]) != first)
+			continue;
+		for (j = 1; j < plen; j++) {
+			if (text_fold((unsigned char)text[i + j]) !=
+			    text_fold((unsigned char)pattern[j]))
+				break;
+		}
+		if (j == plen)
+			return text + i;
+	}
+	return NULL;
+}

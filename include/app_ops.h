@@ -131,6 +131,17 @@ const char *app_service_logs(struct app *, size_t *len, int *busy);
  */
 int app_service_logs_follow(struct app *, const struct svc *, int on);
 int app_service_logs_following(struct app *);
+/*
+ * Bytes the followed text has dropped from its start so far (it keeps
+ * below 4 MiB by dropping its oldest half): a view holding line numbers
+ * moves them by the lines that went. Only grows.
+ */
+uint64_t app_service_logs_dropped(struct app *);
+/* Tests: a container engine at docker_host ("unix:///path") for logs,
+ * follow and actions, without starting the services sources. 0, or -1
+ * with *cause (owned by the caller). */
+int app_services_engine_fixture(
+    struct app *, const char *docker_host, char **cause);
 
 /*
  * Compute pools (SPCS): one line per pool (state, family, nodes,

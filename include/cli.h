@@ -44,6 +44,7 @@ struct cli_options {
 	long tail;                   /* logs --tail N; -1 = all */
 	int watch;                   /* get containers --watch */
 	const char *since;           /* logs --since */
+	const char *grep;            /* logs --grep: lines holding it only */
 	/* Snowpark Container Services (cli_spcs.c). */
 	int previous;         /* logs --previous */
 	const char *instance; /* logs --instance N */

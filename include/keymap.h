@@ -165,6 +165,8 @@ enum keymap_action {
 	KA_POOL_SUSPEND,
 	KA_POOL_RESUME,
 	KA_SVC_FOLLOW,
+	KA_SVC_TEXT,
+	KA_SVC_LIST,
 	KA_NACTIONS
 };
 

@@ -136,7 +136,7 @@ const char *list_status(const struct list *, char *buf, size_t len);
 int list_layout(
     const struct list_column *cols, int ncols, int width, int *x, int *w);
 
-/* Case-insensitive (ASCII) substring test used by the filter. */
+/* Whether the filter's pattern is in text: core's text_find (util.h). */
 int list_match(const char *text, size_t len, const char *pattern);
 
 #endif

@@ -54,6 +54,9 @@ struct textview {
 	struct prompt prompt;
 	char pattern[PROMPT_MAX];
 	const char *note; /* static: "search wrapped", "not found" */
+	/* The last search's count: the match is the match_i-th of match_n
+	 * matching lines, counted over match_lines lines (0: no count). */
+	size_t match_i, match_n, match_lines;
 };
 
 /* What textview_key did (OR-able with list.h's values). */
@@ -74,7 +77,8 @@ int textview_key(struct textview *, int key);
 void textview_draw(
     struct textview *, WINDOW *, int y, int x, int h, int w, int focused);
 
-/* Title suffix: "12/340 wrap follow /text". */
+/* Title suffix: "12/340 wrap follow /text [3/17]" ("[3/17+]": lines
+ * arrived since the count; n counts again). */
 const char *textview_status(const struct textview *, char *buf, size_t len);
 
 int textview_editing(const struct textview *);
@@ -86,8 +90,17 @@ int textview_fold(struct textview *, size_t line);
 int textview_hidden(const struct textview *, size_t line);
 /* The line a block opened on line closes on; -1 if it opens none. */
 long textview_block_end(const struct textview *, size_t line);
-/* Moves to the next (dir > 0) or previous match of the pattern; 0/-1. */
+/*
+ * Moves to the next (dir > 0) or previous line holding the pattern
+ * (text_find: a substring, ignoring ASCII case), wrapping around, and
+ * counts the matching lines; 0, or -1 with note "not found". Walks the
+ * text once.
+ */
 int textview_search(struct textview *, const char *pattern, int dir);
+/* The first n lines of the text went (a bounded log dropped its oldest):
+ * the cursor, top line and folds move up with the lines that stay. Call
+ * before textview_set with the shorter text. */
+void textview_drop(struct textview *, size_t n);
 /* Rows line takes at width cells (wrapping on). */
 int textview_rows(const struct textview *, size_t line, int width);
 

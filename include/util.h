@@ -76,6 +76,14 @@ char *url_path(const char *first, ...);
  */
 const char *intern(const char *s);
 
+/*
+ * The one text matcher (list filters, text search, logs --grep): the first
+ * occurrence of pattern in text[0..len) as a plain substring, ignoring the
+ * case of ASCII letters (other bytes compare exactly). Returns a pointer
+ * into text, or NULL; an empty pattern matches at text. Pure.
+ */
+const char *text_find(const char *text, size_t len, const char *pattern);
+
 /* Monotonic milliseconds (uv_hrtime based is in core; this is clock_gettime).
  */
 uint64_t util_now_ms(void);

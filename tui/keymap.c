@@ -289,8 +289,8 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_SERVICES, 'U', KA_SVC_START, HINT | DANGER, "start/resume",
 	    "start the container / resume the SPCS service (asks first)"),
 	K(KM_SERVICES, 'l', KA_SVC_LOGS, HINT, "logs",
-	    "the selected container's last 500 log lines below (again: "
-	    "refresh)"),
+	    "the selected container's last 500 log lines below, with the "
+	    "keyboard on them (again: refresh)"),
 	K(KM_SERVICES, 'P', KA_SVC_PREV_LOGS, 0, "previous logs",
 	    "SPCS: the log of the container's previous (terminated) run"),
 	K(KM_SERVICES, 'i', KA_SVC_INFO, 0, "detail",
@@ -303,6 +303,12 @@ const struct keymap_entry keymap_table[] = {
 	    "first)"),
 	K(KM_SERVICES, 'f', KA_SVC_FOLLOW, 0, "follow",
 	    "follow the selected container's log as lines arrive (on/off)"),
+	K(KM_SERVICES, KEYC_ENTER, KA_SVC_TEXT, 0, "to the text",
+	    "keyboard to the logs / detail below: j/k scroll, / search, n/N "
+	    "next/previous match (lines arriving too), G end and follow"),
+	K(KM_SERVICES, KEYC_ESC, KA_SVC_LIST, 0, "to the list",
+	    "from the logs / detail: clear the search, then back to the list "
+	    "(/ filters it)"),
 };
 const size_t keymap_count = nitems(keymap_table);
 
@@ -418,6 +424,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_POOL_SUSPEND] = "pool-suspend",
 	[KA_POOL_RESUME] = "pool-resume",
 	[KA_SVC_FOLLOW] = "service-follow",
+	[KA_SVC_TEXT] = "service-focus-text",
+	[KA_SVC_LIST] = "service-focus-list",
 };
 
 static const struct {

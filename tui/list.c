@@ -168,28 +168,7 @@ list_select_id(struct list *l, const char *id)
 int
 list_match(const char *text, size_t len, const char *pattern)
 {
-	size_t plen = strlen(pattern), i, j;
-	unsigned char a, b;
-
-	if (plen == 0)
-		return 1;
-	if (plen > len)
-		return 0;
-	for (i = 0; i + plen <= len; i++) {
-		for (j = 0; j < plen; j++) {
-			a = (unsigned char)text[i + j];
-			b = (unsigned char)pattern[j];
-			if (a >= 'A' && a <= 'Z')
-				a = (unsigned char)(a + 32);
-			if (b >= 'A' && b <= 'Z')
-				b = (unsigned char)(b + 32);
-			if (a != b)
-				break;
-		}
-		if (j == plen)
-			return 1;
-	}
-	return 0;
+	return text_find(text, len, pattern) != NULL;
 }
 
 /* Whether model row matches pattern in any column. */

@@ -11,7 +11,6 @@
 #include <curses.h>
 
 #include "keymap.h"
-#include "list.h"
 #include "theme.h"
 #include "tui_draw.h"
 #include "util.h"
@@ -66,6 +65,7 @@ textview_reset(struct textview *tv)
 	tv->topsub = tv->hscroll = 0;
 	tv->nfolds = 0;
 	tv->note = NULL;
+	tv->match_lines = 0;
 }
 
 int
@@ -503,32 +503,81 @@ tv_unfold_to(struct textview *tv, size_t line)
 int
 textview_search(struct textview *tv, const char *pattern, int dir)
 {
+	const size_t none = (size_t)-1;
 	const char *s;
-	size_t i, k, n;
+	size_t k, n, total = 0, first = none, last = none, before = none;
+	size_t after = none, rbefore = 0, rafter = 0, target, rank;
 
 	tv->note = NULL;
+	tv->match_lines = 0;
 	if (pattern == NULL || *pattern == '\0' || tv->nlines == 0)
 		return -1;
-	for (i = 1; i <= tv->nlines; i++) {
-		if (dir > 0)
-			k = (tv->cur + i) % tv->nlines;
-		else
-			k = (tv->cur + tv->nlines - i % tv->nlines) %
-			    tv->nlines;
+	/*
+	 * One pass in line order: the nearest match before and after the
+	 * cursor, the first and the last, and how many lines match.
+	 */
+	for (k = 0; k < tv->nlines; k++) {
 		n = tv_line(tv, k, &s);
-		if (list_match(s, n, pattern)) {
-			if ((dir > 0 && k <= tv->cur) ||
-			    (dir < 0 && k >= tv->cur))
-				tv->note = "search wrapped";
-			tv_unfold_to(tv, k);
-			tv->cur = k;
-			tv->follow = 0;
-			tv_show_cursor(tv);
-			return 0;
+		if (text_find(s, n, pattern) == NULL)
+			continue;
+		total++;
+		if (first == none)
+			first = k;
+		last = k;
+		if (k < tv->cur) {
+			before = k;
+			rbefore = total;
+		} else if (k > tv->cur && after == none) {
+			after = k;
+			rafter = total;
 		}
 	}
-	tv->note = "not found";
-	return -1;
+	if (total == 0) {
+		tv->note = "not found";
+		return -1;
+	}
+	if (dir > 0) {
+		target = after != none ? after : first;
+		rank = after != none ? rafter : 1;
+	} else {
+		target = before != none ? before : last;
+		rank = before != none ? rbefore : total;
+	}
+	if ((dir > 0 && after == none) || (dir <= 0 && before == none))
+		tv->note = "search wrapped";
+	tv_unfold_to(tv, target);
+	tv->cur = target;
+	tv->follow = 0;
+	tv->match_i = rank;
+	tv->match_n = total;
+	tv->match_lines = tv->nlines;
+	tv_show_cursor(tv);
+	return 0;
+}
+
+void
+textview_drop(struct textview *tv, size_t n)
+{
+	size_t i, j;
+
+	if (n == 0)
+		return;
+	tv->cur = tv->cur > n ? tv->cur - n : 0;
+	if (tv->top >= n)
+		tv->top -= n;
+	else {
+		tv->top = 0;
+		tv->topsub = 0;
+	}
+	for (i = j = 0; i < tv->nfolds; i++) {
+		if (tv->folds[i].start < n)
+			continue;
+		tv->folds[j].start = tv->folds[i].start - n;
+		tv->folds[j].end = tv->folds[i].end - n;
+		j++;
+	}
+	tv->nfolds = j;
+	tv->match_lines = 0; /* the count included the lines gone */
 }
 
 int
@@ -723,10 +772,11 @@ tv_class_attr(unsigned char c)
 static enum theme_slot
 tv_log_slot(const char *s, size_t n)
 {
-	if (list_match(s, n, "error") || list_match(s, n, "critical") ||
-	    list_match(s, n, "traceback"))
+	if (text_find(s, n, "error") != NULL ||
+	    text_find(s, n, "critical") != NULL ||
+	    text_find(s, n, "traceback") != NULL)
 		return THEME_LOG_ERROR;
-	if (list_match(s, n, "warning"))
+	if (text_find(s, n, "warning") != NULL)
 		return THEME_LOG_WARN;
 	return THEME_DEFAULT;
 }
@@ -735,14 +785,15 @@ tv_log_slot(const char *s, size_t n)
 static void
 tv_matches(const char *s, size_t n, const char *pattern, unsigned char *m)
 {
-	size_t plen = strlen(pattern), i;
+	size_t plen = strlen(pattern), off = 0;
+	const char *p;
 
 	memset(m, 0, n);
-	if (plen == 0 || plen > n)
+	if (plen == 0)
 		return;
-	for (i = 0; i + plen <= n; i++) {
-		if (list_match(s + i, plen, pattern))
-			memset(m + i, 1, plen);
+	while (off < n && (p = text_find(s + off, n - off, pattern)) != NULL) {
+		memset(m + (p - s), 1, plen);
+		off = (size_t)(p - s) + 1;
 	}
 }
 
@@ -895,9 +946,15 @@ textview_draw(
 const char *
 textview_status(const struct textview *tv, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu/%zu%s%s%s%s%s%s", tv->nlines ? tv->cur + 1 : 0,
-	    tv->nlines, tv->wrap ? " wrap" : "", tv->follow ? " follow" : "",
-	    tv->pattern[0] != '\0' ? " /" : "", tv->pattern,
-	    tv->note != NULL ? " - " : "", tv->note != NULL ? tv->note : "");
+	char count[64] = "";
+
+	if (tv->pattern[0] != '\0' && tv->match_lines > 0)
+		snprintf(count, sizeof count, " [%zu/%zu%s]", tv->match_i,
+		    tv->match_n, tv->nlines != tv->match_lines ? "+" : "");
+	snprintf(buf, len, "%zu/%zu%s%s%s%s%s%s%s",
+	    tv->nlines ? tv->cur + 1 : 0, tv->nlines, tv->wrap ? " wrap" : "",
+	    tv->follow ? " follow" : "", tv->pattern[0] != '\0' ? " /" : "",
+	    tv->pattern, count, tv->note != NULL ? " - " : "",
+	    tv->note != NULL ? tv->note : "");
 	return buf;
 }

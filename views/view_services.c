@@ -7,7 +7,15 @@
  * (or why it is missing) and follow the running action: R restarts the
  * selected service, S stops (SPCS: suspends), U starts (resumes), each
  * after a confirmation; read-only mode refuses. Below, the selected entry
- * in full (image, message, exit code, SPCS DNS name and endpoints).
+ * in full (image, message, exit code, SPCS DNS name and endpoints), or its
+ * container's logs (l, P previous run, f follow).
+ *
+ * The keyboard is on the list or on the text below: Enter (or l, P, f,
+ * which open the logs) moves it to the text, whose header then says so;
+ * there j/k scroll, '/' searches, n/N go to the next/previous matching
+ * line (also in lines that arrived since: a followed log), G follows
+ * again; Esc clears the search, then goes back to the list, whose '/'
+ * filters the rows.
  */
 
 #include "view.h"
@@ -76,7 +84,10 @@ struct view_services {
 	struct buf text;
 	size_t *lines;
 	size_t nlines;
-	int logs; /* the detail area shows the logs (l), 2: previous (P) */
+	int logs;         /* the text shows the logs: 1 (l), 2 previous (P),
+			     3 following (f); 0 the detail */
+	int text_focus;   /* the keys go to the text, not the list */
+	uint64_t dropped; /* app_service_logs_dropped() at the last text */
 };
 
 struct view_services_ask {
@@ -228,7 +239,7 @@ view_services_init(struct view *v, struct app *app, char **cause)
 	list_init(&d->list, view_services_cols, (int)nitems(view_services_cols),
 	    &view_services_list_ops, d);
 	d->list.empty = "no services found yet";
-	textview_init(&d->tv, TEXTVIEW_NOCURS);
+	textview_init(&d->tv, TEXTVIEW_LIVE);
 	d->tv.wrap = 1;
 	buf_init(&d->text);
 	d->seen_ops = d->seen_svcs = (uint64_t)-1;
@@ -259,6 +270,31 @@ view_services_set_text(struct view_services *d, const char *text, size_t len)
 	    &d->tv, text != NULL ? text : "", len, d->lines, d->nlines);
 }
 
+/*
+ * A followed log past its bound dropped its oldest lines: the cursor (on
+ * a match, say) stays on its line. d->lines still indexes the old text.
+ */
+static void
+view_services_dropped(struct view_services *d)
+{
+	uint64_t now = app_service_logs_dropped(d->app), gone;
+	size_t lo = 0, hi = d->nlines, mid;
+
+	gone = now - d->dropped;
+	d->dropped = now;
+	if (gone == 0 || d->lines == NULL)
+		return;
+	/* Lines that started before the cut went. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((uint64_t)d->lines[mid] < gone)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	textview_drop(&d->tv, lo);
+}
+
 static void view_services_info(struct view_services *);
 
 static void
@@ -269,6 +305,7 @@ view_services_text(struct view_services *d)
 	int busy;
 
 	if (d->logs) {
+		view_services_dropped(d);
 		logs = app_service_logs(d->app, &llen, &busy);
 		if (logs == NULL) {
 			logs = busy ? "reading the logs…\n" : "";
@@ -384,11 +421,48 @@ view_services_source_line(WINDOW *win, int y, int w, const char *label,
 	return 1;
 }
 
+/*
+ * The line above the text: what it shows and its keys; with the keyboard
+ * on the text (focused), in the focused title's colours, and on the right
+ * the line, follow state, search and match count.
+ */
+static void
+view_services_header(
+    struct view_services *d, WINDOW *win, int y, int w, int focused)
+{
+	static const char *const what[] = { " detail", " logs, last 500 lines",
+		" logs of the previous run", " logs, following" };
+	static const char *const keys[] = { "l: logs",
+		"l: again, i: detail, w: wrap", "i: detail, w: wrap",
+		"f: stop, i: detail, w: wrap" };
+	char line[256], st[PROMPT_MAX + 96];
+	attr_t a = theme_attr(focused ? THEME_TITLE_FOCUS : THEME_HEADER);
+	int k = d->logs >= 0 && d->logs <= 3 ? d->logs : 0, sw = 0;
+
+	if (focused)
+		snprintf(line, sizeof line,
+		    "%s %s /: search, n/N: next/prev match, Esc: list, %s",
+		    what[k], tui_utf8() ? "▸" : ">", keys[k]);
+	else
+		snprintf(line, sizeof line, "%s (Enter: search, %s)", what[k],
+		    keys[k]);
+	tui_fill(win, y, 0, w, a);
+	if (focused || d->tv.pattern[0] != '\0') {
+		textview_status(&d->tv, st, sizeof st);
+		sw = tui_width(st, strlen(st)) + 2;
+		if (sw > w / 2)
+			sw = 0;
+		else
+			tui_put(win, y, w - sw + 1, st, sw - 1, 0, a);
+	}
+	tui_put(win, y, 0, line, w - sw, TUI_ELLIPSIS, a);
+}
+
 static void
 view_services_draw(struct view *v, WINDOW *win)
 {
 	struct view_services *d = v->data;
-	int h = getmaxy(win), w = getmaxx(win), y = 0, lh, busy = 0;
+	int h = getmaxy(win), w = getmaxx(win), y = 0, lh, busy = 0, focused;
 	const char *miss, *prog;
 	char *safe;
 
@@ -421,20 +495,14 @@ view_services_draw(struct view *v, WINDOW *win)
 	lh = (h - y) * 2 / 3;
 	if (lh < 3)
 		lh = h - y;
-	list_draw(&d->list, win, y, 0, lh, w, (v->flags & VIEW_FOCUSED) != 0);
+	focused = (v->flags & VIEW_FOCUSED) != 0;
+	list_draw(&d->list, win, y, 0, lh, w, focused && !d->text_focus);
 	if (y + lh < h) {
-		tui_fill(win, y + lh, 0, w, theme_attr(THEME_HEADER));
-		tui_put(win, y + lh, 0,
-		    d->logs == 3
-			? " logs, following (f: stop, i: detail, w: wrap)"
-		    : d->logs == 2
-			? " logs of the previous run (i: detail, w: wrap)"
-		    : d->logs == 1
-			? " logs, last 500 lines (l: again, i: detail, "
-			  "w: wrap)"
-			: " detail (l: logs)",
-		    w, 0, theme_attr(THEME_HEADER));
-		textview_draw(&d->tv, win, y + lh + 1, 0, h - y - lh - 1, w, 0);
+		/* The text first: following moves its cursor to the end. */
+		textview_draw(&d->tv, win, y + lh + 1, 0, h - y - lh - 1, w,
+		    focused && d->text_focus);
+		view_services_header(
+		    d, win, y + lh, w, focused && d->text_focus);
 	}
 }
 
@@ -585,66 +653,100 @@ view_services_focus(struct view *v, int focused)
 	}
 }
 
+/* Shows the logs of the selected entry (previous run: prev) below, with
+ * the keyboard on them. */
+static int
+view_services_logs(struct view_services *d, int prev)
+{
+	size_t row;
+
+	if (list_selected(&d->list, &row) == 0 &&
+	    app_service_logs_fetch(d->app, view_services_get(d, row), prev) ==
+		0) {
+		d->logs = prev ? 2 : 1;
+		d->text_focus = 1;
+		d->dropped = app_service_logs_dropped(d->app);
+		textview_reset(&d->tv);
+		textview_set_follow(&d->tv, 1);
+		view_services_text(d);
+	}
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static int
+view_services_follow(struct view_services *d)
+{
+	size_t row;
+	int on = !app_service_logs_following(d->app);
+
+	if (list_selected(&d->list, &row) == 0 &&
+	    app_service_logs_follow(d->app, view_services_get(d, row), on) ==
+		0 &&
+	    on) {
+		d->logs = 3;
+		d->text_focus = 1;
+		d->dropped = app_service_logs_dropped(d->app);
+		textview_reset(&d->tv);
+		textview_set_follow(&d->tv, 1);
+	} else if (!on && d->logs == 3)
+		d->logs = 1;
+	view_services_text(d);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
 static int
 view_services_key(struct view *v, int key)
 {
 	struct view_services *d = v->data;
+	enum keymap_action a;
 	int r;
 
 	view_services_sync(d);
-	if (!list_editing(&d->list)) {
-		switch (keymap_lookup(KM_SERVICES, key)) {
-		case KA_SVC_RESTART:
-			return view_services_ask(v, APP_SVC_RESTART);
-		case KA_SVC_STOP:
-			return view_services_ask(v, APP_SVC_STOP);
-		case KA_SVC_START:
-			return view_services_ask(v, APP_SVC_START);
-		case KA_SVC_LOGS:
-		case KA_SVC_PREV_LOGS: {
-			size_t row;
-			int prev =
-			    keymap_lookup(KM_SERVICES, key) == KA_SVC_PREV_LOGS;
-
-			if (list_selected(&d->list, &row) == 0 &&
-			    app_service_logs_fetch(
-				d->app, view_services_get(d, row), prev) == 0) {
-				d->logs = prev ? 2 : 1;
-				textview_reset(&d->tv);
-				textview_set_follow(&d->tv, 1);
-				view_services_text(d);
-			}
-			return VIEW_HANDLED | VIEW_REDRAW;
-		}
-		case KA_POOL_SUSPEND:
-		case KA_POOL_RESUME:
-			return view_services_ask_pool(v,
-			    keymap_lookup(KM_SERVICES, key) == KA_POOL_RESUME);
-		case KA_SVC_FOLLOW: {
-			size_t row;
-			int on = !app_service_logs_following(d->app);
-
-			if (list_selected(&d->list, &row) == 0 &&
-			    app_service_logs_follow(
-				d->app, view_services_get(d, row), on) == 0 &&
-			    on) {
-				d->logs = 3;
-				textview_reset(&d->tv);
-				textview_set_follow(&d->tv, 1);
-			} else if (!on && d->logs == 3)
-				d->logs = 1;
-			view_services_text(d);
-			return VIEW_HANDLED | VIEW_REDRAW;
-		}
-		case KA_SVC_INFO:
-			app_service_logs_follow(d->app, NULL, 0);
-			d->logs = 0;
-			textview_reset(&d->tv);
-			view_services_text(d);
-			return VIEW_HANDLED | VIEW_REDRAW;
-		default:
+	/* The search prompt takes every key until Enter or Esc. */
+	if (textview_editing(&d->tv)) {
+		textview_key(&d->tv, key);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	a = list_editing(&d->list) ? KA_NONE : keymap_lookup(KM_SERVICES, key);
+	switch (a) {
+	case KA_SVC_RESTART:
+		return view_services_ask(v, APP_SVC_RESTART);
+	case KA_SVC_STOP:
+		return view_services_ask(v, APP_SVC_STOP);
+	case KA_SVC_START:
+		return view_services_ask(v, APP_SVC_START);
+	case KA_SVC_LOGS:
+	case KA_SVC_PREV_LOGS:
+		return view_services_logs(d, a == KA_SVC_PREV_LOGS);
+	case KA_POOL_SUSPEND:
+	case KA_POOL_RESUME:
+		return view_services_ask_pool(v, a == KA_POOL_RESUME);
+	case KA_SVC_FOLLOW:
+		return view_services_follow(d);
+	case KA_SVC_INFO:
+		app_service_logs_follow(d->app, NULL, 0);
+		d->logs = 0;
+		textview_reset(&d->tv);
+		textview_set_follow(&d->tv, 0);
+		view_services_text(d);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	case KA_SVC_TEXT:
+		if (d->text_focus)
 			break;
+		d->text_focus = 1;
+		return VIEW_HANDLED | VIEW_REDRAW;
+	default:
+		break;
+	}
+	if (d->text_focus) {
+		/* Scrolling, search, n/N, wrap; Esc clears a search first. */
+		if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
+			return VIEW_HANDLED | VIEW_REDRAW;
+		if (a == KA_SVC_LIST) {
+			d->text_focus = 0;
+			return VIEW_HANDLED | VIEW_REDRAW;
 		}
+		return VIEW_IGNORED;
 	}
 	r = list_key(&d->list, key);
 	if (r != LIST_IGNORED) {
@@ -653,12 +755,15 @@ view_services_key(struct view *v, int key)
 			if (d->logs)
 				app_service_logs_follow(d->app, NULL, 0);
 			d->logs = 0;
+			textview_reset(&d->tv);
+			textview_set_follow(&d->tv, 0);
 			view_services_text(d);
 		}
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	/* The detail text: wrap, paging. */
-	if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
+	/* With the keyboard on the list, w and Space still wrap and page
+	 * the text. */
+	if (a != KA_SVC_LIST && textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
 		return VIEW_HANDLED | VIEW_REDRAW;
 	return VIEW_IGNORED;
 }
@@ -667,9 +772,24 @@ static void
 view_services_caption(const struct view *v, char *buf, size_t len)
 {
 	const struct view_services *d = v->data;
-	char n[PROMPT_MAX + 32];
+	char n[PROMPT_MAX + 32], t[PROMPT_MAX + 96];
 
-	snprintf(buf, len, "(%s)", list_status(&d->list, n, sizeof n));
+	if (d->text_focus)
+		snprintf(buf, len, "(%s) %s %s",
+		    list_status(&d->list, n, sizeof n),
+		    d->logs ? "logs" : "detail",
+		    textview_status(&d->tv, t, sizeof t));
+	else
+		snprintf(buf, len, "(%s)", list_status(&d->list, n, sizeof n));
+}
+
+static void
+view_services_hint_ctx(const struct view *v, int *ctx, int *widget)
+{
+	const struct view_services *d = v->data;
+
+	*ctx = KM_SERVICES;
+	*widget = d->text_focus ? KM_TEXT : KM_LIST;
 }
 
 const struct view_ops view_services_ops = {
@@ -686,4 +806,5 @@ const struct view_ops view_services_ops = {
 	.ticks = view_services_ticks,
 	.km_ctx = KM_SERVICES,
 	.km_widget = KM_LIST,
+	.hint_ctx = view_services_hint_ctx,
 };

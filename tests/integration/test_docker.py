@@ -211,6 +211,58 @@ def test_logs_follow_no_loss():
     assert nums == list(range(nums[0], nums[0] + len(nums))), nums
 
 
+def test_logs_grep():
+    # Case ignored; only matching lines, from both streams.
+    r = sd("logs", "worker", "--local", "--grep", "OUT 1")
+    out = r.out.splitlines()
+    assert out and all("out 1" in l for l in out), r
+    assert "out 1" in out and r.err == "", r
+    # Matched on the line as printed: the escape sequence between the
+    # words is gone, the secret is masked before it is looked at.
+    r = sd("logs", "worker", "--local", "--grep", "evil red")
+    lines = r.out.splitlines()
+    assert len(lines) == 1 and "evil red" in lines[0], repr(r.out)
+    assert sd("logs", "worker", "--local", "--grep", "hunter2").out == ""
+    r = sd("logs", "worker", "--local", "--grep", "password=***")
+    lines = r.out.splitlines()
+    assert len(lines) == 1 and "hunter2" not in r.out, repr(r.out)
+    r = sd("logs", "worker", "--local", "--grep", "err 2", "-o", "json")
+    docs = [json.loads(l) for l in r.out.splitlines()]
+    assert docs and all("err 2" in d["line"] and d["stream"] == "stderr"
+                        for d in docs), docs
+    # --tail first, then the filter: among the last 4 lines, one "out".
+    r = sd("logs", "worker", "--local", "--tail", "4", "--grep", "out")
+    assert len(r.out.splitlines()) == 2, r
+    # Only logs take it.
+    r = sd("get", "containers", "--local", "--grep", "x", check=False)
+    assert r.code == 2 and "--grep" in r.err, r
+
+
+def test_logs_grep_follow():
+    cmd = WRAP + [BIN, "logs", "worker", "--local", "--follow", "--tail",
+                  "0", "--grep", "5", "--compose-project", PROJECT]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, **ENV), text=True)
+    got, err = [], []
+    th = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
+    te = threading.Thread(target=lambda: err.extend(p.stderr), daemon=True)
+    th.start()
+    te.start()
+    wait_for("the first followed match", lambda: got, timeout=120,
+             interval=0.2)
+    time.sleep(3)
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=60)
+    th.join(30)
+    te.join(30)
+    assert p.returncode == 0, (p.returncode, err)
+    nums = [int(l.split()[1]) for l in got]
+    assert len(nums) >= 3 and all("5" in str(n) for n in nums), got
+    assert all(l.startswith("out ") for l in got), got
+    # The same filter on stderr: only "err N" lines with a 5.
+    assert err and all(l.startswith("err ") and "5" in l for l in err), err
+
+
 def test_restart_resets_uptime():
     before = containers()["worker"]
     time.sleep(1.2)
@@ -345,6 +397,7 @@ def main():
                    test_logs_since, test_logs_tty_raw,
                    test_logs_all_containers,
                    test_logs_follow_no_loss,
+                   test_logs_grep, test_logs_grep_follow,
                    test_restart_resets_uptime,
                    test_stop_shows_exited_and_start,
                    test_confirmation_and_readonly, test_unknown_container,

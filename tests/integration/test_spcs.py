@@ -131,6 +131,15 @@ def test_logs_and_previous():
     r = sd("logs", "sissyg", "--tail", "1")
     prefixes = {line.split(" | ")[0] for line in r.out.splitlines()}
     assert prefixes == SEED_CONTAINERS, r.out
+    # --grep: the matching lines only, case ignored, every container.
+    r = sd("logs", "sissyg", "grafana", "--grep", "CONTAINER STARTED")
+    assert r.out.splitlines() and all(
+        "grafana: container started" in x for x in r.out.splitlines()), r
+    r = sd("logs", "sissyg", "--grep", "container started", "-o", "json").json()
+    assert {x["container"] for x in r["lines"]} == SEED_CONTAINERS, r
+    assert all("container started" in x["line"] for x in r["lines"]), r
+    r = sd("logs", "sissyg", "grafana", "--grep", "no such line anywhere")
+    assert r.out == "" and r.code == 0, r
     # REST /logs missing: SYSTEM$GET_SERVICE_LOGS with bound values.
     reset()
     SB.fault(match=r"GET .*/logs$", kind="status", status=404, count=1)
