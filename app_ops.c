@@ -1345,10 +1345,28 @@ app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
 			app_message(app, 1, "logs: no container engine");
 			return -1;
 		}
+		char q[96];
+
+		/*
+		 * A container keeps its log across restarts: the previous
+		 * run's lines are those written before the current start.
+		 */
+		if (previous && s->started_at <= 0) {
+			app_message(app, 1,
+			    "logs: %s has not started yet, so it has no "
+			    "previous run",
+			    s->name);
+			return -1;
+		}
+		if (previous)
+			snprintf(q, sizeof q,
+			    "stdout=1&stderr=1&tail=500&until=%lld",
+			    (long long)s->started_at);
+		else
+			snprintf(q, sizeof q, "stdout=1&stderr=1&tail=500");
 		o->logs_tty = s->tty;
 		path = url_path("/containers", s->id, "/logs", (char *)NULL);
-		o->logs_dop = docker_call(o->svc_dk, "GET", path,
-		    "stdout=1&stderr=1&tail=500", NULL,
+		o->logs_dop = docker_call(o->svc_dk, "GET", path, q, NULL,
 		    app_ops_logs_docker_done, o);
 		free(path);
 		if (o->logs_dop == NULL)

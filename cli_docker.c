@@ -97,6 +97,7 @@ struct cd {
 	cJSON *evnames;   /* the event actions seen, in order */
 	double t0;
 	double since; /* logs --since, epoch seconds; 0 = all */
+	double until; /* logs --previous: before the current start; 0 = all */
 };
 
 static const char *const cd_commands[] = {
@@ -655,6 +656,8 @@ cd_stream_start(struct cd_stream *st)
 		buf_printf(&q, "&tail=%ld", c->opts->tail);
 	if (c->since > 0)
 		buf_printf(&q, "&since=%.0f", c->since);
+	if (c->until > 0)
+		buf_printf(&q, "&until=%.0f", floor(c->until));
 	path = url_path("/containers", st->id, "/logs", (char *)NULL);
 	st->open = 1;
 	c->nopen++;
@@ -1044,6 +1047,20 @@ cd_direct_done(const struct docker_result *r, void *arg)
 				       : "unreadable inspect body");
 		return;
 	}
+	if (c->cmd == CD_LOGS && c->opts->previous) {
+		/* The log spans restarts: the previous run wrote what came
+		 * before the current start. */
+		if (x.started_at <= 0) {
+			msg = xasprintf("%s has not started yet, so it has no "
+					"previous run",
+			    x.name != NULL ? x.name : c->target);
+			docker_inspect_clear(&x);
+			cd_fail(c, msg);
+			free(msg);
+			return;
+		}
+		c->until = x.started_at;
+	}
 	c->id = x.id;
 	c->name = x.name != NULL ? x.name : xstrdup(x.id);
 	c->service = x.service;
@@ -1226,9 +1243,14 @@ cli_docker_run(const struct config *cfg, const struct cli_options *opts,
 	} else if (strcmp(argv[0], "logs") == 0) {
 		if (argc > 2)
 			return cd_usage("usage: logs [CONTAINER] --local "
-					"[--follow] [--tail N] [--grep TEXT]");
+					"[--follow | --previous] [--tail N] "
+					"[--grep TEXT]");
 		c.cmd = CD_LOGS;
 		c.target = argc == 2 ? argv[1] : NULL;
+		if (opts->previous && (c.target == NULL || opts->follow))
+			return cd_usage("--previous reads one container's "
+					"lines from before its current start: "
+					"name the container, without --follow");
 		if (opts->since != NULL &&
 		    docker_since_parse(opts->since, util_wall(), &c.since) != 0)
 			return cd_usage(

@@ -279,6 +279,21 @@ def test_restart_resets_uptime():
     assert '"action":"restart"' in audit, audit[-500:]
 
 
+def test_logs_previous_run():
+    # After test_restart_resets_uptime: the worker's log spans two runs,
+    # each starting with its masked password line; --previous reads the
+    # lines written before the current start only.
+    every = sd("logs", "worker", "--local").out
+    assert every.count("password=***") == 2, every[:400]
+    prev = sd("logs", "worker", "--local", "--previous").out
+    assert prev.count("password=***") == 1, prev[:400]
+    assert "out 1\n" in prev and len(prev) < len(every), prev[-200:]
+    r = sd("logs", "worker", "--local", "--previous", "--follow", check=False)
+    assert r.code == 2 and "--previous" in r.err, r
+    r = sd("logs", "--local", "--previous", check=False)
+    assert r.code == 2 and "name the container" in r.err, r
+
+
 def test_stop_shows_exited_and_start():
     r = sd("stop", "console", "--local", "--yes")
     assert "stop " in r.out and "exited" in r.out, r
@@ -398,7 +413,7 @@ def main():
                    test_logs_all_containers,
                    test_logs_follow_no_loss,
                    test_logs_grep, test_logs_grep_follow,
-                   test_restart_resets_uptime,
+                   test_restart_resets_uptime, test_logs_previous_run,
                    test_stop_shows_exited_and_start,
                    test_confirmation_and_readonly, test_unknown_container,
                    test_watch_follows_changes,

@@ -8,7 +8,9 @@
  * pattern nowhere says "not found"; Esc clears the search, Esc again
  * gives the keyboard back to the list, whose '/' filters the rows. While
  * a log is followed, n finds matches in lines that arrived after the
- * search. And the matcher itself, shared with "logs --grep".
+ * search. P on a local container asks the engine for the lines written
+ * before its current start (until=). And the matcher itself, shared with
+ * "logs --grep".
  */
 
 #include <check.h>
@@ -370,6 +372,60 @@ START_TEST(test_services_log_search)
 }
 END_TEST
 
+/* P on a local container: the lines written before its current start
+ * (the engine keeps one log across restarts), asked for with until=; a
+ * container that never started has no previous run, and says so. */
+START_TEST(test_services_previous_run_logs)
+{
+	struct stub_response logs = { 0 };
+	struct buf body;
+	struct svcs *v;
+	const char *q;
+	struct ss s;
+	char *scr;
+	size_t i;
+
+	buf_init(&body);
+	ss_lines(&body, 1, 20);
+	logs.body = body.data;
+	logs.body_len = body.len;
+	ss_start(&s, &logs);
+	v = &app_models(s.f.app)->services;
+	for (i = 0; i < v->n; i++) {
+		if (strcmp(v->v[i].service, "weaviate") == 0)
+			v->v[i].started_at = 1700000000.75;
+	}
+	fixture_keys(&s.f, "P");
+	ck_assert(ss_wait_logs(&s, "line 20"));
+	q = stub_server_last_target(s.srv, SS_LOGS);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(strstr(q, "until=1700000000"));
+	ck_assert_ptr_nonnull(strstr(q, "tail=500"));
+	scr = fixture_screen(&s.f);
+	ck_assert_ptr_nonnull(strstr(scr, "logs of the previous run"));
+	free(scr);
+	/* l: the whole log again, no until. */
+	fixture_keys(&s.f, "l");
+	s.expired = 0;
+	uv_timer_start(&s.guard, ss_guard, (uint64_t)(10000 * ss_factor()), 0);
+	while (stub_server_hits(s.srv, SS_LOGS) < 2 && !s.expired)
+		uv_run(&s.f.loop, UV_RUN_ONCE);
+	uv_timer_stop(&s.guard);
+	ck_assert_int_eq(stub_server_hits(s.srv, SS_LOGS), 2);
+	ck_assert_ptr_null(
+	    strstr(stub_server_last_target(s.srv, SS_LOGS), "until="));
+	/* The exited minio never started (started_at 0): no request. */
+	fixture_keys(&s.f, "\x1bjP");
+	scr = fixture_screen(&s.f);
+	if (strstr(scr, "has not started yet") == NULL)
+		ck_abort_msg("%.3000s", scr);
+	free(scr);
+	ck_assert_int_eq(stub_server_hits(s.srv, SS_LOGS), 2);
+	ss_stop(&s);
+	buf_free(&body);
+}
+END_TEST
+
 /* f: following; a search stops following (the cursor stays on its
  * match as lines arrive), and n then finds a line that arrived later. */
 START_TEST(test_services_log_search_follow)
@@ -487,6 +543,7 @@ svc_search_suite(void)
 	tcase_add_test(tc, test_services_keys_in_help);
 	tcase_add_test(tc, test_services_log_search);
 	tcase_add_test(tc, test_services_log_search_follow);
+	tcase_add_test(tc, test_services_previous_run_logs);
 	suite_add_tcase(s, tc);
 	return s;
 }
