@@ -233,6 +233,9 @@ app_ops_free(struct app_ops *o)
 	free(o->act_line);
 	free(o->act_head);
 	buf_free(&o->act_states);
+	/* Their statements are the setup client's: cancelled before it. */
+	grants_learn_cancel(o->glearn);
+	grants_learn_cancel(o->sglearn);
 	setup_run_cancel(o->srun);
 	sf_client_free(o->ssf);
 	sf_conn_free(&o->sconn);
@@ -242,8 +245,6 @@ app_ops_free(struct app_ops *o)
 	for (i = 0; i < o->njobs; i++)
 		job_free(o->jobs[i].job);
 	free(o->jobs);
-	grants_learn_cancel(o->glearn);
-	grants_learn_cancel(o->sglearn);
 	if (o->grants != NULL)
 		grants_free_all(o->grants, 1);
 	free(o->grants_error);

@@ -67,7 +67,8 @@ fuzz_check(struct grants *g)
 			free(q);
 		}
 		why = grants_why_not(g, e->privilege, e->kind, e->name);
-		if ((why == NULL) != grants_may(g, e->privilege, e->kind, e->name))
+		if ((why == NULL) !=
+		    grants_may(g, e->privilege, e->kind, e->name))
 			abort();
 		free(why);
 		(void)grants_may_grant(g, e->privilege, e->kind, e->name);
