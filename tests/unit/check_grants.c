@@ -418,6 +418,43 @@ START_TEST(test_services_disabled_by_grants)
 }
 END_TEST
 
+/* The setup page: a plan with a denied step shows it, and a asks to
+ * apply anyway instead of applying. */
+START_TEST(test_setup_page_apply_disabled)
+{
+	struct fixture f;
+	struct setup_plan pl;
+	struct grants sets[1];
+	char *scr;
+
+	fixture_start(&f, 40, 200, 0, NULL);
+	plan_all_create(&pl, 0);
+	grants_init(&sets[0], "LIMITED_ADMIN", 1);
+	ck_assert_uint_eq(setup_plan_check_grants(&pl, sets, 1), 1);
+	grants_free(&sets[0]);
+	app_setup_set_plan(f.app, &pl);
+	fixture_keys(&f, ":setup\r");
+	scr = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(scr, "denied"));
+	ck_assert_ptr_nonnull(strstr(scr, "denied: role LIMITED_ADMIN lacks "
+					  "CREATE DATABASE on account"));
+	free(scr);
+	fixture_keys(&f, "a");
+	ck_assert(dialog_active_title_is("apply despite the grants?"));
+	scr = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(scr, "Apply is disabled"));
+	free(scr);
+	fixture_keys(&f, "n");
+	ck_assert(!dialog_active());
+	/* Overridden: the usual confirmation follows. */
+	fixture_keys(&f, "a");
+	fixture_keys(&f, "y");
+	ck_assert(dialog_active_title_is("Apply setup?"));
+	fixture_keys(&f, "n");
+	fixture_stop(&f);
+}
+END_TEST
+
 Suite *grants_suite(void);
 
 Suite *
@@ -434,6 +471,7 @@ grants_suite(void)
 	tcase_add_test(tc, test_setup_marking);
 	tcase_add_test(tc, test_setup_marking_containers_and_text);
 	tcase_add_test(tc, test_services_disabled_by_grants);
+	tcase_add_test(tc, test_setup_page_apply_disabled);
 	suite_add_tcase(s, tc);
 	return s;
 }
