@@ -141,6 +141,7 @@ struct app_ops {
 	struct grants_learn *sglearn; /* the setup plan's roles */
 	char *grants_error;
 	uint64_t grants_t0;
+	int grants_noconn; /* no Snowflake connection: not looked up again */
 };
 
 static struct app_ops *
@@ -729,8 +730,10 @@ app_grants_refresh(struct app *app)
 	if (o->grants != NULL)
 		grants_free_all(o->grants, 1);
 	o->grants = NULL;
-	/* No Snowflake connection configured: nothing to learn. */
-	if (app_ops_setup_client(o, &cause) != 0) {
+	/* No Snowflake connection configured: nothing to learn (and the
+	 * files are not read again on every refresh). */
+	if (o->grants_noconn || app_ops_setup_client(o, &cause) != 0) {
+		o->grants_noconn = 1;
 		free(cause);
 		return;
 	}
