@@ -37,10 +37,10 @@ struct app {
 	struct models models;
 	struct http *http;
 	struct netcfg_sink sink; /* the HTTP trace: command log and audit */
-	/* Learned refusals (app_deny): verb and reason, owned. */
-	struct {
-		char *verb, *reason;
-	} denied[16];
+	/* Learned refusals (app_deny): verb, target (NULL: all), reason. */
+	struct app_denial {
+		char *verb, *target, *reason;
+	} * denied;
 	size_t ndenied;
 	struct airflow *af;
 	struct src_airflow *src;
@@ -134,6 +134,9 @@ app_create(struct app **out, uv_loop_t *loop, const struct config *cfg,
 	/* Snowflake (app_sf.c): before the screen, whose views read it. */
 	app->sf = app_sf_create(app, loop, app->http, &app->models.cmdlog,
 	    app->audit, !(flags & APP_NO_SOURCES));
+	/* The Snowflake role's grants, in the background (app_ops.c). */
+	if (!(flags & APP_NO_SOURCES))
+		app_grants_refresh(app);
 	if (!(flags & APP_NO_TUI)) {
 		uv_signal_init(loop, &app->sig_int);
 		uv_signal_init(loop, &app->sig_term);
@@ -279,42 +282,64 @@ app_set_visible(struct app *app, int visible, int focused)
 		src_airflow_set_visible(app->src, visible, focused);
 }
 
-void
-app_deny(struct app *app, const char *verb, const char *reason)
+#define APP_DENIED_MAX 512
+
+static int
+app_target_eq(const char *a, const char *b)
 {
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+void
+app_deny(
+    struct app *app, const char *verb, const char *target, const char *reason)
+{
+	struct app_denial *d;
 	size_t i;
 
 	for (i = 0; i < app->ndenied; i++) {
-		if (strcmp(app->denied[i].verb, verb) == 0) {
-			free(app->denied[i].reason);
-			app->denied[i].reason = xstrdup(reason);
+		d = &app->denied[i];
+		if (strcmp(d->verb, verb) == 0 &&
+		    app_target_eq(d->target, target)) {
+			free(d->reason);
+			d->reason = xstrdup(reason);
 			return;
 		}
 	}
-	if (app->ndenied == nitems(app->denied))
+	if (app->ndenied == APP_DENIED_MAX)
 		return;
-	app->denied[app->ndenied].verb = xstrdup(verb);
-	app->denied[app->ndenied].reason = xstrdup(reason);
-	app->ndenied++;
+	app->denied =
+	    xreallocarray(app->denied, app->ndenied + 1, sizeof *app->denied);
+	d = &app->denied[app->ndenied++];
+	d->verb = xstrdup(verb);
+	d->target = target != NULL ? xstrdup(target) : NULL;
+	d->reason = xstrdup(reason);
 }
 
 const char *
-app_denied(const struct app *app, const char *verb)
+app_denied(const struct app *app, const char *verb, const char *target)
 {
+	const struct app_denial *d;
 	size_t i;
 
 	for (i = 0; i < app->ndenied; i++) {
-		if (strcmp(app->denied[i].verb, verb) == 0)
-			return app->denied[i].reason;
+		d = &app->denied[i];
+		if (strcmp(d->verb, verb) == 0 &&
+		    (d->target == NULL || app_target_eq(d->target, target)))
+			return d->reason;
 	}
 	return NULL;
 }
 
 const char *
-app_denied_at(const struct app *app, size_t i, const char **reason)
+app_denied_at(
+    const struct app *app, size_t i, const char **target, const char **reason)
 {
 	if (i >= app->ndenied)
 		return NULL;
+	*target = app->denied[i].target;
 	*reason = app->denied[i].reason;
 	return app->denied[i].verb;
 }
@@ -326,8 +351,11 @@ app_denied_clear(struct app *app)
 
 	for (i = 0; i < app->ndenied; i++) {
 		free(app->denied[i].verb);
+		free(app->denied[i].target);
 		free(app->denied[i].reason);
 	}
+	free(app->denied);
+	app->denied = NULL;
 	app->ndenied = 0;
 }
 
@@ -335,6 +363,7 @@ void
 app_refresh_now(struct app *app)
 {
 	app_denied_clear(app);
+	app_grants_refresh(app); /* the role's grants, read again */
 	if (app->src != NULL)
 		src_airflow_refresh_now(app->src);
 }
@@ -368,7 +397,7 @@ app_action_done(
 				      "r to try again",
 		    af_action_name(c->act));
 
-		app_deny(app, af_action_name(c->act), why);
+		app_deny(app, af_action_name(c->act), NULL, why);
 		free(why);
 	}
 	cmdlog_add(&app->models.cmdlog, "action", message, error ? 1 : 0, 0);

@@ -20,6 +20,8 @@
 #include "docker_logs.h"
 #include "doctor.h"
 #include "doctor_run.h"
+#include "grants.h"
+#include "grants_learn.h"
 #include "job.h"
 #include "model.h"
 #include "sf_conn.h"
@@ -132,6 +134,15 @@ struct app_ops {
 
 	struct app_ops_job *jobs; /* one per [jobs.NAME] */
 	size_t njobs;
+
+	/* The role's grants (app_grants_refresh): the set, the read in
+	 * flight, why the last read failed. */
+	struct grants *grants;
+	struct grants_learn *glearn;
+	struct grants_learn *sglearn; /* the setup plan's roles */
+	char *grants_error;
+	uint64_t grants_t0;
+	int grants_noconn; /* no Snowflake connection: not looked up again */
 };
 
 static struct app_ops *
@@ -226,6 +237,9 @@ app_ops_free(struct app_ops *o)
 	free(o->act_line);
 	free(o->act_head);
 	buf_free(&o->act_states);
+	/* Their statements are the setup client's: cancelled before it. */
+	grants_learn_cancel(o->glearn);
+	grants_learn_cancel(o->sglearn);
 	setup_run_cancel(o->srun);
 	sf_client_free(o->ssf);
 	sf_conn_free(&o->sconn);
@@ -235,6 +249,9 @@ app_ops_free(struct app_ops *o)
 	for (i = 0; i < o->njobs; i++)
 		job_free(o->jobs[i].job);
 	free(o->jobs);
+	if (o->grants != NULL)
+		grants_free_all(o->grants, 1);
+	free(o->grants_error);
 	if (o->params_timer_init) {
 		/* The memory goes with the timer's close callback. */
 		uv_close((uv_handle_t *)&o->params_timer, app_ops_closed);
@@ -526,6 +543,54 @@ app_ops_setup_progress(const struct setup_plan *plan, size_t step, void *arg)
 	o->gen++;
 }
 
+/* The grants of the plan's roles are known: mark what they may not run. */
+static void
+app_ops_setup_grants_done(
+    struct grants *sets, size_t n, const char *cause, void *arg)
+{
+	struct app_ops *o = arg;
+	size_t denied;
+	char *m;
+
+	o->sglearn = NULL;
+	if (sets == NULL || !o->have_plan) {
+		if (sets == NULL) {
+			m = xasprintf("the grants of the setup's roles could "
+				      "not be read, so no step is marked: %s",
+			    cause != NULL ? cause : "no answer");
+			cmdlog_add(
+			    &app_models(o->app)->cmdlog, "grants", m, 0, 0);
+			free(m);
+		}
+		grants_free_all(sets, n);
+		return;
+	}
+	denied = setup_plan_check_grants(&o->plan, sets, n);
+	grants_free_all(sets, n);
+	if (denied > 0) {
+		m = xasprintf("%s; the roles may not run %zu step%s by their "
+			      "grants (a shows why)",
+		    o->smsg != NULL ? o->smsg : "plan", denied,
+		    denied == 1 ? "" : "s");
+		app_ops_setup_msg(o, 1, m);
+		free(m);
+	}
+	o->gen++;
+}
+
+static void
+app_ops_setup_grants(struct app_ops *o)
+{
+	const char **roles;
+	size_t n;
+
+	grants_learn_cancel(o->sglearn);
+	n = setup_plan_roles(&o->plan, &roles);
+	o->sglearn =
+	    grants_learn_start(o->ssf, roles, n, app_ops_setup_grants_done, o);
+	free(roles);
+}
+
 static void
 app_ops_setup_done(int error, const char *message, void *arg)
 {
@@ -544,6 +609,8 @@ app_ops_setup_done(int error, const char *message, void *arg)
 		    run > 0 ? "; press a to apply" : "; nothing to do");
 		app_ops_setup_msg(o, 0, m);
 		free(m);
+		if (run > 0)
+			app_ops_setup_grants(o);
 	} else
 		app_ops_setup_msg(o, error, message);
 	if (was == APP_SETUP_APPLYING)
@@ -578,6 +645,142 @@ app_ops_setup_client(struct app_ops *o, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* Grants. */
+
+/* Every action the role may not run on the services and pools shown. */
+static void
+app_ops_grants_apply(struct app_ops *o)
+{
+	static const char *const svc_verbs[] = { "restart", "suspend",
+		"resume" };
+	static const char *const pool_verbs[] = { "pool-suspend",
+		"pool-resume" };
+	const struct spcs_service *ss;
+	char *why;
+	size_t i, k;
+
+	if (o->grants == NULL || o->svc_db == NULL || o->svc_schema == NULL)
+		return;
+	for (i = 0; i < o->spcs_services.n; i++) {
+		ss = &o->spcs_services.v[i];
+		if (ss->name == NULL)
+			continue;
+		why = grants_spcs_why_not(
+		    o->grants, 0, o->svc_db, o->svc_schema, ss->name);
+		for (k = 0; why != NULL && k < nitems(svc_verbs); k++)
+			app_deny(o->app, svc_verbs[k], ss->name, why);
+		free(why);
+		if (ss->pool == NULL)
+			continue;
+		why = grants_spcs_why_not(o->grants, 1, NULL, NULL, ss->pool);
+		for (k = 0; why != NULL && k < nitems(pool_verbs); k++)
+			app_deny(o->app, pool_verbs[k], ss->pool, why);
+		free(why);
+	}
+}
+
+static void
+app_ops_grants_done(struct grants *sets, size_t n, const char *cause, void *arg)
+{
+	struct app_ops *o = arg;
+	char *m;
+
+	(void)n;
+	o->glearn = NULL;
+	if (sets == NULL) {
+		free(o->grants_error);
+		o->grants_error = xstrdup(cause != NULL ? cause : "no answer");
+		m = xasprintf("the role's grants could not be read, so nothing "
+			      "is disabled by them: %s",
+		    o->grants_error);
+		cmdlog_add(&app_models(o->app)->cmdlog, "grants", m, 0,
+		    (double)(util_now_ms() - o->grants_t0));
+		free(m);
+		o->gen++;
+		return;
+	}
+	free(o->grants_error);
+	o->grants_error = NULL;
+	if (o->grants != NULL)
+		grants_free_all(o->grants, 1);
+	o->grants = sets;
+	m = xasprintf("role %s: %zu privileges over %zu role%s%s", sets->role,
+	    sets->n, sets->nroles, sets->nroles == 1 ? "" : "s",
+	    sets->capped ? " (hierarchy cut short)" : "");
+	cmdlog_add(&app_models(o->app)->cmdlog, "grants", m, 1,
+	    (double)(util_now_ms() - o->grants_t0));
+	free(m);
+	app_ops_grants_apply(o);
+	o->gen++;
+}
+
+static int app_ops_setup_client(struct app_ops *, char **);
+
+void
+app_grants_refresh(struct app *app)
+{
+	struct app_ops *o;
+	const char *role;
+	char *cause = NULL;
+
+	if (app_audit(app) == NULL) /* no sources: tests set grants */
+		return;
+	o = app_ops_get(app);
+	grants_learn_cancel(o->glearn);
+	o->glearn = NULL;
+	if (o->grants != NULL)
+		grants_free_all(o->grants, 1);
+	o->grants = NULL;
+	/* No Snowflake connection configured: nothing to learn (and the
+	 * files are not read again on every refresh). */
+	if (o->grants_noconn || app_ops_setup_client(o, &cause) != 0) {
+		o->grants_noconn = 1;
+		free(cause);
+		return;
+	}
+	if (o->svc_db == NULL && o->sconn.database != NULL &&
+	    o->sconn.schema != NULL) {
+		char *part[1];
+
+		if (sf_ident_split(o->sconn.database, part, 1, &cause) == 1)
+			o->svc_db = part[0];
+		free(cause);
+		cause = NULL;
+		if (sf_ident_split(o->sconn.schema, part, 1, &cause) == 1)
+			o->svc_schema = part[0];
+		free(cause);
+		cause = NULL;
+	}
+	role = o->sconn.role;
+	o->grants_t0 = util_now_ms();
+	o->glearn =
+	    grants_learn_start(o->ssf, &role, 1, app_ops_grants_done, o);
+}
+
+const struct grants *
+app_grants(struct app *app)
+{
+	return app_ops_get(app)->grants;
+}
+
+const char *
+app_grants_error(struct app *app)
+{
+	return app_ops_get(app)->grants_error;
+}
+
+void
+app_grants_set(struct app *app, struct grants *g)
+{
+	struct app_ops *o = app_ops_get(app);
+
+	if (o->grants != NULL)
+		grants_free_all(o->grants, 1);
+	o->grants = g;
+	app_ops_grants_apply(o);
+	o->gen++;
 }
 
 static int
@@ -627,6 +830,8 @@ app_ops_setup_start(struct app *app, enum setup_mode mode, int replace)
 	}
 	setup_run_cancel(o->srun);
 	o->srun = NULL;
+	grants_learn_cancel(o->sglearn);
+	o->sglearn = NULL;
 	if (o->have_plan)
 		setup_plan_free(&o->plan);
 	o->plan = plan;
@@ -716,6 +921,8 @@ app_setup_set_plan(struct app *app, struct setup_plan *plan)
 {
 	struct app_ops *o = app_ops_get(app);
 
+	grants_learn_cancel(o->sglearn);
+	o->sglearn = NULL;
 	if (o->have_plan)
 		setup_plan_free(&o->plan);
 	o->plan = *plan;
@@ -726,11 +933,14 @@ app_setup_set_plan(struct app *app, struct setup_plan *plan)
 
 /* Services. */
 
+static void app_ops_grants_apply(struct app_ops *);
+
 static void
 app_ops_svc_change(void *arg)
 {
 	struct app_ops *o = arg;
 
+	app_ops_grants_apply(o);
 	o->gen++;
 }
 
@@ -801,12 +1011,12 @@ app_services_start(struct app *app)
 		free(cause);
 		cause = NULL;
 	} else {
-		if (o->sconn.database != NULL &&
+		if (o->svc_db == NULL && o->sconn.database != NULL &&
 		    sf_ident_split(o->sconn.database, part, 1, &cause) == 1)
 			o->svc_db = part[0];
 		free(cause);
 		cause = NULL;
-		if (o->sconn.schema != NULL &&
+		if (o->svc_schema == NULL && o->sconn.schema != NULL &&
 		    sf_ident_split(o->sconn.schema, part, 1, &cause) == 1)
 			o->svc_schema = part[0];
 		free(cause);
@@ -942,12 +1152,16 @@ app_ops_act_line(struct app_ops *o, char *line)
 
 /*
  * Learns a refusal from a failed service action: HTTP 403 from the REST
- * API or an engine, or Snowflake's insufficient privileges (003001).
+ * API or an engine, or Snowflake's insufficient privileges (003001). head
+ * is "VERB TARGET[: …]": SPCS refusals hold for that service or pool only
+ * (spcs 1), a container engine's for the verb.
  */
 static void
-app_ops_learn_refusal(struct app *app, const char *head, const char *cause)
+app_ops_learn_refusal(
+    struct app *app, const char *head, const char *cause, int spcs)
 {
-	char verb[32], *why;
+	char verb[32], target[256], *why;
+	const char *t;
 	size_t n;
 
 	if (cause == NULL ||
@@ -956,11 +1170,15 @@ app_ops_learn_refusal(struct app *app, const char *head, const char *cause)
 		return;
 	n = strcspn(head, " ");
 	snprintf(verb, sizeof verb, "%.*s", (int)n, head);
+	t = head + n;
+	t += strspn(t, " ");
+	n = strcspn(t, " :");
+	snprintf(target, sizeof target, "%.*s", (int)n, t);
 	why = xasprintf("the server refused it for this user or role (%s); "
 			"ask for the privilege, then r to try again",
 	    strstr(cause, "403") != NULL ? "HTTP 403"
 					 : "insufficient privileges");
-	app_deny(app, verb, why);
+	app_deny(app, verb, spcs && *target != '\0' ? target : NULL, why);
 	free(why);
 }
 
@@ -971,7 +1189,7 @@ app_ops_local_done(int error, const char *message, void *arg)
 
 	o->act_local_busy = 0;
 	if (error)
-		app_ops_learn_refusal(o->app, message, message);
+		app_ops_learn_refusal(o->app, message, message, 0);
 	app_ops_act_line(o, xstrdup(message));
 	audit_record(app_audit(o->app), "service", "local", "action",
 	    error ? message : "ok");
@@ -1021,7 +1239,7 @@ app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
 		    out->message != NULL ? " - " : "",
 		    out->message != NULL ? out->message : "");
 	if (!out->ok)
-		app_ops_learn_refusal(o->app, o->act_head, out->cause);
+		app_ops_learn_refusal(o->app, o->act_head, out->cause, 1);
 	app_ops_act_line(o, m);
 	app_ops_pools_fetch(o);
 	audit_record(app_audit(o->app), "spcs", "service", "action",
@@ -1029,6 +1247,32 @@ app_ops_spcs_done(const struct spcs_outcome *out, void *arg)
 	cmdlog_add(&app_models(o->app)->cmdlog, "action", o->act_line,
 	    out->ok ? 1 : 0, out->elapsed * 1000);
 	app_message(o->app, out->ok ? 0 : 2, "%s", o->act_line);
+}
+
+const char *
+app_service_denied(
+    struct app *app, const struct svc *svc, enum app_svc_action act)
+{
+	static const char *const local[] = { "restart", "stop", "start" };
+	static const char *const spcs[] = { "restart", "suspend", "resume" };
+
+	if (svc == NULL || (size_t)act >= nitems(local))
+		return NULL;
+	if (svc->origin == SVC_SPCS)
+		return app_denied(app, spcs[act], svc->service);
+	return app_denied(app, local[act], NULL);
+}
+
+const char *
+app_pool_denied(struct app *app, const struct svc *svc, int on)
+{
+	const struct spcs_service *ss;
+
+	if (svc == NULL || svc->origin != SVC_SPCS ||
+	    (ss = app_spcs_service(app, svc->service)) == NULL ||
+	    ss->pool == NULL)
+		return NULL;
+	return app_denied(app, on ? "pool-resume" : "pool-suspend", ss->pool);
 }
 
 int
@@ -1054,9 +1298,14 @@ app_service_action(
 		    "refused: read-only mode");
 		return -1;
 	}
-	if (app_denied(app, what) != NULL) {
-		app_message(
-		    app, 1, "%s is disabled: %s", what, app_denied(app, what));
+	if (app_service_denied(app, svc, act) != NULL) {
+		app_message(app, 1, "%s %s is disabled: %s", what,
+		    svc->service != NULL ? svc->service : svc->name,
+		    app_service_denied(app, svc, act));
+		audit_record(app_audit(app),
+		    svc->origin == SVC_SPCS ? "spcs" : "service",
+		    svc->origin == SVC_SPCS ? svc->service : svc->name, what,
+		    "refused: not allowed for this user or role");
 		return -1;
 	}
 	if (svc->origin == SVC_SPCS) {
@@ -1409,6 +1658,13 @@ app_pool_action(struct app *app, const struct svc *svc, int on)
 		    app, 1, "read-only mode: %s %s refused", what, ss->pool);
 		audit_record(app_audit(app), "spcs", ss->pool, what,
 		    "refused: read-only mode");
+		return -1;
+	}
+	if (app_denied(app, what, ss->pool) != NULL) {
+		app_message(app, 1, "%s %s is disabled: %s", what, ss->pool,
+		    app_denied(app, what, ss->pool));
+		audit_record(app_audit(app), "spcs", ss->pool, what,
+		    "refused: not allowed for this role");
 		return -1;
 	}
 	if (o->src_sp == NULL || o->act_spcs_busy) {

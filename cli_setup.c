@@ -5,7 +5,12 @@
  * first error; running again resumes. Replacing the XCom table or stage
  * (the seed's CREATE OR REPLACE, which wipes XCom data) needs
  * --replace-xcom and the object's name typed back (or given with
- * --confirm-replace NAME[,NAME] when stdin is not a terminal).
+ * --confirm-replace NAME[,NAME] when stdin is not a terminal). Before
+ * applying, the grants of every role that runs a step are read (SHOW
+ * GRANTS): steps a role may not run are marked in the plan, and --apply
+ * refuses up front with the list unless --ignore-grants (grants can be
+ * incomplete: secondary roles, database roles). Grants that cannot be
+ * read check nothing (a warning says why).
  */
 
 #include "cli_setup.h"
@@ -23,6 +28,8 @@
 #include "cli_out.h"
 #include "cli_env.h"
 #include "config.h"
+#include "grants.h"
+#include "grants_learn.h"
 #include "setup.h"
 #include "setup_run.h"
 #include "util.h"
@@ -35,6 +42,12 @@ struct cli_setup {
 	int error;
 	char *message;
 	size_t last_shown;
+	/* The grants of the plan's roles (grants_learn), or why not. */
+	struct grants *sets;
+	size_t nsets;
+	char *grants_error;
+	int grants_done;
+	size_t denied;
 };
 
 int
@@ -74,6 +87,50 @@ cli_setup_progress(const struct setup_plan *pl, size_t step, void *arg)
 	}
 	fprintf(stderr, "[%3zu%%] %-6s %s\n", total ? done * 100 / total : 100,
 	    st->status == SETUP_DONE ? "done" : "FAILED", st->object);
+}
+
+static void
+cli_setup_grants_done(
+    struct grants *sets, size_t n, const char *cause, void *arg)
+{
+	struct cli_setup *s = arg;
+
+	s->grants_done = 1;
+	s->sets = sets;
+	s->nsets = n;
+	if (sets == NULL)
+		s->grants_error = xstrdup(cause != NULL ? cause : "no answer");
+}
+
+/*
+ * Reads the grants of every role that runs a step and marks the steps it
+ * may not run; a warning when they cannot be read (nothing is marked).
+ */
+static void
+cli_setup_grants(struct cli_setup *s)
+{
+	struct grants_learn *l;
+	const char **roles;
+	size_t n;
+
+	n = setup_plan_roles(&s->plan, &roles);
+	l = grants_learn_start(s->env.sf, roles, n, cli_setup_grants_done, s);
+	free(roles);
+	if (l == NULL)
+		return;
+	cli_env_run(&s->env);
+	if (!s->grants_done) {
+		grants_learn_cancel(l);
+		s->grants_error = xstrdup("no answer from Snowflake");
+	}
+	if (s->sets != NULL)
+		s->denied =
+		    setup_plan_check_grants(&s->plan, s->sets, s->nsets);
+	else
+		fprintf(stderr,
+		    "snowdeck: warning: the grants of the setup's roles could "
+		    "not be read, so nothing was checked against them: %s\n",
+		    s->grants_error);
 }
 
 /* Split a "a,b,c" list and look for name in it. */
@@ -178,6 +235,9 @@ cli_setup_print(struct cli_setup *s)
 	setup_plan_counts(&s->plan, &run, &skip);
 	cJSON_AddNumberToObject(root, "to_run", (double)run);
 	cJSON_AddNumberToObject(root, "skipped", (double)skip);
+	cJSON_AddNumberToObject(root, "denied", (double)s->denied);
+	if (s->grants_error != NULL)
+		cJSON_AddStringToObject(root, "grants_error", s->grants_error);
 	if (s->message != NULL)
 		cJSON_AddStringToObject(root, "message", s->message);
 	arr = cJSON_AddArrayToObject(root, "steps");
@@ -189,6 +249,8 @@ cli_setup_print(struct cli_setup *s)
 		cJSON_AddStringToObject(o, "status", status[st->status]);
 		cJSON_AddStringToObject(o, "sql", st->sql);
 		cJSON_AddBoolToObject(o, "destructive", st->destructive);
+		if (st->denied != NULL)
+			cJSON_AddStringToObject(o, "denied", st->denied);
 		if (st->error != NULL)
 			cJSON_AddStringToObject(o, "error", st->error);
 		cJSON_AddItemToArray(arr, o);
@@ -292,6 +354,7 @@ cli_setup_run(const struct config *cfg, const struct cli_options *opts,
 		goto out;
 	}
 	setup_plan_counts(&s.plan, &run, &skip);
+	cli_setup_grants(&s);
 	if (!apply) {
 		cli_setup_print(&s);
 		goto out;
@@ -314,6 +377,26 @@ cli_setup_run(const struct config *cfg, const struct cli_options *opts,
 		setup_plan_text(&s.plan, &b);
 		fputs(b.data, stderr);
 		buf_free(&b);
+	}
+	if (s.denied > 0 && !opts->ignore_grants) {
+		fprintf(stderr,
+		    "snowdeck: setup --apply refused: by their grants (SHOW "
+		    "GRANTS), the roles may not run %zu of the steps:\n",
+		    s.denied);
+		for (i = 0; i < s.plan.n; i++)
+			if (s.plan.v[i].denied != NULL)
+				fprintf(stderr, "  %s: %s\n",
+				    s.plan.v[i].object, s.plan.v[i].denied);
+		fprintf(stderr, "snowdeck: nothing was changed; grant what is "
+				"missing, or pass --ignore-grants when the "
+				"grants are incomplete (secondary or database "
+				"roles)\n");
+		audit_record(s.env.audit, "setup-apply", "snowflake", "refused",
+		    "the roles' grants do not allow every step");
+		if (opts->json)
+			cli_setup_print(&s);
+		status = 3;
+		goto out;
 	}
 	if (so->replace_xcom && !cli_setup_confirm_replace(&s)) {
 		status = 3;
@@ -353,6 +436,8 @@ cli_setup_run(const struct config *cfg, const struct cli_options *opts,
 		printf("%s\n", s.message);
 out:
 	setup_plan_free(&s.plan);
+	grants_free_all(s.sets, s.nsets);
+	free(s.grants_error);
 	cli_env_close(&s.env);
 	free(s.message);
 	for (i = 0; i < nitems(parts); i++)

@@ -17,6 +17,8 @@
 #include "cli_out.h"
 #include "cli_env.h"
 #include "config.h"
+#include "grants.h"
+#include "grants_learn.h"
 #include "http.h"
 #include "json_snowflake.h"
 #include "model.h"
@@ -60,6 +62,8 @@ struct cs {
 	char *db, *schema, *name; /* resolved target */
 	char *container;          /* logs CONTAINER; NULL = every one */
 	struct spcs_op *op;
+	struct grants_learn *glearn; /* actions: the role's grants first */
+	struct spcs_action_config ac;
 	struct cs_follow **fol;
 	size_t nfol;
 	size_t window;      /* logs: numLines asked each time */
@@ -555,6 +559,59 @@ cs_outcome(const struct spcs_outcome *r, void *arg)
 	free(target);
 }
 
+static void
+cs_action_go(struct cs *c)
+{
+	c->op = spcs_action_start(c->env.sf, &c->env.loop, c->action, c->db,
+	    c->schema, c->name, &c->ac, cs_progress, cs_outcome, c);
+}
+
+/*
+ * The role's grants are known: an action it may not run is refused up
+ * front (nothing is sent); grants that cannot be read check nothing.
+ */
+static void
+cs_grants_done(struct grants *sets, size_t n, const char *cause, void *arg)
+{
+	struct cs *c = arg;
+	char *why, *target;
+	int pool =
+	    c->action == SPCS_POOL_SUSPEND || c->action == SPCS_POOL_RESUME;
+
+	c->glearn = NULL;
+	if (sets == NULL) {
+		fprintf(stderr,
+		    "snowdeck: warning: the role's grants could not be read, "
+		    "so they were not checked: %s\n",
+		    cause != NULL ? cause : "no answer");
+		cs_action_go(c);
+		return;
+	}
+	why = grants_spcs_why_not(&sets[0], pool, c->db, c->schema, c->name);
+	grants_free_all(sets, n);
+	if (why == NULL) {
+		cs_action_go(c);
+		return;
+	}
+	target = pool ? xstrdup(c->name)
+		      : xasprintf("%s.%s.%s", c->db, c->schema, c->name);
+	{
+		char *act = xasprintf("spcs-%s", spcs_action_name(c->action));
+
+		audit_record(c->env.audit, act, target, "refused", why);
+		free(act);
+	}
+	fprintf(stderr,
+	    "snowdeck: %s %s %s refused up front (nothing was sent): %s; pass "
+	    "--ignore-grants to try anyway when the grants are incomplete "
+	    "(secondary or database roles)\n",
+	    spcs_action_name(c->action), cs_target_kind(c), target, why);
+	free(target);
+	free(why);
+	c->status = 3;
+	cs_sig_stop(c);
+}
+
 static int
 cs_confirm(const struct cs *c)
 {
@@ -694,6 +751,11 @@ cs_signal(uv_signal_t *h, int signum)
 	}
 	spcs_op_cancel(c->op);
 	c->op = NULL;
+	if (c->glearn != NULL) {
+		grants_learn_cancel(c->glearn); /* nothing was sent yet */
+		c->glearn = NULL;
+		c->status = 1;
+	}
 	src_spcs_free(c->src);
 	c->src = NULL;
 	for (i = 0; i < c->nfol; i++) {
@@ -873,7 +935,6 @@ cs_parse(struct cs *c, int argc, char **argv)
 static int
 cs_start(struct cs *c, int argc, char **argv, char **cause)
 {
-	struct spcs_action_config ac;
 	const char *target;
 	char *d[1];
 
@@ -950,12 +1011,20 @@ cs_start(struct cs *c, int argc, char **argv, char **cause)
 			c->name = d[0];
 		} else if (cs_resolve(c, target, cause) != 0)
 			return -1;
-		memset(&ac, 0, sizeof ac);
-		ac.timeout_ms =
+		memset(&c->ac, 0, sizeof c->ac);
+		c->ac.timeout_ms =
 		    c->opts->wait_s > 0 ? c->opts->wait_s * 1000 : 600000;
 		cs_sig_start(c);
-		c->op = spcs_action_start(c->env.sf, &c->env.loop, c->action,
-		    c->db, c->schema, c->name, &ac, cs_progress, cs_outcome, c);
+		if (c->opts->ignore_grants) {
+			cs_action_go(c);
+			return 0;
+		}
+		{
+			const char *role = c->env.conn.role;
+
+			c->glearn = grants_learn_start(
+			    c->env.sf, &role, 1, cs_grants_done, c);
+		}
 		return 0;
 	}
 	return 0;
@@ -1025,6 +1094,7 @@ out:
 	src_spcs_free(c.src);
 	c.src = NULL;
 	spcs_op_cancel(c.op);
+	grants_learn_cancel(c.glearn);
 	cs_logs_free(&c);
 	cli_env_close(&c.env);
 	cJSON_Delete(c.jlines);

@@ -119,6 +119,8 @@ static const char main_usage_options[] =
     "  --replace-xcom       setup: replace XCom table/stage (wipes data;\n"
     "                       the names must be typed to confirm)\n"
     "  --confirm-replace N[,N]  setup: the typed confirmation, for scripts\n"
+    "  --ignore-grants      setup --apply, SPCS actions: run even when the\n"
+    "                       role's grants (SHOW GRANTS) say it may not\n"
     "  -y, --yes            do not ask before changing anything\n"
     "  -V, --version        print the version\n"
     "  -h, --help           this help\n"
@@ -156,6 +158,7 @@ enum {
 	OPT_COMPUTE_POOL,
 	OPT_REPLACE_XCOM,
 	OPT_CONFIRM_REPLACE,
+	OPT_IGNORE_GRANTS,
 	OPT_RESOLVE,
 	OPT_LOCAL,
 	OPT_COMPOSE_PROJECT,
@@ -199,6 +202,7 @@ static const struct option main_options[] = {
 	{ "compute-pool", required_argument, NULL, OPT_COMPUTE_POOL },
 	{ "replace-xcom", no_argument, NULL, OPT_REPLACE_XCOM },
 	{ "confirm-replace", required_argument, NULL, OPT_CONFIRM_REPLACE },
+	{ "ignore-grants", no_argument, NULL, OPT_IGNORE_GRANTS },
 	{ "resolve", no_argument, NULL, OPT_RESOLVE },
 	{ "local", no_argument, NULL, OPT_LOCAL },
 	{ "compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT },
@@ -356,6 +360,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_REPLACE_XCOM:
 			opts.setup.replace_xcom = 1;
+			break;
+		case OPT_IGNORE_GRANTS:
+			opts.ignore_grants = 1;
 			break;
 		case OPT_CONFIRM_REPLACE:
 			opts.confirm_replace = optarg;

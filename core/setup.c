@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grants.h"
 #include "util.h"
 
 void
@@ -178,6 +179,7 @@ sb_grant(struct setup_builder *sb, const char *privileges,
 	s->sql = xasprintf("GRANT %s ON %s%s%s TO ROLE %s", privileges,
 	    granted_on, *object != '\0' ? " " : "", object, role_ident);
 	s->probe_sql = xstrdup(sb->grants_probe);
+	s->grantee = xstrdup(role_ident);
 	s->probe_privileges = xstrdup(privileges);
 	s->probe_granted_on = xstrdup(granted_on);
 	/* SHOW GRANTS names account-level grants by the account: any name. */
@@ -380,6 +382,8 @@ setup_plan_free(struct setup_plan *pl)
 		free(s->probe_privileges);
 		free(s->probe_granted_on);
 		free(s->error);
+		free(s->grantee);
+		free(s->denied);
 	}
 	free(pl->v);
 	memset(pl, 0, sizeof *pl);
@@ -406,79 +410,33 @@ rows_cell(const struct setup_rows *r, size_t row, long col)
 }
 
 /*
- * Whether a SHOW result's name matches an identifier as written in the
- * plan: unquoted identifiers were upper-cased; quoted ones compare with the
- * quotes taken off. SHOW GRANTS prints qualified names, compared part by
- * part the same way (a plain string compare after normalising is enough).
+ * Whether the privileges of a grant step are all there: the SHOW GRANTS
+ * rows read as grants.c reads them (names compared part by part, quoted
+ * or not; COMPUTE_POOL and COMPUTE POOL alike), each privilege exactly.
  */
-static int
-name_matches(const char *shown, const char *ident)
-{
-	struct buf a;
-	const char *p;
-	int eq, inq = 0;
-
-	if (shown == NULL)
-		return 0;
-	buf_init(&a);
-	for (p = ident; *p != '\0'; p++) {
-		if (*p == '"') {
-			if (inq && p[1] == '"') {
-				buf_addc(&a, '"');
-				p++;
-			} else
-				inq = !inq;
-			continue;
-		}
-		buf_addc(&a, *p);
-	}
-	/* SHOW GRANTS may quote parts ("DEMO"."XCOM"): drop those quotes. */
-	{
-		struct buf b;
-
-		buf_init(&b);
-		for (p = shown; *p != '\0'; p++) {
-			if (*p != '"')
-				buf_addc(&b, *p);
-		}
-		eq = strcmp(a.data != NULL ? a.data : "",
-			 b.data != NULL ? b.data : "") == 0;
-		buf_free(&b);
-	}
-	buf_free(&a);
-	return eq;
-}
-
 static int
 grant_present(const struct setup_step *s, const struct setup_rows *r)
 {
-	long cp = rows_col(r, "privilege"), co = rows_col(r, "granted_on");
-	long cn = rows_col(r, "name");
-	char *privs = xstrdup(s->probe_privileges), *tok, *save = NULL;
-	const char *pv, *on;
+	struct grants g;
+	struct grants_cols c;
+	char *privs, *tok, *save = NULL, *cause = NULL;
 	size_t i;
-	int found, all = 1;
+	int all = 1;
 
-	for (tok = strtok_r(privs, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		found = 0;
-		for (i = 0; i < r->nrows && !found; i++) {
-			pv = rows_cell(r, i, cp);
-			on = rows_cell(r, i, co);
-			if (pv == NULL || on == NULL ||
-			    strcasecmp(pv, tok) != 0)
-				continue;
-			/* COMPUTE_POOL / COMPUTE POOL and the like. */
-			if (strcasecmp(on, s->probe_granted_on) != 0)
-				continue;
-			if (s->probe_name == NULL ||
-			    name_matches(rows_cell(r, i, cn), s->probe_name))
-				found = 1;
-		}
-		if (!found)
-			all = 0;
+	if (grants_cols_find(&c, r->cols, r->ncols, &cause) != 0) {
+		free(cause);
+		return 0;
 	}
+	grants_init(&g, "", 0);
+	for (i = 0; i < r->nrows; i++)
+		grants_add_row(&g, &c, &r->cells[i * r->ncols], r->ncols);
+	privs = xstrdup(s->probe_privileges);
+	for (tok = strtok_r(privs, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save))
+		if (!grants_has(&g, tok, s->probe_granted_on, s->probe_name))
+			all = 0;
 	free(privs);
+	grants_free(&g);
 	return all;
 }
 
@@ -503,7 +461,7 @@ setup_plan_probe(
 		else {
 			exists = 0;
 			for (j = 0; j < r->nrows && !exists; j++)
-				exists = name_matches(
+				exists = grants_name_eq(
 				    rows_cell(r, j, cn), s->probe_name);
 		}
 		if (exists)
@@ -534,6 +492,223 @@ setup_plan_counts(const struct setup_plan *pl, size_t *to_run, size_t *skipped)
 			break;
 		}
 	}
+}
+
+int
+setup_step_runs(const struct setup_step *s)
+{
+	return s->status == SETUP_UNKNOWN || s->status == SETUP_CREATE ||
+	       s->status == SETUP_REPLACE;
+}
+
+size_t
+setup_plan_roles(const struct setup_plan *pl, const char ***roles)
+{
+	size_t i, j, n = 0;
+
+	*roles = xcalloc(pl->n + 1, sizeof **roles);
+	for (i = 0; i < pl->n; i++) {
+		if (!setup_step_runs(&pl->v[i]))
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp((*roles)[j], pl->v[i].role) == 0)
+				break;
+		if (j == n)
+			(*roles)[n++] = pl->v[i].role;
+	}
+	return n;
+}
+
+/* The planned effects for one role: what it will own or be granted. */
+struct setup_overlay {
+	struct grants *v;
+	size_t n;
+};
+
+static int
+role_is(const struct grants *g, const char *role_ident)
+{
+	struct grants probe;
+	int eq;
+
+	grants_init(&probe, role_ident, 1);
+	eq = strcmp(probe.role, g->role) == 0;
+	grants_free(&probe);
+	return eq;
+}
+
+static const struct grants *
+set_of(const struct grants *sets, size_t n, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (role_is(&sets[i], role))
+			return &sets[i];
+	return NULL;
+}
+
+static struct grants *
+overlay_of(struct setup_overlay *o, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (role_is(&o->v[i], role))
+			return &o->v[i];
+	o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
+	grants_init(&o->v[o->n], role, 1);
+	return &o->v[o->n++];
+}
+
+static const char *
+kind_grant_word(enum setup_kind k)
+{
+	static const char *const w[] = { "DATABASE", "SCHEMA", "WAREHOUSE",
+		"TABLE", "STAGE", "COMPUTE POOL", "IMAGE REPOSITORY", "?" };
+
+	return (size_t)k < nitems(w) ? w[k] : "?";
+}
+
+/* The first privilege the step's role lacks, as a sentence; NULL: none. */
+static char *
+step_denied(const struct setup_step *s, const struct grants *g,
+    const struct grants *planned)
+{
+	const char *kind = kind_grant_word(s->kind);
+	char *db = NULL, *sc = NULL, *why = NULL, *create, *privs, *tok;
+	char *save = NULL;
+	struct {
+		const char *priv, *kind;
+		const char *name;
+	} need[4];
+	size_t i, nneed = 0;
+
+	switch (s->kind) {
+	case SETUP_DATABASE:
+	case SETUP_WAREHOUSE:
+	case SETUP_COMPUTE_POOL:
+		create = xasprintf("CREATE %s", kind);
+		if (!grants_may(g, create, "ACCOUNT", NULL) &&
+		    !grants_may(planned, create, "ACCOUNT", NULL))
+			why = grants_why_not(g, create, "ACCOUNT", NULL);
+		free(create);
+		return why;
+	case SETUP_SCHEMA:
+	case SETUP_TABLE:
+	case SETUP_STAGE:
+	case SETUP_IMAGE_REPOSITORY:
+		db = grants_name_prefix(s->object, 1);
+		create = xasprintf("CREATE %s", kind);
+		if (s->kind == SETUP_SCHEMA) {
+			need[nneed].priv = create;
+			need[nneed].kind = "DATABASE";
+			need[nneed++].name = db;
+		} else {
+			sc = grants_name_prefix(s->object, 2);
+			need[nneed].priv = "USAGE";
+			need[nneed].kind = "DATABASE";
+			need[nneed++].name = db;
+			need[nneed].priv = "USAGE";
+			need[nneed].kind = "SCHEMA";
+			need[nneed++].name = sc;
+			need[nneed].priv = create;
+			need[nneed].kind = "SCHEMA";
+			need[nneed++].name = sc;
+			if (s->status == SETUP_REPLACE) {
+				need[nneed].priv = "OWNERSHIP";
+				need[nneed].kind = kind;
+				need[nneed++].name = s->object;
+			}
+		}
+		for (i = 0; i < nneed && why == NULL; i++) {
+			if (need[i].name == NULL)
+				continue;
+			if (!grants_may(
+				g, need[i].priv, need[i].kind, need[i].name) &&
+			    !grants_may(planned, need[i].priv, need[i].kind,
+				need[i].name))
+				why = grants_why_not(g, need[i].priv,
+				    need[i].kind, need[i].name);
+		}
+		free(create);
+		free(db);
+		free(sc);
+		return why;
+	case SETUP_GRANT:
+		privs = xstrdup(s->probe_privileges);
+		for (tok = strtok_r(privs, ",", &save);
+		     tok != NULL && why == NULL;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (grants_may_grant(
+				g, tok, s->probe_granted_on, s->probe_name) ||
+			    grants_may_grant(planned, tok, s->probe_granted_on,
+				s->probe_name))
+				continue;
+			why = xasprintf("role %s may not grant %s on %s%s%s: "
+					"it neither owns it nor holds MANAGE "
+					"GRANTS or %s WITH GRANT OPTION (SHOW "
+					"GRANTS); run setup with an "
+					"--admin-role that may, or ask an "
+					"admin to run the GRANT",
+			    s->role, tok, s->probe_granted_on,
+			    s->probe_name != NULL ? " " : "",
+			    s->probe_name != NULL ? s->probe_name : "", tok);
+		}
+		free(privs);
+		return why;
+	}
+	return NULL;
+}
+
+/* What a step leaves behind for the steps after it. */
+static void
+step_effects(const struct setup_step *s, struct setup_overlay *o)
+{
+	char *privs, *tok, *save = NULL;
+	struct grants *g;
+
+	if (s->kind != SETUP_GRANT) {
+		grants_add(overlay_of(o, s->role), "OWNERSHIP",
+		    kind_grant_word(s->kind), s->object, 0);
+		return;
+	}
+	if (s->grantee == NULL)
+		return;
+	g = overlay_of(o, s->grantee);
+	privs = xstrdup(s->probe_privileges);
+	for (tok = strtok_r(privs, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save))
+		grants_add(g, tok, s->probe_granted_on, s->probe_name, 0);
+	free(privs);
+}
+
+size_t
+setup_plan_check_grants(
+    struct setup_plan *pl, const struct grants *sets, size_t n)
+{
+	struct setup_overlay o;
+	struct setup_step *s;
+	const struct grants *g;
+	size_t i, denied = 0;
+
+	memset(&o, 0, sizeof o);
+	for (i = 0; i < pl->n; i++) {
+		s = &pl->v[i];
+		free(s->denied);
+		s->denied = NULL;
+		if (!setup_step_runs(s))
+			continue;
+		if ((g = set_of(sets, n, s->role)) != NULL &&
+		    (s->denied = step_denied(s, g, overlay_of(&o, s->role))) !=
+			NULL)
+			denied++;
+		step_effects(s, &o);
+	}
+	for (i = 0; i < o.n; i++)
+		grants_free(&o.v[i]);
+	free(o.v);
+	return denied;
 }
 
 static const char *
@@ -586,6 +761,8 @@ setup_plan_text(const struct setup_plan *pl, struct buf *out)
 			    "or file in %s; needs its name typed "
 			    "to confirm\n",
 			    s->object);
+		if (s->denied != NULL)
+			buf_printf(out, "      denied: %s\n", s->denied);
 		if (s->error != NULL)
 			buf_printf(out, "      error: %s\n", s->error);
 	}

@@ -428,8 +428,8 @@ sf_http_ex(struct sf_client *c, const char *method, const char *url,
     char **cause)
 {
 	struct http_request r;
-	char *auth = NULL, *type = NULL;
-	const char *headers[6];
+	char *auth = NULL, *type = NULL, *role = NULL;
+	const char *headers[6], *p;
 	struct http_req *req;
 
 	if (sf_auth_headers(c, &auth, &type, cause) != 0)
@@ -439,6 +439,22 @@ sf_http_ex(struct sf_client *c, const char *method, const char *url,
 	headers[2] = "Accept: application/json";
 	headers[3] = "Content-Type: application/json";
 	headers[4] = NULL;
+	/*
+	 * REST resource calls run as the connection's role, as statements do
+	 * (their body says it): without the header Snowflake would use the
+	 * user's default role (developer-guide/snowflake-rest-api/
+	 * setting-context).
+	 */
+	if (c->role != NULL && strstr(url, "/api/v2/statements") == NULL) {
+		for (p = c->role;
+		     *p != '\0' && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
+			;
+		if (*p == '\0') {
+			role = xasprintf("X-Snowflake-Role: %s", c->role);
+			headers[4] = role;
+			headers[5] = NULL;
+		}
+	}
 	memset(&r, 0, sizeof r);
 	r.method = method;
 	r.url = url;
@@ -451,6 +467,7 @@ sf_http_ex(struct sf_client *c, const char *method, const char *url,
 	req = http_start(c->http, &r, done, arg);
 	sf_wipe_free(auth);
 	free(type);
+	free(role);
 	return req;
 }
 

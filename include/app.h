@@ -91,18 +91,26 @@ struct app_action_args {
 int app_action(struct app *, enum app_action, const struct app_action_args *);
 
 /*
- * What the server said this user or role may not do, learned from refusals
- * (HTTP 403, Snowflake's insufficient privileges): verb is the action's
- * name ("trigger", "clear", "restart", …). app_deny() records it with the
- * reason; app_denied() returns the reason (borrowed) or NULL. Views show
- * such actions disabled with the reason instead of asking. A refresh
- * (app_refresh_now, r) forgets them, so a granted permission is picked up.
+ * What this user or role may not do, learned from refusals (HTTP 403,
+ * Snowflake's insufficient privileges) and from the Snowflake role's
+ * grants read up front (SHOW GRANTS): verb is the action's name
+ * ("trigger", "clear", "restart", "pool-suspend", …), target the object
+ * (an SPCS service or compute pool name) or NULL for every target.
+ * app_deny() records it with the reason (copied; the reason says its
+ * source); app_denied() returns the reason (borrowed) for verb on target
+ * (a NULL target matches only verb-wide entries) or NULL. Views show such
+ * actions disabled with the reason instead of asking. A refresh
+ * (app_refresh_now, r) forgets them and reads the grants again, so a
+ * granted permission is picked up.
  */
-void app_deny(struct app *, const char *verb, const char *reason);
-const char *app_denied(const struct app *, const char *verb);
-/* The denied verbs and reasons, for the help page: i = 0, 1, … until
- * NULL. */
-const char *app_denied_at(const struct app *, size_t i, const char **reason);
+void app_deny(
+    struct app *, const char *verb, const char *target, const char *reason);
+const char *app_denied(
+    const struct app *, const char *verb, const char *target);
+/* The denied verbs, their targets (NULL: every one) and reasons, for the
+ * help page: i = 0, 1, … until NULL. */
+const char *app_denied_at(
+    const struct app *, size_t i, const char **target, const char **reason);
 
 /* Validates trigger conf text: 0 if NULL/empty or a JSON object, else -1
  * with *cause set (owned by the caller). */

@@ -18,6 +18,7 @@ struct app_ops;
 struct audit;
 struct config_job;
 struct doctor;
+struct grants;
 struct http;
 struct job;
 struct setup_plan;
@@ -154,6 +155,28 @@ int app_services_engine_fixture(
 const char *app_services_pools(struct app *);
 const struct spcs_service *app_spcs_service(struct app *, const char *name);
 int app_pool_action(struct app *, const struct svc *, int on);
+
+/*
+ * The Snowflake role's grants (core/grants_learn.c), read in the
+ * background when a Snowflake connection is configured (the connection's
+ * role, else CURRENT_ROLE()): at start and on every refresh. What the role
+ * may not do to the SPCS services and compute pools shown (OPERATE or
+ * OWNERSHIP missing) is recorded with app_deny(verb, target, reason).
+ * Grants that cannot be read disable nothing; the command log says why.
+ * app_grants_refresh() (re)starts the read (nothing without sources or a
+ * connection); app_grants() is the set read (NULL: none yet, or it
+ * failed: app_grants_error() says why). app_grants_set() is for tests
+ * (ownership of the set, from grants_init, is taken; NULL forgets).
+ */
+void app_grants_refresh(struct app *);
+const struct grants *app_grants(struct app *);
+const char *app_grants_error(struct app *);
+void app_grants_set(struct app *, struct grants *);
+/* Why an action on svc (or its compute pool: on 0 suspend, 1 resume)
+ * may not run, as app_denied() says it (borrowed); NULL: it may. */
+const char *app_service_denied(
+    struct app *, const struct svc *, enum app_svc_action);
+const char *app_pool_denied(struct app *, const struct svc *, int on);
 
 /* The running or last action's progress line (NULL: none); busy is 1
  * while it runs. */

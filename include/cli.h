@@ -37,6 +37,7 @@ struct cli_options {
 	int resolve;               /* get xcom … KEY --resolve */
 	struct cli_setup_options setup;
 	const char *confirm_replace; /* setup: names typed to confirm */
+	int ignore_grants; /* setup --apply, SPCS actions: grants not checked */
 	/* Local containers (cli_docker.c). */
 	int local;                   /* --local: Docker/Podman containers */
 	const char *compose_project; /* --compose-project */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 struct buf;
+struct grants;
 
 struct setup_params {
 	const char *admin_role; /* creates database, schema, grants: SYSADMIN */
@@ -85,7 +86,12 @@ struct setup_step {
 	char *probe_granted_on; /* SHOW GRANTS: TABLE, SCHEMA, … */
 	int destructive; /* CREATE OR REPLACE: needs typed confirmation */
 	enum setup_status status;
-	char *error; /* SETUP_FAILED: Snowflake's message and what to do */
+	char *error;   /* SETUP_FAILED: Snowflake's message and what to do */
+	char *grantee; /* SETUP_GRANT: the role granted to, as in sql */
+	/* The step's role may not run it, by its grants (setup_plan_check_
+	 * grants): what it lacks and who can fix it. NULL: allowed or not
+	 * known. */
+	char *denied;
 };
 
 struct setup_plan {
@@ -118,6 +124,38 @@ struct setup_rows {
  */
 void setup_plan_probe(
     struct setup_plan *, const char *probe_sql, const struct setup_rows *);
+
+/* Whether a step will run (not probed yet, CREATE or REPLACE). */
+int setup_step_runs(const struct setup_step *);
+
+/*
+ * The distinct roles of the steps that will run, as written (borrowed
+ * from the plan), into *roles (an array the caller frees). Returns how
+ * many.
+ */
+size_t setup_plan_roles(const struct setup_plan *, const char ***roles);
+
+/*
+ * Marks (step->denied) every step that will run whose role may not run
+ * it by the grants learned for that role (sets[0..n-1], matched by role
+ * name; a role without a set is not checked). What each step needs
+ * (Snowflake's "Access control requirements" of each command):
+ *   CREATE DATABASE | WAREHOUSE | COMPUTE POOL: that privilege on the
+ *   account (create-database, create-warehouse, create-compute-pool);
+ *   CREATE SCHEMA: CREATE SCHEMA on the database (create-schema);
+ *   CREATE TABLE | STAGE | IMAGE REPOSITORY: USAGE on the database and
+ *   the schema and CREATE <kind> on the schema (create-table,
+ *   create-stage, create-image-repository), plus OWNERSHIP of the object
+ *   to replace it;
+ *   GRANT … ON obj: OWNERSHIP of obj, MANAGE GRANTS, or the privilege
+ *   WITH GRANT OPTION (grant-privilege).
+ * (https://docs.snowflake.com/en/sql-reference/sql/<command>.) Steps run
+ * in order: an object created earlier in the plan is owned by the role
+ * that created it, and a grant earlier in the plan is held by its
+ * grantee. Pure. Returns how many steps are denied.
+ */
+size_t setup_plan_check_grants(
+    struct setup_plan *, const struct grants *sets, size_t n);
 
 /* How many steps will run (CREATE or REPLACE) and how many are skipped. */
 void setup_plan_counts(

@@ -174,7 +174,7 @@ view_act_refused(struct view *v, enum app_action act)
 		    view_act_verb(act));
 		return 1;
 	}
-	if ((why = app_denied(v->app, view_act_key(act))) != NULL) {
+	if ((why = app_denied(v->app, view_act_key(act), NULL)) != NULL) {
 		app_message(
 		    v->app, 1, "%s is disabled: %s", view_act_verb(act), why);
 		return 1;

@@ -24,22 +24,28 @@ struct view_help {
 };
 
 /*
- * The text: the key map, then what the server refused (app_deny), so a
- * disabled action says why. Rebuilt each time the page opens.
+ * The text: the key map, then what this user or role may not do
+ * (app_deny: refusals and the role's grants), so a disabled action says
+ * why. Rebuilt each time the page opens.
  */
 static void
 view_help_build(struct view *v, struct app *app)
 {
 	struct view_help *d = v->data;
-	const char *verb, *why;
+	const char *verb, *why, *target;
+	char *what;
 	size_t i;
 
 	buf_reset(&d->text);
 	keymap_help(&d->text, app_readonly(app));
-	for (i = 0; (verb = app_denied_at(app, i, &why)) != NULL; i++) {
+	for (i = 0; (verb = app_denied_at(app, i, &target, &why)) != NULL;
+	     i++) {
 		if (i == 0)
-			buf_adds(&d->text, "\nDisabled by the server\n");
-		buf_printf(&d->text, "  %-22s %s\n", verb, why);
+			buf_adds(&d->text, "\nDisabled for this user/role\n");
+		what = target != NULL ? xasprintf("%s %s", verb, target)
+				      : xstrdup(verb);
+		buf_printf(&d->text, "  %-22s %s\n", what, why);
+		free(what);
 	}
 	free(d->lines);
 	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);

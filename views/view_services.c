@@ -6,9 +6,12 @@
  * and the health probe. The lines above say where each side comes from
  * (or why it is missing) and follow the running action: R restarts the
  * selected service, S stops (SPCS: suspends), U starts (resumes), each
- * after a confirmation; read-only mode refuses. Below, the selected entry
- * in full (image, message, exit code, SPCS DNS name and endpoints), or its
- * container's logs (l, P previous run, f follow).
+ * after a confirmation; read-only mode refuses, and so does an action
+ * this user or role may not run (a refusal learned, or the Snowflake
+ * role's grants): the key then says why instead of asking, and the detail
+ * lists it. Below, the selected entry in full (image, message, exit code,
+ * SPCS DNS name and endpoints), or its container's logs (l, P previous
+ * run, f follow).
  *
  * The keyboard is on the list or on the text below: Enter (or l, P, f,
  * which open the logs) moves it to the text, whose header then says so;
@@ -317,6 +320,46 @@ view_services_text(struct view_services *d)
 	view_services_info(d);
 }
 
+/*
+ * The actions this user or role may not run on s, with the reason: one
+ * line per distinct reason, naming the actions it disables.
+ */
+static void
+view_services_disabled(
+    struct view_services *d, const struct svc *s, struct buf *out)
+{
+	static const char *const spcs[] = { "restart", "suspend", "resume" };
+	static const char *const local[] = { "restart", "stop", "start" };
+	const char *why[5], *verb[5];
+	size_t n = 0, i, j;
+	int done[5] = { 0, 0, 0, 0, 0 };
+
+	for (i = 0; i < 3; i++) {
+		why[n] = app_service_denied(d->app, s, (enum app_svc_action)i);
+		verb[n] = s->origin == SVC_SPCS ? spcs[i] : local[i];
+		if (why[n] != NULL)
+			n++;
+	}
+	for (i = 0; i < 2 && s->origin == SVC_SPCS; i++) {
+		why[n] = app_pool_denied(d->app, s, (int)i);
+		verb[n] = i ? "pool-resume" : "pool-suspend";
+		if (why[n] != NULL)
+			n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		buf_printf(out, "disabled %s", verb[i]);
+		for (j = i + 1; j < n; j++) {
+			if (!done[j] && strcmp(why[i], why[j]) == 0) {
+				buf_printf(out, ", %s", verb[j]);
+				done[j] = 1;
+			}
+		}
+		buf_printf(out, ": %s\n", why[i]);
+	}
+}
+
 static void
 view_services_info(struct view_services *d)
 {
@@ -357,6 +400,7 @@ view_services_info(struct view_services *d)
 			    ss->pool != NULL ? ss->pool : "?",
 			    ss->current_instances, ss->target_instances,
 			    ss->dns != NULL ? ss->dns : "-");
+		view_services_disabled(d, s, &raw);
 		if (s->probe_url != NULL)
 			buf_printf(&raw, "probe    %s  %s  %s\n", s->probe_url,
 			    svc_probe_name(s->probe),
@@ -543,6 +587,7 @@ view_services_ask(struct view *v, enum app_svc_action act)
 	const struct svc *s;
 	struct view_services_ask *a;
 	struct buf msg;
+	const char *why;
 	char title[64];
 	size_t row;
 
@@ -552,6 +597,12 @@ view_services_ask(struct view *v, enum app_svc_action act)
 	if (app_readonly(v->app)) {
 		app_message(v->app, 1, "read-only mode: %s is disabled",
 		    view_services_verb(s, act));
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if ((why = app_service_denied(v->app, s, act)) != NULL) {
+		app_message(v->app, 1, "%s %s is disabled: %s",
+		    view_services_verb(s, act),
+		    s->origin == SVC_SPCS ? s->service : s->name, why);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	buf_init(&msg);
@@ -605,6 +656,7 @@ view_services_ask_pool(struct view *v, int on)
 	const struct svc *s;
 	const struct spcs_service *ss;
 	struct view_services_ask *a;
+	const char *why;
 	char *msg;
 	size_t row;
 
@@ -621,6 +673,11 @@ view_services_ask_pool(struct view *v, int on)
 	    ss->pool == NULL) {
 		app_message(v->app, 1,
 		    "select an SPCS service: its compute pool is the one");
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if ((why = app_pool_denied(v->app, s, on)) != NULL) {
+		app_message(v->app, 1, "pool %s %s is disabled: %s",
+		    on ? "resume" : "suspend", ss->pool, why);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	msg = xasprintf("compute pool  %s (runs %s)\n%s\n\ny confirm, n cancel",

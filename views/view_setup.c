@@ -6,6 +6,9 @@
  * at the first error with Snowflake's message and the hint, and a again
  * resumes. R plans replacing the XCom table and stage; applying such a
  * plan asks for each object's name to be typed first. r probes again.
+ * Steps the running role may not run by its grants (SHOW GRANTS) show
+ * "denied" with what it lacks; applying such a plan is disabled: a says
+ * why and applies only when confirmed anyway (grants can be incomplete).
  */
 
 #include "view.h"
@@ -102,7 +105,10 @@ view_setup_cell(void *arg, size_t row, int col, char *buf, size_t len)
 		return;
 	switch (col) {
 	case SET_STATUS:
-		snprintf(buf, len, "%s", view_setup_status_text(st->status));
+		snprintf(buf, len, "%s",
+		    st->denied != NULL && setup_step_runs(st)
+			? "denied"
+			: view_setup_status_text(st->status));
 		return;
 	case SET_OBJECT:
 		s = st->object;
@@ -128,6 +134,8 @@ view_setup_attr(void *arg, size_t row, int col)
 
 	if (st == NULL || col != SET_STATUS)
 		return -1;
+	if (st->denied != NULL && setup_step_runs(st))
+		return THEME_WARN;
 	switch (st->status) {
 	case SETUP_CREATE:
 		return THEME_STATE_QUEUED;
@@ -210,6 +218,8 @@ view_setup_text(struct view_setup *d)
 			buf_adds(&d->text,
 			    "destructive: replaces the object and its data; "
 			    "applying asks for its name typed\n");
+		if (st->denied != NULL)
+			buf_printf(&d->text, "denied: %s\n", st->denied);
 		if (st->error != NULL)
 			buf_printf(&d->text, "error: %s\n", st->error);
 	}
@@ -408,12 +418,82 @@ view_setup_next_ask(struct view *v)
 	    "next", view_setup_validate, view_setup_typed, v);
 }
 
+/* The REPLACE names typed, then the confirmation. */
+static void
+view_setup_ask_steps(struct view *v)
+{
+	struct view_setup *d = v->data;
+	const struct setup_plan *p = app_setup_plan(d->app);
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(d->ask);
+	d->ask = xcalloc(p->n + 1, sizeof *d->ask);
+	d->nask = d->iask = 0;
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].status == SETUP_REPLACE)
+			d->ask[d->nask++] = i;
+	view_setup_next_ask(v);
+}
+
+static void
+view_setup_denied_done(void *arg, int result, const char *text)
+{
+	struct view *v = arg;
+
+	(void)text;
+	if (result == DIALOG_CONFIRM) {
+		app_message(v->app, 1,
+		    "setup: applying despite the grants (overridden)");
+		view_setup_ask_steps(v);
+	} else if (result == DIALOG_CANCEL)
+		app_message(v->app, 0,
+		    "setup not applied: the roles' grants do not allow "
+		    "every step");
+}
+
+/* Apply is disabled by the grants: why, and an explicit override. */
+static void
+view_setup_ask_denied(struct view *v, const struct setup_plan *p, size_t denied)
+{
+	struct buf msg;
+	size_t i, shown = 0;
+	char *safe;
+
+	buf_init(&msg);
+	buf_printf(&msg,
+	    "Apply is disabled: by their grants (SHOW GRANTS) the roles may "
+	    "not run %zu step%s:\n",
+	    denied, denied == 1 ? "" : "s");
+	for (i = 0; i < p->n && shown < 3; i++) {
+		if (p->v[i].denied == NULL || !setup_step_runs(&p->v[i]))
+			continue;
+		buf_printf(&msg, "- %s: %s\n", p->v[i].object, p->v[i].denied);
+		shown++;
+	}
+	if (shown < denied)
+		buf_printf(
+		    &msg, "(and %zu more: see the steps)\n", denied - shown);
+	buf_adds(&msg, "\nGrants can be incomplete (secondary roles, "
+		       "database roles).\ny applies anyway, n cancels");
+	safe = sanitize_dup(msg.data, msg.len, SANITIZE_KEEP_NL);
+	app_message(v->app, 1,
+	    "setup apply is disabled: %zu step%s denied "
+	    "by the roles' grants",
+	    denied, denied == 1 ? "" : "s");
+	dialog_confirm(v, "apply despite the grants?", safe, "apply anyway",
+	    view_setup_denied_done, v);
+	free(safe);
+	buf_free(&msg);
+}
+
 static int
 view_setup_ask_apply(struct view *v)
 {
 	struct view_setup *d = v->data;
 	const struct setup_plan *p = app_setup_plan(d->app);
-	size_t i, run = 0, skip = 0;
+	size_t i, run = 0, skip = 0, denied = 0;
 
 	if (app_readonly(v->app)) {
 		app_message(v->app, 1,
@@ -435,13 +515,14 @@ view_setup_ask_apply(struct view *v)
 		    "setup: everything already exists; nothing to apply");
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	free(d->ask);
-	d->ask = xcalloc(p->n + 1, sizeof *d->ask);
-	d->nask = d->iask = 0;
 	for (i = 0; i < p->n; i++)
-		if (p->v[i].status == SETUP_REPLACE)
-			d->ask[d->nask++] = i;
-	view_setup_next_ask(v);
+		if (p->v[i].denied != NULL && setup_step_runs(&p->v[i]))
+			denied++;
+	if (denied > 0) {
+		view_setup_ask_denied(v, p, denied);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	view_setup_ask_steps(v);
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 

@@ -7,8 +7,11 @@ end, the sandbox really executed the CREATE statements, and a second probe
 finds everything there. Jobs (:jobs): a configured job runs after y, its
 output streams into the page, the exit status shows; a long job is
 cancelled with K. Doctor (:doctor) lists its checks with the Snowflake
-lines green. No Airflow is needed (the Airflow URL points nowhere).
+lines green. The services page as a role that may operate one SPCS
+service but not the other: the other's restart shows disabled with the
+reason from the role's grants, and R says why instead of asking. No Airflow is needed (the Airflow URL points nowhere).
 Never skips: a sandbox that does not start fails the run."""
+import json
 import os
 import shutil
 import subprocess
@@ -46,12 +49,18 @@ def wait_screen(text, timeout=60):
                     timeout=timeout, interval=0.3)
 
 
-def start(cols=200, rows=50, sb=SB):
+def start(cols=200, rows=50, sb=SB, role=None):
     tmux("kill-server", check=False)
+    extra = {}
+    if role is not None:  # the sandbox's connection, as another role
+        conn = json.loads(sb.airflow_conn())
+        conn["extra"] = dict(conn["extra"] if isinstance(conn["extra"], dict)
+                             else json.loads(conn["extra"]), role=role)
+        extra["AIRFLOW_CONN_SNOWFLAKE_DEFAULT"] = json.dumps(conn)
     env = sb.snowdeck_env(SNOWDECK_AIRFLOW_URL="http://127.0.0.1:9",
                           SNOWDECK_AUDIT=AUDIT, XDG_CONFIG_HOME=XDG,
                           DOCKER_HOST="unix:///nonexistent/snowdeck-e2e.sock",
-                          TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+                          TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", **extra)
     envs = " ".join(f"{k}='{v}'" for k, v in env.items())
     script = f"env -i PATH=/usr/bin:/bin {envs} {BIN}; echo EXIT=$?; sleep 60"
     r = tmux("new-session", "-d", "-s", "ops", "-x", str(cols), "-y", str(rows),
@@ -179,6 +188,44 @@ def test_services_spcs_restart_with_keys():
         stop()
 
 
+def test_services_disabled_by_the_roles_grants():
+    """As E2E_OPS, which may operate AIRFLOW_TASK_RUNNER only (through a
+    role it inherits): SISSYG's restart is disabled with the reason from
+    SHOW GRANTS; R says why and asks nothing; the runner's R asks."""
+    for stmt in ("GRANT ROLE E2E_BASE TO ROLE E2E_OPS",
+                 "GRANT OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER TO ROLE E2E_BASE"):
+        subprocess.run([BIN, "sql", stmt, "--allow-write"], env=dict(SBD.snowdeck_env(),
+                       PATH="/usr/bin:/bin"), check=True, capture_output=True)
+    start(sb=SBD, role="E2E_OPS")
+    try:
+        send(":svc", "Enter")
+        wait_screen("SISSYG", timeout=60)
+        tmux("send-keys", "-t", "ops", "-l", "/SISSYG")
+        send("Enter")
+        s = wait_screen("disabled restart, suspend, resume: role E2E_OPS lacks OPERATE on service "
+                        "DEMO.XCOM.SISSYG (SHOW GRANTS)", timeout=60)
+        assert "lacks OPERATE on compute pool SNOWDECK_POOL" in s, s
+        send("R")
+        s = wait_screen("restart SISSYG is disabled", timeout=10)
+        assert "restart?" not in s, s
+        # The runner may be operated: R asks.
+        send("Escape")
+        tmux("send-keys", "-t", "ops", "-l", "/AIRFLOW_TASK_RUNNER")
+        send("Enter")
+        wait_screen("service  RUNNING, compute pool SNOWDECK_POOL", timeout=20)
+        assert "disabled restart" not in screen(), screen()
+        send("R")
+        wait_screen("restart?", timeout=10)
+        send("n")
+        # The help page lists what is disabled, with the source.
+        send("?")
+        send("G")
+        s = wait_screen("Disabled for this user/role", timeout=10)
+        assert "restart SISSYG" in s, s
+    finally:
+        stop()
+
+
 def test_doctor_page_lists_checks():
     start()
     try:
@@ -202,6 +249,7 @@ if __name__ == "__main__":
         sys.exit(run_tests([test_setup_from_the_pane_on_an_empty_account,
                             test_jobs_run_stream_and_cancel,
                             test_services_spcs_restart_with_keys,
+                            test_services_disabled_by_the_roles_grants,
                             test_doctor_page_lists_checks], "e2e-ops"))
     finally:
         tmux("kill-server", check=False)

@@ -45,6 +45,29 @@ log = logging.getLogger("sandbox")
 ACCOUNT = "SNOWDECK_SANDBOX"
 USER = "SNOWDECK"
 ROLE = "SNOWDECK_ROLE"
+# Roles whose statements are never checked against grants (the sandbox's admin roles: the
+# configured role owns the seed, SYSADMIN creates for setup); every other role is held to what
+# SHOW GRANTS TO ROLE says it (or a role it inherits) holds, as Snowflake does.
+ADMIN_ROLES = frozenset({ROLE, "ACCOUNTADMIN", "SYSADMIN", "SECURITYADMIN"})
+# The system roles' own grants (Snowflake's defaults, abridged) and the role hierarchy:
+# ACCOUNTADMIN > SYSADMIN, SECURITYADMIN > USERADMIN; custom roles under SYSADMIN.
+SYSTEM_GRANTS = [
+    ("USAGE", "ROLE", "SYSADMIN", "ACCOUNTADMIN"), ("USAGE", "ROLE", "SECURITYADMIN", "ACCOUNTADMIN"),
+    ("CREATE COMPUTE POOL", "ACCOUNT", ACCOUNT, "ACCOUNTADMIN"),
+    ("CREATE INTEGRATION", "ACCOUNT", ACCOUNT, "ACCOUNTADMIN"),
+    ("BIND SERVICE ENDPOINT", "ACCOUNT", ACCOUNT, "ACCOUNTADMIN"),
+    ("MANAGE GRANTS", "ACCOUNT", ACCOUNT, "SECURITYADMIN"), ("USAGE", "ROLE", "USERADMIN", "SECURITYADMIN"),
+    ("CREATE ROLE", "ACCOUNT", ACCOUNT, "USERADMIN"), ("CREATE USER", "ACCOUNT", ACCOUNT, "USERADMIN"),
+    ("CREATE DATABASE", "ACCOUNT", ACCOUNT, "SYSADMIN"), ("CREATE WAREHOUSE", "ACCOUNT", ACCOUNT, "SYSADMIN"),
+    ("USAGE", "ROLE", ROLE, "SYSADMIN"),
+    ("CREATE COMPUTE POOL", "ACCOUNT", ACCOUNT, ROLE),
+]
+# The role of the statement or REST call being served (each runs on its own thread).
+SESSION = threading.local()
+
+
+def session_role() -> str:
+    return getattr(SESSION, "role", None) or ROLE
 WAREHOUSE = "SNOWDECK_WH"
 
 
@@ -227,9 +250,12 @@ class Sandbox:
         self.by_request: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
-        # GRANT/REVOKE bookkeeping (fakesnow has no access control): one row per
-        # (privilege, granted_on, name, role), shown by SHOW GRANTS TO ROLE.
+        # Access control (fakesnow has none): one row per (privilege, granted_on, name, role),
+        # from GRANT/REVOKE (GRANT ROLE x TO ROLE y is USAGE on ROLE x), OWNERSHIP of what a
+        # role creates, and the system roles' defaults; shown by SHOW GRANTS TO ROLE, enforced
+        # (require) for roles outside ADMIN_ROLES.
         self.grants: list[dict[str, str]] = []
+        self.seed_system_grants()
         # Warehouses (fakesnow knows one fixed warehouse and no CREATE WAREHOUSE).
         self.warehouses: dict[str, dict[str, str]] = {}
         self.create_warehouse(WAREHOUSE, "X-Small", "600")
@@ -259,13 +285,84 @@ class Sandbox:
                     raise SqlError(str(f.raw.get("code", "003001")), str(f.raw.get("sqlstate", "42501")),
                                    str(f.raw.get("message", "SQL access control error:\nInsufficient "
                                                  "privileges to operate on schema.")))
+        m = re.match(r"^CREATE\s+(?:OR\s+REPLACE\s+)?(DATABASE|WAREHOUSE|COMPUTE\s+POOL)\b", s, re.IGNORECASE)
+        if m:
+            self.require(["CREATE " + re.sub(r"\s+", " ", m[1].upper())], "ACCOUNT", ACCOUNT,
+                         f"account '{ACCOUNT}'")
         intercepted = self.intercept(s, database, schema, host_url)
         if intercepted is not None:
             return intercepted
         spcs_result = self.spcs.sql(inline_bindings(s, bindings), database, schema)
         if spcs_result is not None:
             return spcs_result
-        return self.fakesnow_sql(s, database, schema, bindings)
+        res = self.fakesnow_sql(s, database, schema, bindings)
+        self.own_created(s, database, schema)
+        return res
+
+    # -------------------------------------------------- access control ----
+    def seed_system_grants(self) -> None:
+        with self.lock:
+            for priv, kind, name, role in SYSTEM_GRANTS:
+                self.add_grant(priv, kind, name, role, "ACCOUNTADMIN")
+
+    def add_grant(self, priv: str, kind: str, name: str, role: str, by: str = "SYSADMIN") -> None:
+        key = (priv, kind, name, role)
+        if not any((g["privilege"], g["granted_on"], g["name"], g["role"]) == key for g in self.grants):
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
+            self.grants.append({"privilege": priv, "granted_on": kind, "name": name, "role": role,
+                                "created_on": now, "granted_by": by})
+
+    def own(self, kind: str, name: str, role: str | None = None, replace: bool = False) -> None:
+        """OWNERSHIP of a created object goes to the creating role (kept when it already had an owner,
+        unless the object was replaced)."""
+        role = role or session_role()
+        with self.lock:
+            have = [g for g in self.grants if g["privilege"] == "OWNERSHIP" and g["granted_on"] == kind
+                    and g["name"] == name]
+            if have and not replace:
+                return
+            for g in have:
+                self.grants.remove(g)
+            self.add_grant("OWNERSHIP", kind, name, role, role)
+
+    def own_created(self, s: str, database: str | None, schema: str | None) -> None:
+        m = re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+|TEMPORARY\s+)?(DATABASE|SCHEMA|TABLE|STAGE)\s+"
+                     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:\"[^\"]*\"|[\w$]+)(?:\.(?:\"[^\"]*\"|[\w$]+))*)", s, re.IGNORECASE)
+        if not m:
+            return
+        kind = m[2].upper()
+        parts = [ident_name(p) for p in split_ident(m[3])]
+        want = {"DATABASE": 1, "SCHEMA": 2, "TABLE": 3, "STAGE": 3}[kind]
+        ctx = [(database or "").upper(), (schema or "").upper()]
+        parts = (ctx[:want - len(parts)] + parts) if len(parts) < want else parts
+        self.own(kind, ".".join(parts), replace=bool(m[1]))
+
+    def roles_of(self, role: str) -> list[str]:
+        """The role and every role it inherits (USAGE on ROLE), breadth first."""
+        out, i = [role], 0
+        with self.lock:
+            while i < len(out):
+                for g in self.grants:
+                    if g["role"] == out[i] and g["privilege"] == "USAGE" and g["granted_on"] == "ROLE" \
+                            and g["name"] not in out:
+                        out.append(g["name"])
+                i += 1
+        return out
+
+    def require(self, privs: list[str], kind: str, name: str, what: str) -> None:
+        """Snowflake's insufficient privileges error unless the session role (or a role it inherits)
+        holds one of privs, or OWNERSHIP, on the object (any name for ACCOUNT)."""
+        roles = self.roles_of(session_role())
+        if ADMIN_ROLES.intersection(roles):
+            return
+        with self.lock:
+            for g in self.grants:
+                if g["role"] in roles and g["granted_on"] == kind and \
+                        (kind == "ACCOUNT" or g["name"] == name) and \
+                        (g["privilege"] in privs or g["privilege"] == "OWNERSHIP"):
+                    return
+        raise SqlError("003001", "42501", f"SQL access control error:\nInsufficient privileges to operate on "
+                       f"{what}.")
 
     def fakesnow_sql(self, s: str, database: str | None, schema: str | None,
                      bindings: dict[str, Any] | None) -> Result:
@@ -441,16 +538,27 @@ class Sandbox:
         if wh is not None:
             return wh
         m = re.match(r"^(GRANT|REVOKE)\s+(.+?)\s+ON\s+(ACCOUNT|(DATABASE|SCHEMA|TABLE|VIEW|STAGE|WAREHOUSE|"
-                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION)\s+(\S+))\s+(?:TO|FROM)\s+ROLE\s+"
+                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION|SERVICE)\s+(\S+))\s+(?:TO|FROM)\s+ROLE\s+"
                      r"(\"[^\"]+\"|[\w$]+)$", s, flags)
         if m:
             return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, m[6])
+        m = re.match(r"^(GRANT|REVOKE)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)\s+(?:TO|FROM)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$",
+                     s, flags)
+        if m:  # the role hierarchy: shown as USAGE on ROLE x in SHOW GRANTS TO ROLE y
+            sub, to = ident_name(m[2]), ident_name(m[3])
+            with self.lock:
+                if m[1].upper() == "GRANT":
+                    self.add_grant("USAGE", "ROLE", sub, to, session_role())
+                else:
+                    self.grants[:] = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"],
+                                                                 g["role"]) != ("USAGE", "ROLE", sub, to)]
+            return status_result()
         m = re.match(r"^SHOW\s+GRANTS\s+TO\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
         if m:
             role = ident_name(m[1])
             with self.lock:
                 rows = [[g["created_on"], g["privilege"], g["granted_on"], g["name"], "ROLE", role, "false",
-                         "SYSADMIN"] for g in self.grants if g["role"] == role]
+                         g.get("granted_by", "SYSADMIN")] for g in self.grants if g["role"] == role]
             return text_result(rows, ["created_on", "privilege", "granted_on", "name", "granted_to",
                                       "grantee_name", "grant_option", "granted_by"])
         if re.match(r"^(PUT|GET)\s", s, flags):
@@ -478,6 +586,7 @@ class Sandbox:
             if m[1]:
                 self.warehouses.pop(name, None)
             self.create_warehouse(name, size[1].upper() if size else "X-Small", susp[1] if susp else "600")
+            self.own("WAREHOUSE", name, replace=bool(m[1]))
             return status_result(f"Warehouse {name} successfully created.")
         m = re.match(r"^SHOW\s+WAREHOUSES(?:\s+LIKE\s+'((?:[^']|'')*)')?$", s, flags)
         if m:
@@ -509,14 +618,12 @@ class Sandbox:
             if not any(str(r[1]).upper() == name for r in rows):
                 raise SqlError("002003", "02000", f"SQL compilation error:\nDatabase '{name}' does not exist "
                                "or not authorized.")
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " +0000"
         with self.lock:
-            for p in (x.strip().upper() for x in privs.split(",")):
+            for p in (re.sub(r"\s+", " ", x.strip().upper()) for x in privs.split(",")):
                 key = (p, kind, name, role)
                 have = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"], g["role"]) == key]
                 if verb == "GRANT" and not have:
-                    self.grants.append({"privilege": p, "granted_on": kind, "name": name, "role": role,
-                                        "created_on": now})
+                    self.add_grant(p, kind, name, role, session_role())
                 if verb == "REVOKE":
                     for g in have:
                         self.grants.remove(g)
@@ -538,6 +645,7 @@ class Sandbox:
         count = params.get("multi_statement_count", params.get("MULTI_STATEMENT_COUNT", 1))
 
         def work() -> None:
+            SESSION.role = ident_name(str(body["role"])) if body.get("role") else ROLE
             try:
                 if str(count) != "1":
                     st.result = self.run_multi(st, body, int(count), host_url)
@@ -778,6 +886,9 @@ class Handler(BaseHTTPRequestHandler):
                     if principal is None:
                         return
                     self.principal = principal
+                    # REST calls run as X-Snowflake-Role, else the user's default role
+                    hdr = self.headers.get("X-Snowflake-Role")
+                    SESSION.role = ident_name(hdr.strip()) if hdr and hdr.strip() else ROLE
                     return fn(self, **{k: unquote(v) for k, v in m.groupdict().items()})
             for method, rx, _fn in ROUTES:
                 if rx.match(path):
@@ -1282,8 +1393,9 @@ class Handler(BaseHTTPRequestHandler):
                 sb.statements.clear()
                 sb.by_request.clear()
             sb.spcs.reset()
-            with sb.lock:
-                sb.grants.clear()
+            with sb.lock:  # GRANTs made are forgotten; who owns what is not
+                sb.grants[:] = [g for g in sb.grants if g["privilege"] == "OWNERSHIP"]
+            sb.seed_system_grants()
             return self.send(200, {"reset": True})
         if path == "/_sandbox/stages/synthetic" and self.command == "POST":
             return self.synthetic_stage()

@@ -445,6 +445,16 @@ class Spcs:
                            "authorized.")
         return s
 
+    # Access control: ALTER SERVICE / ALTER COMPUTE POOL ... SUSPEND | RESUME (and the REST
+    # :suspend / :resume) need OPERATE or OWNERSHIP on the object (alter-service,
+    # alter-compute-pool, "Access control requirements"); roles outside the sandbox's admin
+    # roles are held to it.
+    def require_operate_service(self, sv: Service) -> None:
+        self.sb.require(["OPERATE"], "SERVICE", sv.fq, f"service '{sv.name}'")
+
+    def require_operate_pool(self, p: Pool) -> None:
+        self.sb.require(["OPERATE"], "COMPUTE_POOL", p.name, f"compute pool '{p.name}'")
+
     def create_pool(self, name: str, family: str, min_nodes: int, max_nodes: int, auto_resume: bool = True,
                     suspended: bool = False, comment: str = "", instant: bool = False) -> Pool:
         p = Pool(ident(name), family.upper(), min_nodes, max_nodes, auto_resume, comment=comment)
@@ -453,6 +463,7 @@ class Spcs:
         elif not instant:
             p.state, p.until, p.target = "STARTING", now() + self.pending_s, "IDLE"
         self.pools[p.name] = p
+        self.sb.own("COMPUTE_POOL", p.name, replace=True)
         return p
 
     def create_service(self, database: str, schema: str, name: str, pool: str, spec_text: str,
@@ -478,6 +489,7 @@ class Spcs:
             s.status, s.until, s.target = "PENDING", t + self.pending_s + (p.until - t if p.until > t else 0), \
                 "RUNNING"
         self.services[s.fq] = s
+        self.sb.own("SERVICE", s.fq, replace=True)
         return s
 
     def suspend_service(self, s: Service) -> None:
@@ -537,6 +549,7 @@ class Spcs:
                                     "image_path": f"demo/xcom/snowdeck_repo/{n}:{tag}",
                                     "created_on": iso(now()) or ""})
             self.repos["DEMO.XCOM.SNOWDECK_REPO"] = repo
+            self.sb.own("IMAGE_REPOSITORY", "DEMO.XCOM.SNOWDECK_REPO")
 
     # ------------------------------------------------------------- rows ----
     def dns(self, s: Service) -> str:
@@ -678,6 +691,7 @@ class Spcs:
             p = self._pool(m[2], bool(m[1]))
             if p is None:
                 return status_result()
+            self.require_operate_pool(p)
             (self.suspend_pool if m[3].upper() == "SUSPEND" else self._resume_pool)(p)
             return status_result()
         m = re.match(r"^DROP\s+COMPUTE\s+POOL\s+(IF\s+EXISTS\s+)?(\"[^\"]+\"|\w+)$", s, f)
@@ -797,6 +811,7 @@ class Spcs:
             sv = self._svc(m[2], database, schema, bool(m[1]))
             if sv is None:
                 return status_result()
+            self.require_operate_service(sv)
             (self.suspend_service if m[3].upper() == "SUSPEND" else self.resume_service)(sv)
             return status_result()
         m = re.match(r"^DROP\s+SERVICE\s+(IF\s+EXISTS\s+)?([\w.]+)$", s, f)
@@ -829,7 +844,9 @@ class Spcs:
             parts = [ident(p) for p in m[3].split(".")]
             db, sc, name = parts if len(parts) == 3 else ([(database or "").upper(), (schema or "").upper()]
                                                           + parts)[-3:]
-            self.repos.setdefault(f"{db}.{sc}.{name}", Repo(db, sc, name))
+            if f"{db}.{sc}.{name}" not in self.repos:
+                self.repos[f"{db}.{sc}.{name}"] = Repo(db, sc, name)
+                self.sb.own("IMAGE_REPOSITORY", f"{db}.{sc}.{name}")
             return status_result(f"Image Repository {name} successfully created.")
         m = re.match(r"^SHOW\s+IMAGE\s+REPOSITORIES(?:\s+LIKE\s+'([^']*)')?(?:\s+IN\s+(?:ACCOUNT|DATABASE(?:\s+(\w+))?|"
                      r"SCHEMA(?:\s+([\w.]+))?))?$", s, f)
@@ -907,7 +924,7 @@ class Spcs:
                 self._rest(h, op, **kw)
             except SqlError as e:
                 h.error(404 if e.code == "002003" else 400 if e.code in ("390142", "395018") else
-                        409 if e.status == 422 else e.status, e.code,
+                        403 if e.code == "003001" else 409 if e.status == 422 else e.status, e.code,
                         e.message.replace("SQL compilation error:\n", ""), rest=True)
 
     def _rest(self, h: Any, op: str, database: str = "", schema: str = "", name: str = "") -> None:
@@ -950,6 +967,7 @@ class Spcs:
             h._body()
             p = self._pool(name, q.get("ifExists", "").lower() == "true")
             if p is not None:
+                self.require_operate_pool(p)
                 (self._resume_pool if op == "pool_resume" else self.suspend_pool)(p)
             return h.rest_ok(ok)
         if op == "services":
@@ -992,6 +1010,7 @@ class Spcs:
         if op in ("svc_resume", "svc_suspend"):
             h._body()
             if sv is not None:
+                self.require_operate_service(sv)
                 (self.resume_service if op == "svc_resume" else self.suspend_service)(sv)
             return h.rest_ok(ok)
         assert sv is not None

@@ -1068,3 +1068,60 @@ def test_snow_cli_sees_the_same_data(sbx: dict[str, str]) -> None:
 def test_every_response_was_validated() -> None:
     # runs last (file order): proves the spec checks ran at all
     assert VALIDATED["count"] > 150, VALIDATED
+
+
+def test_grants_hierarchy_ownership_and_operate_enforced(sbx: dict[str, str]) -> None:
+    """Access control as Snowflake does it, for roles other than the sandbox's admin roles: GRANT ROLE
+    shows as USAGE on ROLE, creating an object records its OWNERSHIP, and ALTER SERVICE / ALTER
+    COMPUTE POOL ... SUSPEND | RESUME (SQL and REST) need OPERATE or OWNERSHIP, else 003001/42501."""
+    def show(role: str) -> set[tuple[str, str, str]]:
+        return {(r[1], r[2], r[3]) for r in rows_of(submit(sbx, f"SHOW GRANTS TO ROLE {role}"))}
+
+    # the seed's objects are owned by the configured role; the system hierarchy is there
+    mine = show(sbx["SANDBOX_ROLE"])
+    assert ("OWNERSHIP", "SERVICE", "DEMO.XCOM.SISSYG") in mine, mine
+    assert ("OWNERSHIP", "COMPUTE_POOL", "SNOWDECK_POOL") in mine, mine
+    assert ("USAGE", "ROLE", sbx["SANDBOX_ROLE"]) in show("SYSADMIN")
+    assert ("CREATE DATABASE", "ACCOUNT", sbx["SANDBOX_ACCOUNT"]) in show("SYSADMIN")
+    # a role hierarchy: OPS_ROLE inherits OPS_BASE, which may operate the runner only
+    assert submit(sbx, "GRANT ROLE OPS_BASE TO ROLE OPS_ROLE").status_code == 200
+    assert submit(sbx, "GRANT OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER TO ROLE OPS_BASE").status_code == 200
+    assert ("USAGE", "ROLE", "OPS_BASE") in show("OPS_ROLE")
+    assert ("OPERATE", "SERVICE", "DEMO.XCOM.AIRFLOW_TASK_RUNNER") in show("OPS_BASE")
+    # SQL: the service the role may not operate is refused, the other one runs
+    r = submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="OPS_ROLE")
+    assert r.status_code == 422, r.text
+    assert (r.json()["code"], r.json()["sqlState"]) == ("003001", "42501"), r.json()
+    assert r.json()["message"] == ("SQL access control error:\nInsufficient privileges to operate on service "
+                                   "'SISSYG'."), r.json()
+    assert submit(sbx, "ALTER SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER RESUME", role="OPS_ROLE").status_code == 200
+    r = submit(sbx, "ALTER COMPUTE POOL SNOWDECK_GPU_POOL RESUME", role="ops_role")
+    assert r.status_code == 422 and "compute pool 'SNOWDECK_GPU_POOL'" in r.json()["message"], r.text
+    # REST: X-Snowflake-Role is the session's role; the same refusal as 403 ErrorResponse
+    h = headers(sbx)
+    h["X-Snowflake-Role"] = "OPS_ROLE"
+    r = validated(requests.post(sbx["SANDBOX_URL"] + f"{SVC}/SISSYG:suspend", json={}, headers=h, timeout=10))
+    assert r.status_code == 403 and r.json()["code"] == "003001", r.text
+    r = validated(requests.post(sbx["SANDBOX_URL"] + "/api/v2/compute-pools/SNOWDECK_POOL:suspend", json={},
+                                headers=h, timeout=10))
+    assert r.status_code == 403 and "compute pool" in r.json()["message"], r.text
+    r = validated(requests.post(sbx["SANDBOX_URL"] + f"{SVC}/AIRFLOW_TASK_RUNNER:resume", json={}, headers=h,
+                                timeout=10))
+    assert r.status_code == 200, r.text
+    # account-level creates need the privilege; what a role creates, it owns
+    r = submit(sbx, "CREATE DATABASE IF NOT EXISTS OPS_DB", role="OPS_ROLE")
+    assert r.status_code == 422 and r.json()["code"] == "003001", r.text
+    assert "account 'SNOWDECK_SANDBOX'" in r.json()["message"], r.json()
+    submit(sbx, "GRANT CREATE DATABASE ON ACCOUNT TO ROLE OPS_BASE")
+    assert submit(sbx, "CREATE DATABASE IF NOT EXISTS OPS_DB", role="OPS_ROLE").status_code == 200
+    assert submit(sbx, "CREATE SCHEMA IF NOT EXISTS OPS_DB.S1", role="OPS_ROLE").status_code == 200
+    owned = show("OPS_ROLE")
+    assert ("OWNERSHIP", "DATABASE", "OPS_DB") in owned and ("OWNERSHIP", "SCHEMA", "OPS_DB.S1") in owned, owned
+    # a revoked role no longer lends its privileges
+    submit(sbx, "REVOKE ROLE OPS_BASE FROM ROLE OPS_ROLE")
+    assert ("USAGE", "ROLE", "OPS_BASE") not in show("OPS_ROLE")
+    r = submit(sbx, "ALTER SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER RESUME", role="OPS_ROLE")
+    assert r.status_code == 422, r.text
+    submit(sbx, "DROP DATABASE OPS_DB")
+    submit(sbx, "REVOKE CREATE DATABASE ON ACCOUNT FROM ROLE OPS_BASE")
+    submit(sbx, "REVOKE OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER FROM ROLE OPS_BASE")

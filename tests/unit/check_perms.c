@@ -83,12 +83,13 @@ START_TEST(test_403_disables_the_action)
 	a.dag_id = "customer_analytics";
 	a.map_index = -1;
 	ck_assert_int_eq(app_action(f.app, APP_ACT_TRIGGER, &a), 0);
-	while (!expired && app_denied(f.app, "trigger") == NULL)
+	while (!expired && app_denied(f.app, "trigger", NULL) == NULL)
 		uv_run(&f.loop, UV_RUN_ONCE);
 	uv_timer_stop(&guard);
-	ck_assert_ptr_nonnull(app_denied(f.app, "trigger"));
-	ck_assert_ptr_nonnull(strstr(app_denied(f.app, "trigger"), "403"));
-	ck_assert_ptr_null(app_denied(f.app, "clear"));
+	ck_assert_ptr_nonnull(app_denied(f.app, "trigger", NULL));
+	ck_assert_ptr_nonnull(
+	    strstr(app_denied(f.app, "trigger", NULL), "403"));
+	ck_assert_ptr_null(app_denied(f.app, "clear", NULL));
 	ck_assert_int_eq(
 	    stub_server_hits(srv, "/api/v2/dags/customer_analytics/dagRuns"),
 	    1);
@@ -108,12 +109,12 @@ START_TEST(test_403_disables_the_action)
 	free(s);
 	fixture_keys(&f, "G");
 	s = fixture_screen(&f);
-	ck_assert_ptr_nonnull(strstr(s, "Disabled by the server"));
+	ck_assert_ptr_nonnull(strstr(s, "Disabled for this user/role"));
 	free(s);
 	fixture_keys(&f, "q");
 	/* A refresh forgets it: a granted permission is picked up. */
 	app_refresh_now(f.app);
-	ck_assert_ptr_null(app_denied(f.app, "trigger"));
+	ck_assert_ptr_null(app_denied(f.app, "trigger", NULL));
 
 	uv_close((uv_handle_t *)&guard, NULL);
 	/* The server first: app_free runs the loop until nothing is left. */
@@ -129,17 +130,33 @@ END_TEST
 START_TEST(test_deny_registry)
 {
 	struct fixture f;
-	const char *why = NULL;
+	const char *why = NULL, *target = NULL;
 
 	fixture_start(&f, 24, 80, 0, NULL);
-	ck_assert_ptr_null(app_denied(f.app, "restart"));
-	app_deny(f.app, "restart", "first");
-	app_deny(f.app, "restart", "second");
-	app_deny(f.app, "suspend", "x");
-	ck_assert_str_eq(app_denied(f.app, "restart"), "second");
-	ck_assert_str_eq(app_denied_at(f.app, 1, &why), "suspend");
-	ck_assert_str_eq(why, "x");
-	ck_assert_ptr_null(app_denied_at(f.app, 2, &why));
+	ck_assert_ptr_null(app_denied(f.app, "restart", NULL));
+	app_deny(f.app, "restart", NULL, "first");
+	app_deny(f.app, "restart", NULL, "second");
+	app_deny(f.app, "suspend", "WEAVIATE", "x");
+	ck_assert_str_eq(app_denied(f.app, "restart", NULL), "second");
+	/* A verb-wide entry holds for every target. */
+	ck_assert_str_eq(app_denied(f.app, "restart", "ANY"), "second");
+	/* A per-target entry holds for that target only. */
+	ck_assert_str_eq(app_denied(f.app, "suspend", "WEAVIATE"), "x");
+	ck_assert_ptr_null(app_denied(f.app, "suspend", "SISSYG"));
+	ck_assert_ptr_null(app_denied(f.app, "suspend", NULL));
+	app_deny(f.app, "suspend", "WEAVIATE", "y");
+	app_deny(f.app, "suspend", "SISSYG", "z");
+	ck_assert_str_eq(app_denied(f.app, "suspend", "WEAVIATE"), "y");
+	ck_assert_str_eq(app_denied(f.app, "suspend", "SISSYG"), "z");
+	ck_assert_str_eq(app_denied_at(f.app, 1, &target, &why), "suspend");
+	ck_assert_str_eq(target, "WEAVIATE");
+	ck_assert_str_eq(why, "y");
+	ck_assert_ptr_nonnull(app_denied_at(f.app, 0, &target, &why));
+	ck_assert_ptr_null(target);
+	ck_assert_ptr_null(app_denied_at(f.app, 3, &target, &why));
+	/* A refresh forgets every one. */
+	app_refresh_now(f.app);
+	ck_assert_ptr_null(app_denied_at(f.app, 0, &target, &why));
 	fixture_stop(&f);
 }
 END_TEST
