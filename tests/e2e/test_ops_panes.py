@@ -13,6 +13,7 @@ reason from the role's grants, and R says why instead of asking. No Airflow is n
 Never skips: a sandbox that does not start fails the run."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,7 +184,9 @@ def test_services_spcs_restart_with_keys():
         wait_screen("logs of the previous run", timeout=20)
         wait_screen("received SIGTERM", timeout=20)
         send("i")
-        wait_screen("detail (l: logs)", timeout=10)
+        # The detail again; the keyboard stays on the text below.
+        wait_for("the detail", lambda: re.search(r" detail \S.*l: logs", screen()),
+                 timeout=10, interval=0.3)
     finally:
         stop()
 
