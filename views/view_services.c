@@ -730,6 +730,18 @@ view_services_logs(struct view_services *d, int prev)
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
+/* Back to the selected entry's detail: stops following its logs. */
+static void
+view_services_detail(struct view_services *d)
+{
+	if (d->logs)
+		app_service_logs_follow(d->app, NULL, 0);
+	d->logs = 0;
+	textview_reset(&d->tv);
+	textview_set_follow(&d->tv, 0);
+	view_services_text(d);
+}
+
 static int
 view_services_follow(struct view_services *d)
 {
@@ -781,11 +793,7 @@ view_services_key(struct view *v, int key)
 	case KA_SVC_FOLLOW:
 		return view_services_follow(d);
 	case KA_SVC_INFO:
-		app_service_logs_follow(d->app, NULL, 0);
-		d->logs = 0;
-		textview_reset(&d->tv);
-		textview_set_follow(&d->tv, 0);
-		view_services_text(d);
+		view_services_detail(d);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case KA_SVC_TEXT:
 		if (d->text_focus)
@@ -807,15 +815,8 @@ view_services_key(struct view *v, int key)
 	}
 	r = list_key(&d->list, key);
 	if (r != LIST_IGNORED) {
-		if (r & LIST_MOVED) {
-			/* The logs were another entry's. */
-			if (d->logs)
-				app_service_logs_follow(d->app, NULL, 0);
-			d->logs = 0;
-			textview_reset(&d->tv);
-			textview_set_follow(&d->tv, 0);
-			view_services_text(d);
-		}
+		if (r & LIST_MOVED) /* The logs were another entry's. */
+			view_services_detail(d);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	/* With the keyboard on the list, w and Space still wrap and page
