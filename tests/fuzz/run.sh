@@ -10,8 +10,10 @@
 # temporary copy of tests/fuzz/corpus/<name>/ when that exists (runs never
 # dirty the tree) and uses tests/fuzz/fuzz_<name>.dict and
 # fuzz_<name>.options (extra libFuzzer flags, one per line) when present.
-# Logs and crash inputs land in $FUZZ_BUILD (default build/fuzz). Exits
-# non-zero when any target fails to build or finds a crash, leak or timeout.
+# Logs and crash inputs land in $FUZZ_BUILD (default build/fuzz). Objects,
+# targets and runs go FUZZ_JOBS at a time (default: the number of CPUs).
+# Exits non-zero when any target fails to build or finds a crash, leak or
+# timeout.
 set -euo pipefail
 
 secs=${1:-60}
@@ -23,6 +25,18 @@ cd "$(dirname "$0")/../.."
 
 CC=${FUZZ_CC:-clang}
 out=${FUZZ_BUILD:-build/fuzz}
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+
+# Runs "$@" in the background, at most $jobs at once.
+running=0
+spawn() {
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	"$@" &
+	running=$((running + 1))
+}
 pkgs="libcurl libcjson libuv openssl"
 command -v "$CC" >/dev/null ||
     { echo "fuzz: $CC not found (run tests/deps.sh --all)" >&2; exit 1; }
@@ -42,10 +56,17 @@ for src in core/*.c tui/theme.c tui/keymap.c; do
 	obj="$out/core/$(basename "${src%.c}").o"
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] ||
 	    [ -n "$(find include -name '*.h' -newer "$obj")" ]; then
+		rm -f "$obj"
 		# shellcheck disable=SC2086
-		$CC $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+		spawn $CC $cflags $san -fsanitize=fuzzer-no-link -c "$src" \
+		    -o "$obj"
 	fi
 	objs+=("$obj")
+done
+wait
+running=0
+for obj in "${objs[@]}"; do
+	[ -e "$obj" ] || { echo "fuzz: building $obj failed" >&2; exit 1; }
 done
 rm -f "$out/libcore.a"
 ar rcs "$out/libcore.a" "${objs[@]}"
@@ -59,28 +80,25 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=()
-for src in "${targets[@]}"; do
-	if [ ! -e "$src" ]; then
-		echo "fuzz: no such target $src" >&2
-		failed+=("$src")
-		continue
-	fi
+
+# One target: build, seed a private corpus, run; its verdict in $tmp.
+fuzz_one() {
+	local src=$1 name short bin corpus seed opt
 	name=$(basename "$src" .c)
 	short=${name#fuzz_}
 	bin="$out/$name"
 	# shellcheck disable=SC2086
 	if ! $CC $cflags $san -fsanitize=fuzzer "$src" "$out/libcore.a" \
 	    $pkg_libs -lm -o "$bin"; then
-		failed+=("$name (build)")
-		continue
+		echo "$name (build)" >"$tmp/$name.failed"
+		return
 	fi
 	corpus="$tmp/$name"
 	mkdir -p "$corpus"
 	for seed in "tests/fuzz/corpus/$short" "tests/fuzz/corpus/$name"; do
 		if [ -d "$seed" ]; then cp -R "$seed/." "$corpus/"; fi
 	done
-	args=(-max_total_time="$secs" -timeout=25 -rss_limit_mb=4096
+	local args=(-max_total_time="$secs" -timeout=25 -rss_limit_mb=4096
 	    -print_final_stats=1 -artifact_prefix="$out/$name-")
 	if [ -f "tests/fuzz/$name.dict" ]; then
 		args+=(-dict="tests/fuzz/$name.dict")
@@ -92,17 +110,33 @@ for src in "${targets[@]}"; do
 	fi
 	echo "fuzz: $name for ${secs}s" >&2
 	if ! "$bin" "${args[@]}" "$corpus" >"$out/$name.log" 2>&1; then
-		tail -n 60 "$out/$name.log" >&2
-		echo "fuzz: $name FAILED; log $out/$name.log" >&2
-		failed+=("$name")
+		{
+			tail -n 60 "$out/$name.log"
+			echo "fuzz: $name FAILED; log $out/$name.log"
+		} >&2
+		echo "$name" >"$tmp/$name.failed"
 	else
-		grep -E '^stat::number_of_executed_units' "$out/$name.log" >&2 ||
-		    true
+		sed -n "s/^stat::number_of_executed_units: */fuzz: $name: /p" \
+		    "$out/$name.log" >&2
 	fi
+}
+
+failed=()
+for src in "${targets[@]}"; do
+	if [ ! -e "$src" ]; then
+		echo "fuzz: no such target $src" >&2
+		failed+=("$src")
+		continue
+	fi
+	spawn fuzz_one "$src"
+done
+wait
+for f in "$tmp"/*.failed; do
+	[ -e "$f" ] && failed+=("$(cat "$f")")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "fuzz: FAILED: ${failed[*]} (inputs: $out/fuzz_*-crash-*)" >&2
 	exit 1
 fi
-echo "fuzz: ok (${#targets[@]} targets, ${secs}s each)" >&2
+echo "fuzz: ok (${#targets[@]} targets, ${secs}s each, $jobs at a time)" >&2
