@@ -24,6 +24,23 @@ trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# The Airflows boot in the background (a minute or two each) while the
+# suites that do not need them run.
+majors="3 2"
+[ $quick -eq 1 ] && majors="3"
+for major in $majors; do
+	"$harness" install "$major"
+done
+starters=()
+for major in $majors; do
+	port=$(free_port)
+	mkdir -p "$state/af$major"
+	echo "$port" >"$state/port$major"
+	"$harness" start "$major" "$port" "$state/af$major" \
+	    >"$state/start$major.log" 2>&1 &
+	starters+=($!)
+done
+
 fail=0
 python3 "$here/test_faults.py" || fail=1
 # Snowflake: the client against the local sandbox (started by the test).
@@ -43,19 +60,19 @@ QUICK=$quick python3 "$here/test_spcs.py" || fail=1
 # What the Snowflake role may not do, from its grants, against the sandbox.
 python3 "$here/test_grants.py" || fail=1
 
-majors="3 2"
-[ $quick -eq 1 ] && majors="3"
+i=0
 for major in $majors; do
-	"$harness" install "$major"
+	started=0
+	wait "${starters[$i]}" || started=$?
+	i=$((i + 1))
+	cat "$state/start$major.log" >&2
+	if [ "$started" -ne 0 ]; then
+		echo "integration: starting Airflow $major failed (exit $started)" >&2
+		exit 1
+	fi
 done
 for major in $majors; do
-	port=$(free_port)
-	mkdir -p "$state/af$major"
-	"$harness" start "$major" "$port" "$state/af$major"
-	echo "$port" > "$state/af$major/port"
-done
-for major in $majors; do
-	port=$(cat "$state/af$major/port")
+	port=$(cat "$state/port$major")
 	"$harness" wait "$major" "$port" 300
 	AF_URL=http://127.0.0.1:$port AF_MAJOR=$major AF_QUICK=$quick \
 	    python3 "$here/test_airflow.py" || fail=1
