@@ -269,10 +269,16 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_DOCTOR, 'r', KA_RERUN, HINT, "re-run",
 	    "run the preflight checklist again"),
 	K(KM_JOBS, 'x', KA_JOB_RUN, HINT | DANGER, "run",
-	    "run the selected job (asks first)"),
-	K(KM_JOBS, KEYC_ENTER, KA_JOB_RUN, DANGER, "run", NULL),
+	    "run the selected job (asks first), the keyboard then on its "
+	    "output"),
 	K(KM_JOBS, 'K', KA_JOB_CANCEL, HINT | DANGER, "cancel",
 	    "cancel the running job (its whole process group)"),
+	K(KM_JOBS, KEYC_ENTER, KA_JOB_TEXT, 0, "to the output",
+	    "keyboard to the job's output below: j/k scroll, / search, n/N "
+	    "next/previous match (lines arriving too), G end and follow"),
+	K(KM_JOBS, KEYC_ESC, KA_JOB_LIST, 0, "to the list",
+	    "from the output: clear the search, then back to the list "
+	    "(/ filters it)"),
 	K(KM_SETUP, 'a', KA_SETUP_APPLY, HINT | DANGER, "apply",
 	    "apply the plan: run the steps still needed (asks first; "
 	    "again to resume after an error)"),
@@ -413,6 +419,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_RERUN] = "rerun",
 	[KA_JOB_RUN] = "job-run",
 	[KA_JOB_CANCEL] = "job-cancel",
+	[KA_JOB_TEXT] = "job-focus-output",
+	[KA_JOB_LIST] = "job-focus-list",
 	[KA_SETUP_APPLY] = "setup-apply",
 	[KA_SETUP_REPLACE] = "setup-replace",
 	[KA_SVC_RESTART] = "service-restart",

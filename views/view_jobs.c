@@ -2,9 +2,17 @@
  * The jobs page (:jobs): the external commands configured as [jobs.NAME]
  * (core/job.c). The list on top shows each job's state, exit status, start
  * and duration; the text below streams the selected job's output,
- * sanitized and with secrets masked, stderr lines marked. x (or Enter)
- * runs the selected job after a confirmation (read-only mode refuses);
- * K cancels it (SIGTERM to its process group, then SIGKILL).
+ * sanitized and with secrets masked, stderr lines marked. x runs the
+ * selected job after a confirmation (read-only mode refuses), the
+ * keyboard then on its output; K cancels it (SIGTERM to its process
+ * group, then SIGKILL).
+ *
+ * The keyboard is on the list or on the output below (tui/listtext.c, as
+ * on the services page): Enter moves it to the output, whose header then
+ * says so; there j/k scroll, '/' searches, n/N go to the next/previous
+ * matching line (lines that arrived since too), G follows again; Esc
+ * clears the search, then goes back to the list, whose '/' filters the
+ * rows. x and K work from either.
  */
 
 #include "view.h"
@@ -20,6 +28,7 @@
 #include "job.h"
 #include "keymap.h"
 #include "list.h"
+#include "listtext.h"
 #include "sanitize.h"
 #include "textview.h"
 #include "theme.h"
@@ -44,6 +53,7 @@ struct view_jobs {
 	struct app *app;
 	struct list list;
 	struct textview tv;
+	struct listtext lt; /* the keyboard on the list or the output */
 	uint64_t seen;
 	size_t shown_job; /* whose output the text holds; -1 none */
 	struct buf text;  /* sanitized, redacted output */
@@ -199,6 +209,8 @@ view_jobs_init(struct view *v, struct app *app, char **cause)
 			"[\"…\"] to config.toml";
 	textview_init(&d->tv, TEXTVIEW_LOG | TEXTVIEW_LIVE);
 	textview_set_follow(&d->tv, 1);
+	listtext_init(
+	    &d->lt, &d->list, &d->tv, KM_JOBS, KA_JOB_TEXT, KA_JOB_LIST);
 	buf_init(&d->text);
 	d->seen = (uint64_t)-1;
 	d->shown_job = (size_t)-1;
@@ -310,8 +322,11 @@ static void
 view_jobs_draw(struct view *v, WINDOW *win)
 {
 	struct view_jobs *d = v->data;
+	const struct job *j;
 	int h = getmaxy(win), w = getmaxx(win), top;
 	size_t n = app_jobs_count(d->app);
+	char name[LIST_CELL], buf[LIST_CELL + 16];
+	const char *what = " output: select a job and press x", *keys = NULL;
 
 	view_jobs_sync(d);
 	top = (int)n + 3;
@@ -319,24 +334,33 @@ view_jobs_draw(struct view *v, WINDOW *win)
 		top = 5;
 	if (top > h / 2)
 		top = h / 2;
-	list_draw(&d->list, win, 0, 0, top, w, (v->flags & VIEW_FOCUSED) != 0);
-	tui_fill(win, top, 0, w, theme_attr(THEME_HEADER));
-	tui_put(win, top, 0,
-	    d->shown_job == (size_t)-1 ? " output: select a job and press x"
-				       : " output",
-	    w, 0, theme_attr(THEME_HEADER));
-	textview_draw(&d->tv, win, top + 1, 0, h - top - 1, w, 0);
+	if (d->shown_job != (size_t)-1 &&
+	    (j = app_job(d->app, d->shown_job)) != NULL) {
+		view_jobs_cell(d, d->shown_job, JOBS_NAME, name, sizeof name);
+		snprintf(buf, sizeof buf, " output of %s", name);
+		what = buf;
+		keys = job_state(j) == JOB_RUNNING ? "K: cancel, w: wrap"
+						   : "x: run again, w: wrap";
+	}
+	listtext_draw(&d->lt, win, 0, top, h, w, (v->flags & VIEW_FOCUSED) != 0,
+	    what, keys);
 }
 
 static void
 view_jobs_done(void *arg, int result, const char *text)
 {
 	struct view_jobs_ask *a = arg;
+	struct view_jobs *d = a->v->data;
 
 	(void)text;
-	if (result == DIALOG_CONFIRM)
-		app_job_run(a->v->app, a->i);
-	else if (result == DIALOG_CANCEL)
+	if (result == DIALOG_CONFIRM) {
+		/* The keyboard to the output, which follows the new run. */
+		if (app_job_run(a->v->app, a->i) == 0) {
+			d->lt.text_focus = 1;
+			textview_reset(&d->tv);
+			textview_set_follow(&d->tv, 1);
+		}
+	} else if (result == DIALOG_CANCEL)
 		app_message(a->v->app, 0, "cancelled");
 	free(a);
 }
@@ -374,42 +398,55 @@ static int
 view_jobs_key(struct view *v, int key)
 {
 	struct view_jobs *d = v->data;
+	enum keymap_action a;
 	size_t row;
 	int r;
 
 	view_jobs_sync(d);
-	if (!list_editing(&d->list) && !d->tv.searching) {
-		switch (keymap_lookup(KM_JOBS, key)) {
-		case KA_JOB_RUN:
-			if (list_selected(&d->list, &row) == 0)
-				return view_jobs_ask(v, row);
-			return VIEW_HANDLED;
-		case KA_JOB_CANCEL:
-			if (list_selected(&d->list, &row) == 0)
-				app_job_cancel(v->app, row);
-			return VIEW_HANDLED | VIEW_REDRAW;
-		default:
-			break;
-		}
-	}
-	r = list_key(&d->list, key);
-	if (r != LIST_IGNORED) {
-		if (r & LIST_MOVED)
-			view_jobs_text(d);
+	/* The search prompt; then the page's own keys, on either side. */
+	if (listtext_action(&d->lt, key, &a) != LISTTEXT_IGNORED)
 		return VIEW_HANDLED | VIEW_REDRAW;
-	}
-	/* The output: follow, wrap, search, paging with the text keys. */
-	if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
+	switch (a) {
+	case KA_JOB_RUN:
+		if (list_selected(&d->list, &row) == 0)
+			return view_jobs_ask(v, row);
+		return VIEW_HANDLED;
+	case KA_JOB_CANCEL:
+		if (list_selected(&d->list, &row) == 0)
+			app_job_cancel(v->app, row);
 		return VIEW_HANDLED | VIEW_REDRAW;
-	return VIEW_IGNORED;
+	default:
+		break;
+	}
+	/* Enter, Esc and the keys of the list or the output. */
+	r = listtext_key(&d->lt, key, a);
+	if (r & LISTTEXT_MOVED)
+		view_jobs_text(d);
+	return r != LISTTEXT_IGNORED ? VIEW_HANDLED | VIEW_REDRAW
+				     : VIEW_IGNORED;
 }
 
 static void
 view_jobs_caption(const struct view *v, char *buf, size_t len)
 {
 	const struct view_jobs *d = v->data;
+	char t[PROMPT_MAX + 96];
 
-	snprintf(buf, len, "(%zu configured)", app_jobs_count(d->app));
+	if (d->lt.text_focus)
+		snprintf(buf, len, "(%zu configured) output %s",
+		    app_jobs_count(d->app),
+		    textview_status(&d->tv, t, sizeof t));
+	else
+		snprintf(buf, len, "(%zu configured)", app_jobs_count(d->app));
+}
+
+static void
+view_jobs_hint_ctx(const struct view *v, int *ctx, int *widget)
+{
+	const struct view_jobs *d = v->data;
+
+	*ctx = KM_JOBS;
+	*widget = d->lt.text_focus ? KM_TEXT : KM_LIST;
 }
 
 const struct view_ops view_jobs_ops = {
@@ -424,4 +461,5 @@ const struct view_ops view_jobs_ops = {
 	.ticks = view_jobs_ticks,
 	.km_ctx = KM_JOBS,
 	.km_widget = KM_LIST,
+	.hint_ctx = view_jobs_hint_ctx,
 };

@@ -13,12 +13,12 @@
  * SPCS DNS name and endpoints), or its container's logs (l, P previous
  * run, f follow).
  *
- * The keyboard is on the list or on the text below: Enter (or l, P, f,
- * which open the logs) moves it to the text, whose header then says so;
- * there j/k scroll, '/' searches, n/N go to the next/previous matching
- * line (also in lines that arrived since: a followed log), G follows
- * again; Esc clears the search, then goes back to the list, whose '/'
- * filters the rows.
+ * The keyboard is on the list or on the text below (tui/listtext.c, as
+ * on the jobs page): Enter (or l, P, f, which open the logs) moves it to
+ * the text, whose header then says so; there j/k scroll, '/' searches,
+ * n/N go to the next/previous matching line (also in lines that arrived
+ * since: a followed log), G follows again; Esc clears the search, then
+ * goes back to the list, whose '/' filters the rows.
  */
 
 #include "view.h"
@@ -32,6 +32,7 @@
 #include "dialog.h"
 #include "keymap.h"
 #include "list.h"
+#include "listtext.h"
 #include "model.h"
 #include "sanitize.h"
 #include "spcs.h"
@@ -83,13 +84,13 @@ struct view_services {
 	struct models *m;
 	struct list list;
 	struct textview tv;
+	struct listtext lt; /* the keyboard on the list or the text */
 	uint64_t seen_ops, seen_svcs;
 	struct buf text;
 	size_t *lines;
 	size_t nlines;
 	int logs;         /* the text shows the logs: 1 (l), 2 previous (P),
 			     3 following (f); 0 the detail */
-	int text_focus;   /* the keys go to the text, not the list */
 	uint64_t dropped; /* app_service_logs_dropped() at the last text */
 };
 
@@ -244,6 +245,8 @@ view_services_init(struct view *v, struct app *app, char **cause)
 	d->list.empty = "no services found yet";
 	textview_init(&d->tv, TEXTVIEW_LIVE);
 	d->tv.wrap = 1;
+	listtext_init(
+	    &d->lt, &d->list, &d->tv, KM_SERVICES, KA_SVC_TEXT, KA_SVC_LIST);
 	buf_init(&d->text);
 	d->seen_ops = d->seen_svcs = (uint64_t)-1;
 	v->data = d;
@@ -465,48 +468,16 @@ view_services_source_line(WINDOW *win, int y, int w, const char *label,
 	return 1;
 }
 
-/*
- * The line above the text: what it shows and its keys; with the keyboard
- * on the text (focused), in the focused title's colours, and on the right
- * the line, follow state, search and match count.
- */
 static void
-view_services_header(
-    struct view_services *d, WINDOW *win, int y, int w, int focused)
+view_services_draw(struct view *v, WINDOW *win)
 {
+	struct view_services *d = v->data;
 	static const char *const what[] = { " detail", " logs, last 500 lines",
 		" logs of the previous run", " logs, following" };
 	static const char *const keys[] = { "l: logs",
 		"l: again, i: detail, w: wrap", "i: detail, w: wrap",
 		"f: stop, i: detail, w: wrap" };
-	char line[256], st[PROMPT_MAX + 96];
-	attr_t a = theme_attr(focused ? THEME_TITLE_FOCUS : THEME_HEADER);
-	int k = d->logs >= 0 && d->logs <= 3 ? d->logs : 0, sw = 0;
-
-	if (focused)
-		snprintf(line, sizeof line,
-		    "%s %s /: search, n/N: next/prev match, Esc: list, %s",
-		    what[k], tui_utf8() ? "▸" : ">", keys[k]);
-	else
-		snprintf(line, sizeof line, "%s (Enter: search, %s)", what[k],
-		    keys[k]);
-	tui_fill(win, y, 0, w, a);
-	if (focused || d->tv.pattern[0] != '\0') {
-		textview_status(&d->tv, st, sizeof st);
-		sw = tui_width(st, strlen(st)) + 2;
-		if (sw > w / 2)
-			sw = 0;
-		else
-			tui_put(win, y, w - sw + 1, st, sw - 1, 0, a);
-	}
-	tui_put(win, y, 0, line, w - sw, TUI_ELLIPSIS, a);
-}
-
-static void
-view_services_draw(struct view *v, WINDOW *win)
-{
-	struct view_services *d = v->data;
-	int h = getmaxy(win), w = getmaxx(win), y = 0, lh, busy = 0, focused;
+	int h = getmaxy(win), w = getmaxx(win), y = 0, lh, busy = 0, k;
 	const char *miss, *prog;
 	char *safe;
 
@@ -539,15 +510,10 @@ view_services_draw(struct view *v, WINDOW *win)
 	lh = (h - y) * 2 / 3;
 	if (lh < 3)
 		lh = h - y;
-	focused = (v->flags & VIEW_FOCUSED) != 0;
-	list_draw(&d->list, win, y, 0, lh, w, focused && !d->text_focus);
-	if (y + lh < h) {
-		/* The text first: following moves its cursor to the end. */
-		textview_draw(&d->tv, win, y + lh + 1, 0, h - y - lh - 1, w,
-		    focused && d->text_focus);
-		view_services_header(
-		    d, win, y + lh, w, focused && d->text_focus);
-	}
+	/* The text's subject and keys below the list. */
+	k = d->logs >= 0 && d->logs <= 3 ? d->logs : 0;
+	listtext_draw(&d->lt, win, y, lh, h - y, w,
+	    (v->flags & VIEW_FOCUSED) != 0, what[k], keys[k]);
 }
 
 static const char *
@@ -721,7 +687,7 @@ view_services_logs(struct view_services *d, int prev)
 	    app_service_logs_fetch(d->app, view_services_get(d, row), prev) ==
 		0) {
 		d->logs = prev ? 2 : 1;
-		d->text_focus = 1;
+		d->lt.text_focus = 1;
 		d->dropped = app_service_logs_dropped(d->app);
 		textview_reset(&d->tv);
 		textview_set_follow(&d->tv, 1);
@@ -753,7 +719,7 @@ view_services_follow(struct view_services *d)
 		0 &&
 	    on) {
 		d->logs = 3;
-		d->text_focus = 1;
+		d->lt.text_focus = 1;
 		d->dropped = app_service_logs_dropped(d->app);
 		textview_reset(&d->tv);
 		textview_set_follow(&d->tv, 1);
@@ -771,12 +737,9 @@ view_services_key(struct view *v, int key)
 	int r;
 
 	view_services_sync(d);
-	/* The search prompt takes every key until Enter or Esc. */
-	if (textview_editing(&d->tv)) {
-		textview_key(&d->tv, key);
+	/* The search prompt; then the page's own keys, on either side. */
+	if (listtext_action(&d->lt, key, &a) != LISTTEXT_IGNORED)
 		return VIEW_HANDLED | VIEW_REDRAW;
-	}
-	a = list_editing(&d->list) ? KA_NONE : keymap_lookup(KM_SERVICES, key);
 	switch (a) {
 	case KA_SVC_RESTART:
 		return view_services_ask(v, APP_SVC_RESTART);
@@ -795,35 +758,15 @@ view_services_key(struct view *v, int key)
 	case KA_SVC_INFO:
 		view_services_detail(d);
 		return VIEW_HANDLED | VIEW_REDRAW;
-	case KA_SVC_TEXT:
-		if (d->text_focus)
-			break;
-		d->text_focus = 1;
-		return VIEW_HANDLED | VIEW_REDRAW;
 	default:
 		break;
 	}
-	if (d->text_focus) {
-		/* Scrolling, search, n/N, wrap; Esc clears a search first. */
-		if (textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
-			return VIEW_HANDLED | VIEW_REDRAW;
-		if (a == KA_SVC_LIST) {
-			d->text_focus = 0;
-			return VIEW_HANDLED | VIEW_REDRAW;
-		}
-		return VIEW_IGNORED;
-	}
-	r = list_key(&d->list, key);
-	if (r != LIST_IGNORED) {
-		if (r & LIST_MOVED) /* The logs were another entry's. */
-			view_services_detail(d);
-		return VIEW_HANDLED | VIEW_REDRAW;
-	}
-	/* With the keyboard on the list, w and Space still wrap and page
-	 * the text. */
-	if (a != KA_SVC_LIST && textview_key(&d->tv, key) != TEXTVIEW_IGNORED)
-		return VIEW_HANDLED | VIEW_REDRAW;
-	return VIEW_IGNORED;
+	/* Enter, Esc and the keys of the list or the text. */
+	r = listtext_key(&d->lt, key, a);
+	if (r & LISTTEXT_MOVED) /* The logs were another entry's. */
+		view_services_detail(d);
+	return r != LISTTEXT_IGNORED ? VIEW_HANDLED | VIEW_REDRAW
+				     : VIEW_IGNORED;
 }
 
 static void
@@ -832,7 +775,7 @@ view_services_caption(const struct view *v, char *buf, size_t len)
 	const struct view_services *d = v->data;
 	char n[PROMPT_MAX + 32], t[PROMPT_MAX + 96];
 
-	if (d->text_focus)
+	if (d->lt.text_focus)
 		snprintf(buf, len, "(%s) %s %s",
 		    list_status(&d->list, n, sizeof n),
 		    d->logs ? "logs" : "detail",
@@ -847,7 +790,7 @@ view_services_hint_ctx(const struct view *v, int *ctx, int *widget)
 	const struct view_services *d = v->data;
 
 	*ctx = KM_SERVICES;
-	*widget = d->text_focus ? KM_TEXT : KM_LIST;
+	*widget = d->lt.text_focus ? KM_TEXT : KM_LIST;
 }
 
 const struct view_ops view_services_ops = {

@@ -5,9 +5,9 @@ TEST INFRASTRUCTURE, NOT SNOWFLAKE): the plan shows every step to create,
 a applies it after y, the progress bar and the step statuses run to the
 end, the sandbox really executed the CREATE statements, and a second probe
 finds everything there. Jobs (:jobs): a configured job runs after y, its
-output streams into the page, the exit status shows; a long job is
-cancelled with K. Doctor (:doctor) lists its checks with the Snowflake
-lines green. The services page as a role that may operate one SPCS
+output streams into the page, the exit status shows, the output is
+searched with the keyboard on it; a long job is cancelled with K. Doctor
+(:doctor) lists its checks with the Snowflake lines green. The services page as a role that may operate one SPCS
 service but not the other: the other's restart shows disabled with the
 reason from the role's grants, and R says why instead of asking. No Airflow is needed (the Airflow URL points nowhere).
 Never skips: a sandbox that does not start fails the run."""
@@ -124,6 +124,17 @@ def test_jobs_run_stream_and_cancel():
         s = wait_screen("[exit 4]", timeout=20)
         assert "! to-stderr" in s and "second-line" in s, s
         assert "x failed" in s, s
+        # The keyboard is on its output: / searches it, n/N; Esc clears
+        # the search, Esc again gives the keyboard back to the list.
+        assert "output of hello ▸ /: search" in s, s
+        tmux("send-keys", "-t", "ops", "-l", "/o-")
+        send("Enter")
+        wait_screen("1/4 /o- [1/2] - search wrapped")
+        send("n")
+        wait_screen("2/4 /o- [2/2]")
+        send("Escape")
+        send("Escape")
+        wait_screen("output of hello (Enter: search, x: run again")
         send("j", "x")
         wait_screen("Run job?")
         send("y")
