@@ -118,7 +118,7 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    build/asan/snowdeck build/asan/check_main
 	cd tests && ASAN_OPTIONS=detect_leaks=1 SNOWDECK_TIME_FACTOR=10 \
-	    SNOWDECK_ROOT=.. ../build/asan/check_main
+	    SNOWDECK_ROOT=.. unit/sharded.sh ../build/asan/check_main
 	ASAN_OPTIONS=detect_leaks=1 SNOWDECK_BIN=$(abspath build/asan/snowdeck) \
 	    tests/integration/run.sh --quick
 
@@ -126,9 +126,9 @@ valgrind:
 	$(MAKE) BUILD=build/valgrind OPT="-O0 -g" build/valgrind/snowdeck \
 	    build/valgrind/check_main
 	cd tests && CK_FORK=no SNOWDECK_ROOT=.. SNOWDECK_TIME_FACTOR=100 \
-	    valgrind -q --leak-check=full \
-	    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
-	    --suppressions=valgrind.supp ../build/valgrind/check_main
+	    unit/sharded.sh ../build/valgrind/check_main valgrind -q \
+	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 --suppressions=valgrind.supp
 	SNOWDECK_BIN=$(abspath build/valgrind/snowdeck) \
 	    SNOWDECK_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=$(abspath tests/valgrind.supp)" \
 	    tests/integration/run.sh --quick
