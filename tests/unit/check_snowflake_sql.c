@@ -630,6 +630,47 @@ START_TEST(test_partition_window)
 }
 END_TEST
 
+/*
+ * Behind one slow partition, those that arrive wait in memory: the window
+ * bounds partitions asked for and not yet delivered, so they never pile
+ * up (a million-row LIST once held most of its result that way).
+ */
+START_TEST(test_partition_window_bounds_held)
+{
+	static const char many[] =
+	    "{\"resultSetMetaData\":{\"numRows\":9,\"rowType\":[{\"name\":"
+	    "\"K\"}],\"partitionInfo\":[{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1},{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1},{\"rowCount\":1},{\"rowCount\":1},"
+	    "{\"rowCount\":1}]},\"data\":[[\"p0\"]],\"statementHandle\":"
+	    "\"h1\"}";
+	struct fx f;
+	struct stub_response ok = { .body = many };
+	struct stub_response slow = { .body = "{\"data\":[[\"px\"]]}",
+		.delay_ms = 700 };
+	struct stub_response fast = { .body = "{\"data\":[[\"px\"]]}" };
+
+	fx_window = 4;
+	fx_setup(&f, 0);
+	fx_window = 1;
+	stub_server_add(f.srv, STMTS, &ok);
+	/* The first partition asked for answers late, the rest at once. */
+	stub_server_add(f.srv, STMTS "/h1", &slow);
+	stub_server_add(f.srv, STMTS "/h1", &fast);
+	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	fx_run(&f, 300);
+	ck_assert_int_eq(f.done, 0);
+	/* Counting only those in flight would have asked for all eight. */
+	ck_assert_int_le(stub_server_hits(f.srv, STMTS "/h1"), 7);
+	fx_run(&f, 10000);
+	ck_assert_msg(f.error == 0, "%s", f.cause);
+	ck_assert_int_eq(f.nrows, 9);
+	ck_assert_uint_eq(f.partitions, 9);
+	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 8);
+	fx_teardown(&f);
+}
+END_TEST
+
 static void
 on_call(const struct sf_call_result *r, void *arg)
 {
@@ -961,6 +1002,7 @@ snowflake_sql_suite(void)
 	tcase_add_test(tc, test_cancel_from_row);
 	tcase_add_test(tc, test_rest_call);
 	tcase_add_test(tc, test_partition_window);
+	tcase_add_test(tc, test_partition_window_bounds_held);
 	tcase_add_test(tc, test_src_files_stream_and_fallback);
 	tcase_add_test(tc, test_src_xcom_rows_masked);
 	tcase_add_test(tc, test_token_file_followed);
