@@ -38,17 +38,36 @@ from common import free_port  # noqa: E402
 
 
 def run(args, env):
-    """Runs snowdeck; returns (wall s, user+sys s, max RSS MB, stdout)."""
+    """Runs snowdeck; returns (wall s, user+sys s, peak RSS MB, stdout bytes).
+
+    The peak comes from GNU time's %M, which reads its own child's: the
+    rusage wait4 gives for a child of this process counts the mm it was
+    forked from (Linux records the old mm's high-water mark at exec), so
+    it would report this Python process's RSS (the previous run's output,
+    100+ MB) whenever that is the larger. The output is counted, not kept.
+    """
+    fd, rss_file = tempfile.mkstemp(prefix="sf-bench-rss.")
+    os.close(fd)
     t0 = time.monotonic()
-    p = subprocess.Popen([BIN] + args, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    out = p.stdout.read()
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file, BIN] + args,
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    nout = 0
+    while True:
+        chunk = p.stdout.read(1 << 20)
+        if not chunk:
+            break
+        nout += len(chunk)
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
+    try:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1]) / 1024.0
+    finally:
+        os.unlink(rss_file)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"snowdeck {' '.join(args)} failed: {err.decode()}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, out
+    return wall, ru.ru_utime + ru.ru_stime, rss, nout
 
 
 def ctl(url, method, path, body=None):
@@ -259,6 +278,8 @@ def main():
     ap.add_argument("--no-console", action="store_true",
                     help="skip the console (tmux) measurements")
     a = ap.parse_args()
+    if not os.access("/usr/bin/time", os.X_OK):
+        raise SystemExit("sf_bench: needs GNU time (/usr/bin/time; Debian package time)")
     lines = []
 
     def say(line):
@@ -314,7 +335,7 @@ def main():
                 first_s += f" ({after * 1000:.0f} ms after the first partition)"
             say(f"{label:20s} wall {wall:6.2f} s  first rows {first_s:>18s}  "
                   f"client cpu {cpu:5.2f} s  peak RSS {rss:6.1f} MB  "
-                  f"partitions {nparts}  output {len(out) / 1e6:.1f} MB")
+                  f"partitions {nparts}  output {out / 1e6:.1f} MB")
             if label == "files via REST":
                 rest_wall = wall
             if label == "files via LIST":
