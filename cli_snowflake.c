@@ -266,7 +266,7 @@ static void
 cli_sf_print_files(struct cli_sf *c)
 {
 	struct sf_files *f = &c->m.files;
-	char ts[40], num[32];
+	char ts[40], num[32], md5[SF_MD5_TEXT];
 	size_t i, k, groups = 0, gstart, dl, wn = 4, ws = 4, wm = 3;
 	uint64_t gbytes;
 	int first;
@@ -282,7 +282,8 @@ cli_sf_print_files(struct cli_sf *c)
 			cJSON_AddStringToObject(o, "path", f->v[i].name);
 			cJSON_AddNumberToObject(
 			    o, "size", (double)f->v[i].size);
-			cJSON_AddStringToObject(o, "md5", f->v[i].md5);
+			cJSON_AddStringToObject(
+			    o, "md5", sf_file_md5(&f->v[i], md5, sizeof md5));
 			if (f->v[i].last_modified > 0) {
 				time_format_iso(
 				    f->v[i].last_modified, ts, sizeof ts);
@@ -300,8 +301,9 @@ cli_sf_print_files(struct cli_sf *c)
 			    (unsigned long long)f->v[i].size);
 			if (strlen(num) > ws)
 				ws = strlen(num);
-			if (strlen(f->v[i].md5) > wm)
-				wm = strlen(f->v[i].md5);
+			sf_file_md5(&f->v[i], md5, sizeof md5);
+			if (strlen(md5) > wm)
+				wm = strlen(md5);
 		}
 		printf("%-*s  %-*s  %-*s  %s\n", (int)wn, "PATH", (int)ws,
 		    "SIZE", (int)wm, "MD5", "LAST MODIFIED");
@@ -311,10 +313,11 @@ cli_sf_print_files(struct cli_sf *c)
 				    f->v[i].last_modified, ts, sizeof ts);
 			else
 				snprintf(ts, sizeof ts, "-");
+			sf_file_md5(&f->v[i], md5, sizeof md5);
 			printf("%-*s  %-*llu  %-*s  %s\n", (int)wn,
 			    f->v[i].name, (int)ws,
 			    (unsigned long long)f->v[i].size, (int)wm,
-			    *f->v[i].md5 != '\0' ? f->v[i].md5 : "-", ts);
+			    *md5 != '\0' ? md5 : "-", ts);
 		}
 	}
 	/* Groups: consecutive files (sorted) sharing a directory. */

@@ -422,8 +422,8 @@ int
 sf_file_from_list_row(struct sf_files *files, const char *const *cells,
     size_t ncols, const char *strip_prefix, char **cause)
 {
-	struct sf_file f;
 	const char *name;
+	double t;
 	size_t pl;
 
 	if (ncols < 4 || cells[0] == NULL) {
@@ -431,18 +431,25 @@ sf_file_from_list_row(struct sf_files *files, const char *const *cells,
 				 "last_modified");
 		return -1;
 	}
-	memset(&f, 0, sizeof f);
 	name = cells[0];
 	pl = strip_prefix != NULL ? strlen(strip_prefix) : 0;
 	if (pl > 0 && strncasecmp(name, strip_prefix, pl) == 0)
 		name += pl;
-	f.name = xstrdup(name);
-	f.size = cells[1] != NULL ? strtoull(cells[1], NULL, 10) : 0;
-	sf_file_set_md5(&f, cells[2]);
-	if (cells[3] == NULL || sf_time_parse(cells[3], &f.last_modified) != 0)
-		f.last_modified = 0;
-	sf_files_push(files, &f);
+	if (cells[3] == NULL || sf_time_parse(cells[3], &t) != 0)
+		t = 0;
+	sf_files_add(files, name, strlen(name),
+	    cells[1] != NULL ? strtoull(cells[1], NULL, 10) : 0, cells[2], t);
 	return 0;
+}
+
+/* The four LIST cells of a StageFile object (owned, NULL when absent). */
+static void
+sf_file_rest_cells(const cJSON *o, char *cells[4])
+{
+	cells[0] = sf_json_str(o, "name");
+	cells[1] = sf_json_str(o, "size");
+	cells[2] = sf_json_str(o, "md5");
+	cells[3] = sf_json_str(o, "last_modified");
 }
 
 int
@@ -465,10 +472,7 @@ json_sf_files_rest_parse(
 	{
 		if (!cJSON_IsObject(it))
 			continue;
-		cells[0] = sf_json_str(it, "name");
-		cells[1] = sf_json_str(it, "size");
-		cells[2] = sf_json_str(it, "md5");
-		cells[3] = sf_json_str(it, "last_modified");
+		sf_file_rest_cells(it, cells);
 		if (cells[0] != NULL)
 			rc = sf_file_from_list_row(
 			    files, (const char *const *)cells, 4, NULL, cause);
@@ -482,8 +486,8 @@ json_sf_files_rest_parse(
 }
 
 int
-json_sf_file_rest_one(
-    const char *buf, size_t len, struct sf_files *files, char **cause)
+json_sf_file_rest_row(
+    const char *buf, size_t len, sf_row_cb row, void *arg, char **cause)
 {
 	cJSON *o;
 	char *cells[4];
@@ -496,17 +500,27 @@ json_sf_file_rest_one(
 		*cause = xstrdup("a stage file entry is not a JSON object");
 		return -1;
 	}
-	cells[0] = sf_json_str(o, "name");
-	cells[1] = sf_json_str(o, "size");
-	cells[2] = sf_json_str(o, "md5");
-	cells[3] = sf_json_str(o, "last_modified");
+	sf_file_rest_cells(o, cells);
+	cJSON_Delete(o);
 	if (cells[0] != NULL)
-		rc = sf_file_from_list_row(
-		    files, (const char *const *)cells, 4, NULL, cause);
+		rc = row((const char *const *)cells, 4, arg, cause);
 	for (i = 0; i < 4; i++)
 		free(cells[i]);
-	cJSON_Delete(o);
 	return rc;
+}
+
+static int
+sf_file_rest_add(
+    const char *const *cells, size_t ncols, void *arg, char **cause)
+{
+	return sf_file_from_list_row(arg, cells, ncols, NULL, cause);
+}
+
+int
+json_sf_file_rest_one(
+    const char *buf, size_t len, struct sf_files *files, char **cause)
+{
+	return json_sf_file_rest_row(buf, len, sf_file_rest_add, files, cause);
 }
 
 #define SF_SPLIT_MAX_ELEM (16 * 1024 * 1024)

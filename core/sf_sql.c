@@ -47,7 +47,8 @@ enum sf_stmt_state {
 	SF_ST_DONE,
 };
 
-/* Result partitions are fetched this many at a time by default; rows are
+/* Result partitions are fetched this many at a time by default (asked for
+ * and not yet delivered: at most this many bodies are held); rows are
  * always delivered in partition order. */
 #define SF_PART_WINDOW 4
 
@@ -969,7 +970,7 @@ sf_part_deliver(struct sf_stmt *s, struct sf_part *p)
 
 /*
  * Moves the partitions along: delivers those arrived, in order, then asks
- * for more while fewer than the window are in flight; finishes after the
+ * for more while fewer than the window are outstanding; finishes after the
  * last one.
  */
 static void
@@ -987,7 +988,12 @@ sf_stmt_fetch(struct sf_stmt *s)
 		sf_stmt_finish(s, 0, NULL, NULL, NULL);
 		return;
 	}
-	while (s->inflight < s->c->cfg.partition_window && s->next_fetch < np) {
+	/* The window bounds partitions asked for and not yet delivered, not
+	 * only those in flight: behind one slow partition, those that
+	 * arrived wait in memory, and must not pile up. */
+	while (s->next_fetch - s->next_partition <
+		   (size_t)s->c->cfg.partition_window &&
+	       s->next_fetch < np) {
 		sf_part_start(&s->parts[s->next_fetch++]);
 		if (s->closing)
 			return;

@@ -41,6 +41,7 @@ struct src_snowflake {
 	char *xcom_name; /* DB.SCHEMA.TABLE */
 	/* Current stage listing. */
 	char *db, *schema, *stage, *prefix;
+	struct buf safe_name, safe_md5; /* sanitizing scratch, reused */
 	struct src_sf_load loads[3];
 };
 
@@ -145,6 +146,8 @@ src_snowflake_free(struct src_snowflake *s)
 	free(s->schema);
 	free(s->stage);
 	free(s->prefix);
+	buf_free(&s->safe_name);
+	buf_free(&s->safe_md5);
 	free(s);
 }
 
@@ -359,39 +362,53 @@ src_snowflake_load_stages(struct src_snowflake *s)
 /* ---- files ------------------------------------------------------------- */
 
 /*
- * Takes a file into the model when it lies under the prefix: the stage
- * name part LIST prints is dropped and strings are sanitized.
+ * Takes a file (raw cells: name, size, md5, last_modified) into the model
+ * when it lies under the prefix: the stage name part LIST prints is
+ * dropped and strings are sanitized (into reused scratch, then copied into
+ * the model's arena: nothing allocated per file).
  */
 static void
-src_sf_file_take(struct src_snowflake *s, struct sf_file *f)
+src_sf_file_take(struct src_snowflake *s, const char *name, const char *size,
+    const char *md5, const char *modified)
 {
 	size_t sl = strlen(s->stage), pl = strlen(s->prefix);
-	char *n = f->name, *t;
+	double t;
 
-	if (strncasecmp(n, s->stage, sl) == 0 && n[sl] == '/')
-		memmove(n, n + sl + 1, strlen(n + sl + 1) + 1);
-	if (pl > 0 && strncmp(n, s->prefix, pl) != 0) {
-		sf_file_clear(f);
+	if (name == NULL)
 		return;
-	}
-	t = src_sf_safe(f->name);
-	free(f->name);
-	f->name = t;
-	t = src_sf_safe(f->md5);
-	sf_file_set_md5(f, t);
-	free(t);
-	sf_files_push(&s->m->files, f);
+	if (strncasecmp(name, s->stage, sl) == 0 && name[sl] == '/')
+		name += sl + 1;
+	if (pl > 0 && strncmp(name, s->prefix, pl) != 0)
+		return;
+	buf_reset(&s->safe_name);
+	sanitize_append(&s->safe_name, name, strlen(name), 0);
+	buf_reset(&s->safe_md5);
+	if (md5 != NULL)
+		sanitize_append(&s->safe_md5, md5, strlen(md5), 0);
+	if (modified == NULL || sf_time_parse(modified, &t) != 0)
+		t = 0;
+	sf_files_add(&s->m->files, s->safe_name.data, s->safe_name.len,
+	    size != NULL ? strtoull(size, NULL, 10) : 0, s->safe_md5.data, t);
 }
 
 static const char *const src_sf_file_cols[] = { "name", "size", "md5",
 	"last_modified" };
 
+/* An announced row count is believed this far (the reserved
+ * room costs address space, not memory, until rows fill it). */
+#define SRC_SF_RESERVE_MAX ((size_t)1 << 24)
+
 static void
 src_sf_files_meta(const struct sf_result_meta *m, void *arg)
 {
 	struct src_sf_load *l = arg;
+	struct sf_files *f = &l->src->m->files;
 
 	src_sf_columns(l, m, src_sf_file_cols, 4);
+	if (m->num_rows > 0)
+		sf_files_reserve(f, f->n + (m->num_rows < SRC_SF_RESERVE_MAX
+						   ? (size_t)m->num_rows
+						   : SRC_SF_RESERVE_MAX));
 }
 
 static int
@@ -399,23 +416,25 @@ src_sf_files_row(
     const char *const *cells, size_t ncols, void *arg, char **cause)
 {
 	struct src_sf_load *l = arg;
-	struct sf_file f;
-	const char *v;
 
 	(void)cause;
-	memset(&f, 0, sizeof f);
-	v = src_sf_cell(l, cells, ncols, 0);
-	if (v == NULL)
-		return 0;
-	f.name = xstrdup(v);
-	v = src_sf_cell(l, cells, ncols, 1);
-	f.size = v != NULL ? strtoull(v, NULL, 10) : 0;
-	v = src_sf_cell(l, cells, ncols, 2);
-	sf_file_set_md5(&f, v);
-	if (sf_time_parse(src_sf_cell(l, cells, ncols, 3), &f.last_modified) !=
-	    0)
-		f.last_modified = 0;
-	src_sf_file_take(l->src, &f);
+	src_sf_file_take(l->src, src_sf_cell(l, cells, ncols, 0),
+	    src_sf_cell(l, cells, ncols, 1), src_sf_cell(l, cells, ncols, 2),
+	    src_sf_cell(l, cells, ncols, 3));
+	return 0;
+}
+
+/* A listFiles element's cells, in LIST's order. */
+static int
+src_sf_files_rest_row(
+    const char *const *cells, size_t ncols, void *arg, char **cause)
+{
+	struct src_sf_load *l = arg;
+
+	(void)cause;
+	if (ncols >= 4)
+		src_sf_file_take(
+		    l->src, cells[0], cells[1], cells[2], cells[3]);
 	return 0;
 }
 
@@ -423,19 +442,8 @@ src_sf_files_row(
 static int
 src_sf_files_elem(const char *elem, size_t len, void *arg, char **cause)
 {
-	struct src_sf_load *l = arg;
-	struct sf_files tmp;
-
-	memset(&tmp, 0, sizeof tmp);
-	if (json_sf_file_rest_one(elem, len, &tmp, cause) != 0) {
-		sf_files_reset(&tmp);
-		free(tmp.v);
-		return -1;
-	}
-	if (tmp.n == 1)
-		src_sf_file_take(l->src, &tmp.v[0]);
-	free(tmp.v);
-	return 0;
+	return json_sf_file_rest_row(
+	    elem, len, src_sf_files_rest_row, arg, cause);
 }
 
 static int

@@ -81,9 +81,10 @@ char *sf_error_sentence(
 int sf_time_parse(const char *s, double *out);
 
 /*
- * Appends files from a LIST @stage result row (name, size, md5,
- * last_modified): strip_prefix (e.g. "xcom_stage/") is removed from names.
- * Returns 0 or -1 when a cell is missing.
+ * Appends a file from a LIST @stage result row (name, size, md5,
+ * last_modified) to files (sf_files_add(): the name and digest are copied
+ * as they are, not sanitized): strip_prefix (e.g. "xcom_stage/") is
+ * removed from the name. Returns 0, or -1 when the name is missing.
  */
 int sf_file_from_list_row(struct sf_files *, const char *const *cells,
     size_t ncols, const char *strip_prefix, char **cause);
@@ -118,6 +119,15 @@ void sf_json_split_free(struct sf_json_split *);
 /* Pure: one StageFile object (as a listFiles element) into files. */
 int json_sf_file_rest_one(
     const char *buf, size_t len, struct sf_files *, char **cause);
+
+/*
+ * Pure: one StageFile object handed to row as the four LIST cells (name,
+ * size, md5, last_modified; NULL when absent, raw server text). An object
+ * without a name is skipped. Returns 0, or -1 with *cause when buf is not
+ * an object or row stopped.
+ */
+int json_sf_file_rest_row(
+    const char *buf, size_t len, sf_row_cb row, void *arg, char **cause);
 
 /* Pure: the REST listStages body (array of Stage) into stages. */
 int json_sf_stages_rest_parse(const char *buf, size_t len, const char *database,

@@ -55,7 +55,10 @@ static const struct list_column view_stages_file_cols[] = {
 
 enum view_stages_mode { VS_STAGES, VS_FILES, VS_PREVIEW };
 
-#define VS_GROUP ((size_t)1 << (sizeof(size_t) * 8 - 1))
+/* Rows are 32-bit (4 bytes a file for the layout): a header row is
+ * VS_GROUP | group index, so a stage shows its first 2^31 - 1 files. */
+#define VS_GROUP     ((uint32_t)1 << 31)
+#define VS_FILES_MAX ((size_t)VS_GROUP - 1)
 
 struct view_stages_group {
 	size_t first, count; /* file indices first .. first + count */
@@ -83,7 +86,7 @@ struct view_stages {
 	 */
 	struct view_stages_group *groups;
 	size_t ngroups, capgroups, scanned;
-	size_t *rows;
+	uint32_t *rows;
 	size_t nrows, caprows;
 	int flat;
 	int fold_all;  /* every group folded, but those in folded[] */
@@ -226,7 +229,7 @@ view_stages_fcell(void *arg, size_t row, int col, char *buf, size_t len)
 		tui_fmt_bytes((size_t)f->size, buf, len);
 		break;
 	case FI_MD5:
-		snprintf(buf, len, "%s", f->md5);
+		sf_file_md5(f, buf, len);
 		break;
 	case FI_MODIFIED:
 		tui_fmt_time(f->last_modified, tui_now(), buf, len);
@@ -274,7 +277,7 @@ view_stages_fcmp(void *arg, int col, size_t a, size_t b)
 			   ? -1
 			   : x->last_modified > y->last_modified;
 	case FI_MD5:
-		return strcmp(x->md5, y->md5);
+		return sf_file_md5_cmp(x, y);
 	default:
 		return strcmp(x->name, y->name);
 	}
@@ -295,7 +298,7 @@ view_stages_scan(struct view_stages *d)
 		free(d->for_stage);
 		d->for_stage = xstrdup(stage);
 	}
-	for (i = d->scanned; i < fs->n; i++) {
+	for (i = d->scanned; i < fs->n && i < VS_FILES_MAX; i++) {
 		len = view_stages_group_len(fs->v[i].name);
 		last = d->ngroups > 0 ? &d->groups[d->ngroups - 1] : NULL;
 		if (last != NULL && last->len == len &&
@@ -315,34 +318,36 @@ view_stages_scan(struct view_stages *d)
 		last->len = len;
 		last->bytes = fs->v[i].size;
 	}
-	d->scanned = fs->n;
+	d->scanned = i;
 }
 
 /* Lays the rows out again (groups, folds or flatness changed). */
 static void
 view_stages_layout(struct view_stages *d)
 {
-	size_t g, i, need;
+	size_t g, i, need, n;
 
 	view_stages_scan(d);
+	n = d->m->files.n < VS_FILES_MAX ? d->m->files.n : VS_FILES_MAX;
 	d->flat = d->files.sort_col >= 0 || d->files.filter[0] != '\0';
-	need = d->m->files.n + (d->flat ? 0 : d->ngroups);
+	need = n + (d->flat ? 0 : d->ngroups);
 	if (need > d->caprows) {
 		d->caprows = need + need / 4 + 64;
 		d->rows = xreallocarray(d->rows, d->caprows, sizeof *d->rows);
 	}
 	d->nrows = 0;
 	if (d->flat) {
-		for (i = 0; i < d->m->files.n; i++)
-			d->rows[d->nrows++] = i;
+		for (i = 0; i < n; i++)
+			d->rows[d->nrows++] = (uint32_t)i;
 		return;
 	}
 	for (g = 0; g < d->ngroups; g++) {
-		d->rows[d->nrows++] = VS_GROUP | g;
+		d->rows[d->nrows++] = VS_GROUP | (uint32_t)g;
 		if (view_stages_is_folded(d, g))
 			continue;
 		for (i = 0; i < d->groups[g].count; i++)
-			d->rows[d->nrows++] = d->groups[g].first + i;
+			d->rows[d->nrows++] =
+			    (uint32_t)(d->groups[g].first + i);
 	}
 }
 

@@ -45,6 +45,46 @@ fuzz_elem(const char *elem, size_t len, void *arg, char **cause)
 	return 0;
 }
 
+static int
+fuzz_sign(int c)
+{
+	return (c > 0) - (c < 0);
+}
+
+/* Every digest prints back as it came when packed, and within bounds. */
+static void
+fuzz_md5(const struct sf_files *f, const char *b, size_t size)
+{
+	char t[SF_MD5_TEXT], *z;
+	unsigned char bin[16];
+	uint16_t parts;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		sf_file_md5(&f->v[i], t, sizeof t);
+		if (strlen(t) >= sizeof t)
+			abort();
+		if (f->v[i].md5_kind == SF_MD5_HEX &&
+		    sf_md5_pack(t, bin, &parts) != 0)
+			abort();
+		if (i > 0 && fuzz_sign(sf_file_md5_cmp(&f->v[i - 1], &f->v[i])) !=
+				 -fuzz_sign(sf_file_md5_cmp(&f->v[i], &f->v[i - 1])))
+			abort();
+	}
+	z = xstrndup(b, size);
+	if (sf_md5_pack(z, bin, &parts) == 0) {
+		struct sf_file one;
+
+		memset(&one, 0, sizeof one);
+		memcpy(one.md5.bin, bin, sizeof bin);
+		one.md5_parts = parts;
+		one.md5_kind = SF_MD5_HEX;
+		if (strcmp(sf_file_md5(&one, t, sizeof t), z) != 0)
+			abort();
+	}
+	free(z);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -114,6 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sf_json_split_free(&j);
 	}
 	sf_files_sort(&files);
+	fuzz_md5(&files, b, size);
 	sf_files_reset(&files);
 	free(files.v);
 	sf_stages_reset(&stages);

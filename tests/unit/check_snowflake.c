@@ -983,7 +983,7 @@ START_TEST(test_files)
 	static const char rest[] =
 	    "[{\"name\":\"b.csv\",\"size\":\"7\",\"md5\":\"ff\","
 	    "\"last_modified\":\"2024-01-01T00:00:00Z\"},{\"size\":\"1\"},3]";
-	char *cause = NULL;
+	char *cause = NULL, md5[SF_MD5_TEXT];
 
 	memset(&f, 0, sizeof f);
 	ck_assert_int_eq(
@@ -996,18 +996,158 @@ START_TEST(test_files)
 	ck_assert_uint_eq(f.total_bytes, 132);
 	sf_files_sort(&f);
 	ck_assert_str_eq(f.v[0].name, "a.txt");
-	ck_assert_str_eq(f.v[0].md5, "");
+	ck_assert_str_eq(sf_file_md5(&f.v[0], md5, sizeof md5), "");
 	ck_assert_double_eq(f.v[0].last_modified, 0);
 	ck_assert_str_eq(f.v[1].name, "b.csv");
 	ck_assert_double_eq(f.v[1].last_modified, 1704067200.0);
 	ck_assert_str_eq(f.v[2].name, "snowpark_demo/t/run1/-1/k.json");
 	ck_assert_double_eq(f.v[2].last_modified, 1704067200.0);
+	/* Digests too odd to pack stay as text. */
+	ck_assert_str_eq(sf_file_md5(&f.v[1], md5, sizeof md5), "ff");
+	ck_assert_str_eq(sf_file_md5(&f.v[2], md5, sizeof md5), "0123abc");
 	ck_assert_int_eq(sf_file_from_list_row(&f, row1, 3, NULL, &cause), -1);
 	free(cause);
 	cause = NULL;
 	ck_assert_int_eq(json_sf_files_rest_parse("{}", 2, &f, &cause), -1);
 	free(cause);
 	sf_files_reset(&f);
+	free(f.v);
+}
+END_TEST
+
+/* The string arena: copies survive later appends; big strings fit; free
+ * and reuse. */
+START_TEST(test_files_arena)
+{
+	struct sf_arena a;
+	char *p[5000], big[300000], name[32];
+	size_t i;
+
+	memset(&a, 0, sizeof a);
+	for (i = 0; i < nitems(p); i++) {
+		snprintf(name, sizeof name, "dag_%zu/file_%zu", i % 7, i);
+		p[i] = sf_arena_strndup(&a, name, strlen(name));
+	}
+	memset(big, 'x', sizeof big);
+	/* Longer than a chunk's eighth: a chunk of its own; the current one
+	 * keeps filling. */
+	p[0] = sf_arena_strndup(&a, big, sizeof big);
+	ck_assert_uint_eq(strlen(p[0]), sizeof big);
+	p[1] = sf_arena_strndup(&a, "abc\0def", 7);
+	ck_assert_int_eq(memcmp(p[1], "abc\0def", 8), 0);
+	p[2] = sf_arena_strndup(&a, "", 0);
+	ck_assert_str_eq(p[2], "");
+	for (i = 3; i < nitems(p); i++) {
+		snprintf(name, sizeof name, "dag_%zu/file_%zu", i % 7, i);
+		ck_assert_str_eq(p[i], name);
+	}
+	/* A few chunks, not one allocation per string. */
+	ck_assert_uint_ge(a.bytes, sizeof big + 5000 * 10);
+	ck_assert_uint_lt(a.bytes, sizeof big + 2 * 1024 * 1024 + 4096);
+	sf_arena_free(&a);
+	ck_assert_ptr_null(a.head);
+	ck_assert_uint_eq(a.bytes, 0);
+	ck_assert_str_eq(sf_arena_strndup(&a, "again", 5), "again");
+	sf_arena_free(&a);
+}
+END_TEST
+
+/* Digests: packed and printed back exactly; anything else kept as text. */
+START_TEST(test_files_md5)
+{
+	static const char *const packed[] = {
+		"0123456789abcdef0123456789abcdef",
+		"d41d8cd98f00b204e9800998ecf8427e",
+		"ffffffffffffffffffffffffffffffff",
+		"00000000000000000000000000000000",
+		"5d41402abc4b2a76b9719d911017c592-2",
+		"5d41402abc4b2a76b9719d911017c592-10000",
+		"5d41402abc4b2a76b9719d911017c592-65535",
+	};
+	static const char *const text[] = {
+		"D41D8CD98F00B204E9800998ECF8427E", /* upper case */
+		"d41d8cd98f00b204e9800998ecf8427",  /* 31 digits */
+		"d41d8cd98f00b204e9800998ecf8427e0",
+		"d41d8cd98f00b204e9800998ecf8427e-",
+		"d41d8cd98f00b204e9800998ecf8427e-0",
+		"d41d8cd98f00b204e9800998ecf8427e-02",
+		"d41d8cd98f00b204e9800998ecf8427e-65536",
+		"d41d8cd98f00b204e9800998ecf8427e-99999999999999999999",
+		"d41d8cd98f00b204e9800998ecf8427e-+2",
+		"d41d8cd98f00b204e9800998ecf8427e-2 ",
+		"d41d8cd98f00b204e9800998ecf8427e 2",
+		"g41d8cd98f00b204e9800998ecf8427e",
+		"ff",
+		"1B2M2Y8AsgTpgAmY7PhCfg==", /* base64 */
+	};
+	struct sf_files f;
+	unsigned char bin[16];
+	uint16_t parts;
+	char md5[SF_MD5_TEXT], small[8], long_text[100];
+	const char *cut = "\xc3\xa9";
+	size_t i;
+
+	ck_assert_uint_eq(sizeof(struct sf_file), 40);
+	ck_assert_int_eq(sf_md5_pack(packed[4], bin, &parts), 0);
+	ck_assert_uint_eq(parts, 2);
+	ck_assert_uint_eq(bin[0], 0x5d);
+	ck_assert_uint_eq(bin[15], 0x92);
+	ck_assert_int_eq(sf_md5_pack(NULL, bin, &parts), -1);
+	memset(&f, 0, sizeof f);
+	for (i = 0; i < nitems(packed); i++) {
+		sf_files_add(&f, "p", 1, 1, packed[i], 0);
+		ck_assert_uint_eq(f.v[f.n - 1].md5_kind, SF_MD5_HEX);
+		ck_assert_str_eq(
+		    sf_file_md5(&f.v[f.n - 1], md5, sizeof md5), packed[i]);
+	}
+	for (i = 0; i < nitems(text); i++) {
+		ck_assert_msg(sf_md5_pack(text[i], bin, &parts) == -1, "%s",
+		    text[i]);
+		sf_files_add(&f, "t", 1, 1, text[i], 0);
+		ck_assert_uint_eq(f.v[f.n - 1].md5_kind, SF_MD5_OTHER);
+		ck_assert_str_eq(
+		    sf_file_md5(&f.v[f.n - 1], md5, sizeof md5), text[i]);
+	}
+	/* Unknown: NULL or "". */
+	sf_files_add(&f, "n", 1, 1, NULL, 0);
+	ck_assert_uint_eq(f.v[f.n - 1].md5_kind, SF_MD5_NONE);
+	ck_assert_str_eq(sf_file_md5(&f.v[f.n - 1], md5, sizeof md5), "");
+	sf_files_add(&f, "n", 1, 1, "", 0);
+	ck_assert_uint_eq(f.v[f.n - 1].md5_kind, SF_MD5_NONE);
+	/* A small buffer is cut, never overrun. */
+	sf_file_md5(&f.v[0], small, sizeof small);
+	ck_assert_str_eq(small, "0123456");
+	/* Long text is cut to SF_MD5_TEXT - 1 bytes, not inside a UTF-8
+	 * character. */
+	memset(long_text, 'a', sizeof long_text);
+	memcpy(long_text + SF_MD5_TEXT - 2, cut, 2);
+	long_text[sizeof long_text - 1] = '\0';
+	sf_files_add(&f, "l", 1, 1, long_text, 0);
+	sf_file_md5(&f.v[f.n - 1], md5, sizeof md5);
+	ck_assert_uint_eq(strlen(md5), SF_MD5_TEXT - 2);
+	/* Ordered as the texts are: unknown, then by digest, plain before
+	 * multipart, parts as text ("-10000" < "-2"). */
+	sf_files_reset(&f);
+	sf_files_add(&f, "a", 1, 0, packed[4], 0);
+	sf_files_add(&f, "b", 1, 0, packed[5], 0);
+	sf_files_add(&f, "c", 1, 0, "5d41402abc4b2a76b9719d911017c592", 0);
+	sf_files_add(&f, "d", 1, 0, NULL, 0);
+	sf_files_add(&f, "e", 1, 0, "5d41402abc4b2a76b9719d911017c592-1x", 0);
+	ck_assert_int_gt(sf_file_md5_cmp(&f.v[0], &f.v[1]), 0);
+	ck_assert_int_lt(sf_file_md5_cmp(&f.v[2], &f.v[1]), 0);
+	ck_assert_int_lt(sf_file_md5_cmp(&f.v[3], &f.v[2]), 0);
+	ck_assert_int_eq(sf_file_md5_cmp(&f.v[0], &f.v[0]), 0);
+	ck_assert_int_lt(sf_file_md5_cmp(&f.v[1], &f.v[4]), 0);
+	ck_assert_int_gt(sf_file_md5_cmp(&f.v[0], &f.v[4]), 0);
+	ck_assert_int_lt(sf_file_md5_cmp(&f.v[4], &f.v[0]), 0);
+	/* Times: whole seconds; unknown outside 1970..2106. */
+	ck_assert_uint_eq(sf_file_time(1704067200.9), 1704067200u);
+	ck_assert_uint_eq(sf_file_time(-5), 0);
+	ck_assert_uint_eq(sf_file_time(5e9), 0);
+	ck_assert_uint_eq(f.total_bytes, 0);
+	sf_files_reset(&f);
+	ck_assert_uint_eq(f.n, 0);
+	ck_assert_ptr_null(f.strings.head);
 	free(f.v);
 }
 END_TEST
@@ -1369,6 +1509,8 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_error_sentence);
 	tcase_add_test(tc, test_time_parse);
 	tcase_add_test(tc, test_files);
+	tcase_add_test(tc, test_files_arena);
+	tcase_add_test(tc, test_files_md5);
 	tcase_add_test(tc, test_stages_rest);
 	tcase_add_test(tc, test_json_split);
 	tcase_add_test(tc, test_objects);

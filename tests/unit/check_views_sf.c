@@ -57,7 +57,6 @@ sf_fill(struct app *app)
 	};
 	struct sf_models *m = app_sf_models(app);
 	struct sf_stage st;
-	struct sf_file f;
 	struct sf_xcom_row r;
 	size_t i;
 
@@ -72,14 +71,9 @@ sf_fill(struct app *app)
 		sf_stages_push(&m->stages, &st);
 	}
 	m->stages.complete = 1;
-	for (i = 0; i < nitems(files); i++) {
-		memset(&f, 0, sizeof f);
-		f.name = xstrdup(files[i].name);
-		f.size = files[i].size;
-		sf_file_set_md5(&f, files[i].md5);
-		f.last_modified = FIXTURE_NOW - files[i].age;
-		sf_files_push(&m->files, &f);
-	}
+	for (i = 0; i < nitems(files); i++)
+		sf_files_add(&m->files, files[i].name, strlen(files[i].name),
+		    files[i].size, files[i].md5, FIXTURE_NOW - files[i].age);
 	m->files.complete = 1;
 	m->xcom.table = xstrdup("DEMO.XCOM.XCOM_TABLE");
 	for (i = 0; i < 3; i++) {
@@ -376,7 +370,7 @@ START_TEST(test_stage_files_1m_scrolling)
 {
 	struct fixture f;
 	struct sf_models *m;
-	struct sf_file fl;
+	char name[64];
 	double us[400], t0, k = 1;
 	const char *tf = getenv("SNOWDECK_TIME_FACTOR");
 	size_t i, n = 1000000;
@@ -392,12 +386,10 @@ START_TEST(test_stage_files_1m_scrolling)
 	sf_files_reset(&m->files);
 	fixture_keys(&f, ":stages\r\r");
 	for (i = 0; i < n; i++) {
-		memset(&fl, 0, sizeof fl);
-		fl.name = xasprintf("dag_%03zu/task/run_%02zu/%zu/v.json",
+		snprintf(name, sizeof name, "dag_%03zu/task/run_%02zu/%zu/v.json",
 		    i / 10000, i / 100 % 100, i % 100);
-		fl.size = i;
-		fl.last_modified = FIXTURE_NOW - (double)i;
-		sf_files_push(&m->files, &fl);
+		sf_files_add(&m->files, name, strlen(name), i, NULL,
+		    FIXTURE_NOW - (double)i);
 		/* The first partition is on screen before the rest. */
 		if (i == 999) {
 			char *s = fixture_screen(&f);
