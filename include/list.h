@@ -50,6 +50,12 @@ struct list_ops {
 	void (*id)(void *arg, size_t row, char *buf, size_t len);
 	/* Optional: orders two rows by col (<0, 0, >0); default: cell text. */
 	int (*cmp)(void *arg, int col, size_t a, size_t b);
+	/*
+	 * Optional: whether row matches the filter pattern (text_find rules),
+	 * for models too large to format every cell of every row on a key;
+	 * default: any cell's text contains it.
+	 */
+	int (*match)(void *arg, size_t row, const char *pattern);
 };
 
 struct list {

@@ -178,6 +178,8 @@ list_row_matches(const struct list *l, size_t row, const char *pattern)
 	char cell[LIST_CELL];
 	int c;
 
+	if (l->ops->match != NULL)
+		return l->ops->match(l->arg, row, pattern);
 	for (c = 0; c < l->ncols; c++) {
 		cell[0] = '\0';
 		l->ops->cell(l->arg, row, c, cell, sizeof cell);

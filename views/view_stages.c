@@ -405,12 +405,35 @@ view_stages_unfold_all(struct view_stages *d, int fold)
 	list_refresh(&d->files);
 }
 
+/*
+ * The filter looks at a file's path and md5: a million rows are matched
+ * on a key press without formatting sizes and times (filtered rows are
+ * files only: the layout is flat then).
+ */
+static int
+view_stages_fmatch(void *arg, size_t row, const char *pattern)
+{
+	struct view_stages *d = arg;
+	const struct sf_file *f;
+	size_t r = d->rows[row];
+	char md5[SF_MD5_TEXT];
+
+	if (r & VS_GROUP)
+		return 0;
+	f = &d->m->files.v[r];
+	if (text_find(f->name, strlen(f->name), pattern) != NULL)
+		return 1;
+	sf_file_md5(f, md5, sizeof md5);
+	return text_find(md5, strlen(md5), pattern) != NULL;
+}
+
 static const struct list_ops view_stages_file_ops = {
 	.count = view_stages_fcount,
 	.cell = view_stages_fcell,
 	.row_attr = view_stages_fattr,
 	.id = view_stages_fid,
 	.cmp = view_stages_fcmp,
+	.match = view_stages_fmatch,
 };
 
 static int
