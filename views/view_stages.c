@@ -423,6 +423,10 @@ view_stages_fmatch(void *arg, size_t row, const char *pattern)
 	f = &d->m->files.v[r];
 	if (text_find(f->name, strlen(f->name), pattern) != NULL)
 		return 1;
+	/* Only hex digits and '-' can be in a packed digest's text. */
+	if (f->md5_kind == SF_MD5_HEX &&
+	    pattern[strspn(pattern, "0123456789abcdefABCDEF-")] != '\0')
+		return 0;
 	sf_file_md5(f, md5, sizeof md5);
 	return text_find(md5, strlen(md5), pattern) != NULL;
 }

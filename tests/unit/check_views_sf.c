@@ -131,6 +131,7 @@ static const struct {
 	{ "stages", ":stages\r", "stages" },
 	{ "stage_files", ":stages\r\r", "stages" },
 	{ "stage_filter", ":stages\r\r/train\r", "stages" },
+	{ "stage_filter_md5", ":stages\r\r/E99A18\r", "stages" },
 	{ "stage_folded", ":stages\r\rjjjz", "stages" },
 	{ "stage_all_folded", ":stages\r\rZ", "stages" },
 	{ "stage_sorted", ":stages\r\r>>", "stages" },
