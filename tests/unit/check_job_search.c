@@ -46,59 +46,6 @@ js_config(struct config *cfg)
 	cfg->jobs[1].shell = 1;
 }
 
-/* Runs the loop until job i is no longer running (or 10 s). */
-static void
-js_wait_job(struct fixture *f, size_t i)
-{
-	uint64_t until = uv_hrtime() + 10000000000ULL;
-
-	while (app_job(f->app, i) != NULL &&
-	       job_state(app_job(f->app, i)) == JOB_RUNNING &&
-	       uv_hrtime() < until)
-		uv_run(&f->loop, UV_RUN_ONCE);
-	ck_assert_ptr_nonnull(app_job(f->app, i));
-	ck_assert_int_eq(job_state(app_job(f->app, i)), JOB_EXITED);
-}
-
-/* The screen row holding text, or -1; *col its first cell. */
-static int
-js_find(const char *screen, const char *text, int *col)
-{
-	const char *p = strstr(screen, text), *q, *bol;
-	int row = 0;
-
-	if (p == NULL)
-		return -1;
-	bol = screen;
-	for (q = screen; q < p; q++) {
-		if (*q == '\n') {
-			row++;
-			bol = q + 1;
-		}
-	}
-	*col = 0;
-	for (q = bol; q < p; q++) {
-		if (((unsigned char)*q & 0xc0) != 0x80)
-			(*col)++;
-	}
-	return row;
-}
-
-/* Whether a screen cell is drawn in a theme slot's attributes. */
-static int
-js_attr_is(int y, int x, enum theme_slot slot)
-{
-	cchar_t cc;
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a = 0, t = theme_attr(slot);
-	short pair = 0;
-
-	ck_assert_int_ne(mvwin_wch(curscr, y, x, &cc), ERR);
-	getcchar(&cc, wc, &a, &pair, NULL);
-	return ((a & ~A_COLOR) | COLOR_PAIR(pair)) ==
-	       ((t & ~A_COLOR) | COLOR_PAIR(PAIR_NUMBER(t)));
-}
-
 /* Fails with the screen when it lacks want. */
 static void
 js_has(const char *scr, const char *want)
@@ -137,7 +84,8 @@ START_TEST(test_jobs_output_search)
 	fixture_keys(&f, "x");
 	ck_assert(dialog_active());
 	fixture_keys(&f, "y");
-	js_wait_job(&f, 0);
+	fixture_wait_job(&f, 0);
+	ck_assert_int_eq(job_state(app_job(f.app, 0)), JOB_EXITED);
 	scr = fixture_screen(&f);
 	js_has(scr, " output of counter ▸ /: search, n/N: next/prev match, "
 		    "Esc: list, x: run again, w: wrap");
@@ -146,18 +94,18 @@ START_TEST(test_jobs_output_search)
 	js_has(scr, "[exit 0]");
 	ck_assert_ptr_null(strstr(scr, "line 12:"));
 	/* The list's selection went inactive. */
-	row = js_find(scr, "counter ", &col);
+	row = fixture_find(scr, "counter ", &col);
 	ck_assert_int_ge(row, 0);
-	ck_assert(js_attr_is(row, col, THEME_SELECTED_INACTIVE));
+	ck_assert(fixture_cell_is(row, col, THEME_SELECTED_INACTIVE));
 	free(scr);
 
 	/* '/' and a word in another case: around from the end to 12. */
 	fixture_keys(&f, "/checkpoint\r");
 	scr = fixture_screen(&f);
 	js_has(scr, "12/41 /checkpoint [1/3] - search wrapped");
-	row = js_find(scr, "line 12: Checkpoint saved", &col);
+	row = fixture_find(scr, "line 12: Checkpoint saved", &col);
 	ck_assert_int_ge(row, 0);
-	ck_assert(js_attr_is(row, col + 9, THEME_MATCH));
+	ck_assert(fixture_cell_is(row, col + 9, THEME_MATCH));
 	ck_assert_ptr_null(strstr(scr, "line 40:"));
 	free(scr);
 
@@ -206,8 +154,8 @@ START_TEST(test_jobs_output_search)
 	js_has(
 	    scr, " output of counter (Enter: search, x: run again, w: wrap)");
 	js_has(scr, "line 36: heartbeat ok");
-	row = js_find(scr, "counter ", &col);
-	ck_assert(js_attr_is(row, col, THEME_SELECTED));
+	row = fixture_find(scr, "counter ", &col);
+	ck_assert(fixture_cell_is(row, col, THEME_SELECTED));
 	free(scr);
 	fixture_keys(&f, "/other\r");
 	scr = fixture_screen(&f);

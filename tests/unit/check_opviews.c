@@ -128,20 +128,6 @@ START_TEST(test_opviews_narrow)
 }
 END_TEST
 
-/* Runs the loop until job i is no longer running (or 10 s). */
-static void
-opviews_wait_job(struct fixture *f, size_t i)
-{
-	uint64_t until = uv_hrtime() + 10000000000ULL;
-
-	while (app_job(f->app, i) != NULL &&
-	       job_state(app_job(f->app, i)) == JOB_RUNNING &&
-	       uv_hrtime() < until)
-		uv_run(&f->loop, UV_RUN_ONCE);
-	ck_assert_ptr_nonnull(app_job(f->app, i));
-	ck_assert_int_ne(job_state(app_job(f->app, i)), JOB_RUNNING);
-}
-
 START_TEST(test_jobs_run_output_exit)
 {
 	struct fixture f;
@@ -153,7 +139,7 @@ START_TEST(test_jobs_run_output_exit)
 	ck_assert(dialog_active_title_is("Run job?"));
 	fixture_keys(&f, "y");
 	ck_assert_ptr_nonnull(app_job(f.app, 0));
-	opviews_wait_job(&f, 0);
+	fixture_wait_job(&f, 0);
 	ck_assert_int_eq(job_exit_status(app_job(f.app, 0)), 3);
 	s = fixture_screen(&f);
 	ck_assert_ptr_nonnull(strstr(s, "│one "));
@@ -184,7 +170,7 @@ START_TEST(test_jobs_cancel_group)
 	/* A second run while it runs is refused. */
 	ck_assert_int_eq(app_job_run(f.app, 1), -1);
 	fixture_keys(&f, "K");
-	opviews_wait_job(&f, 1);
+	fixture_wait_job(&f, 1);
 	ck_assert_int_eq(job_state(app_job(f.app, 1)), JOB_CANCELLED);
 	ck_assert_int_eq(job_term_signal(app_job(f.app, 1)), 15);
 	s = fixture_screen(&f);

@@ -206,53 +206,6 @@ ss_wait_logs(struct ss *s, const char *want)
 	return t != NULL && strstr(t, want) != NULL;
 }
 
-/* The screen row holding text, or -1; *col its first cell. */
-static int
-ss_find(const char *screen, const char *text, int *col)
-{
-	const char *p = strstr(screen, text), *q, *bol;
-	int row = 0;
-
-	if (p == NULL)
-		return -1;
-	bol = screen;
-	for (q = screen; q < p; q++) {
-		if (*q == '\n') {
-			row++;
-			bol = q + 1;
-		}
-	}
-	/* Cells: every character before it is one cell wide here. */
-	*col = 0;
-	for (q = bol; q < p; q++) {
-		if (((unsigned char)*q & 0xc0) != 0x80)
-			(*col)++;
-	}
-	return row;
-}
-
-/* The attributes (colour pair included) of a screen cell. */
-static attr_t
-ss_attr(int y, int x)
-{
-	cchar_t cc;
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a = 0;
-	short pair = 0;
-
-	ck_assert_int_ne(mvwin_wch(curscr, y, x, &cc), ERR);
-	getcchar(&cc, wc, &a, &pair, NULL);
-	return (a & ~A_COLOR) | COLOR_PAIR(pair);
-}
-
-static attr_t
-ss_theme(enum theme_slot slot)
-{
-	attr_t a = theme_attr(slot);
-
-	return (a & ~A_COLOR) | COLOR_PAIR(PAIR_NUMBER(a));
-}
-
 START_TEST(test_services_log_search)
 {
 	struct stub_response logs = { 0 };
@@ -277,9 +230,9 @@ START_TEST(test_services_log_search)
 	ck_assert_ptr_nonnull(strstr(scr, "line 60: heartbeat ok"));
 	ck_assert_ptr_null(strstr(scr, "line 12:"));
 	/* The list's selection went inactive, the text has the cursor. */
-	row = ss_find(scr, "weaviate", &col);
+	row = fixture_find(scr, "weaviate", &col);
 	ck_assert_int_ge(row, 0);
-	ck_assert(ss_attr(row, col) == ss_theme(THEME_SELECTED_INACTIVE));
+	ck_assert(fixture_cell_is(row, col, THEME_SELECTED_INACTIVE));
 	free(scr);
 
 	/* '/' and a word in another case: from the end, around to line 12. */
@@ -287,12 +240,12 @@ START_TEST(test_services_log_search)
 	scr = fixture_screen(&s.f);
 	ck_assert_ptr_nonnull(
 	    strstr(scr, "logs 12/60 wrap /checkpoint [1/3] - search wrapped"));
-	row = ss_find(scr, "line 12: Checkpoint saved", &col);
+	row = fixture_find(scr, "line 12: Checkpoint saved", &col);
 	ck_assert_int_ge(row, 0);
 	/* The match is highlighted; the rest of the line is the cursor. */
-	ck_assert(ss_attr(row, col + 9) == ss_theme(THEME_MATCH));
-	ck_assert(ss_attr(row, col + 18) == ss_theme(THEME_MATCH));
-	ck_assert(ss_attr(row, col + 20) == ss_theme(THEME_SELECTED_INACTIVE));
+	ck_assert(fixture_cell_is(row, col + 9, THEME_MATCH));
+	ck_assert(fixture_cell_is(row, col + 18, THEME_MATCH));
+	ck_assert(fixture_cell_is(row, col + 20, THEME_SELECTED_INACTIVE));
 	ck_assert_ptr_null(strstr(scr, "line 60: heartbeat"));
 	free(scr);
 
@@ -301,9 +254,9 @@ START_TEST(test_services_log_search)
 	scr = fixture_screen(&s.f);
 	ck_assert_ptr_nonnull(strstr(scr, "logs 30/60 wrap /checkpoint [2/3]"));
 	ck_assert_ptr_null(strstr(scr, "search wrapped"));
-	row = ss_find(scr, "line 30: checkpoint flushed", &col);
+	row = fixture_find(scr, "line 30: checkpoint flushed", &col);
 	ck_assert_int_ge(row, 0);
-	ck_assert(ss_attr(row, col + 9) == ss_theme(THEME_MATCH));
+	ck_assert(fixture_cell_is(row, col + 9, THEME_MATCH));
 	ck_assert_ptr_null(strchr(scr, '\x1b'));
 	free(scr);
 
@@ -349,8 +302,8 @@ START_TEST(test_services_log_search)
 	scr = fixture_screen(&s.f);
 	ck_assert_ptr_nonnull(strstr(scr, "(Enter: search, l: again"));
 	ck_assert_ptr_nonnull(strstr(scr, "line 49: heartbeat ok"));
-	row = ss_find(scr, "weaviate", &col);
-	ck_assert(ss_attr(row, col) == ss_theme(THEME_SELECTED));
+	row = fixture_find(scr, "weaviate", &col);
+	ck_assert(fixture_cell_is(row, col, THEME_SELECTED));
 	free(scr);
 	fixture_keys(&s.f, "/minio\r");
 	scr = fixture_screen(&s.f);

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <curses.h>
+
 #include "app.h"
+#include "app_ops.h"
+#include "job.h"
 #include "model.h"
 #include "tui.h"
 #include "tui_draw.h"
@@ -29,8 +33,8 @@ fixture_env(void)
 }
 
 void
-fixture_start(struct fixture *f, int rows, int cols, int readonly,
-    const char *theme)
+fixture_start(
+    struct fixture *f, int rows, int cols, int readonly, const char *theme)
 {
 	char *cause = NULL;
 
@@ -40,11 +44,10 @@ fixture_start(struct fixture *f, int rows, int cols, int readonly,
 	config_init(&f->cfg);
 	f->cfg.readonly = readonly;
 	config_finish(&f->cfg);
-	if (app_create(&f->app, &f->loop, &f->cfg,
-		APP_NO_TUI | APP_NO_SOURCES, &cause) != 0)
+	if (app_create(&f->app, &f->loop, &f->cfg, APP_NO_TUI | APP_NO_SOURCES,
+		&cause) != 0)
 		ck_abort_msg("app_create: %s", cause);
-	if (tui_create_headless(
-		&f->t, f->app, rows, cols, theme, &cause) != 0)
+	if (tui_create_headless(&f->t, f->app, rows, cols, theme, &cause) != 0)
 		ck_abort_msg("tui_create_headless: %s", cause);
 }
 
@@ -85,8 +88,8 @@ fixture_fill(struct models *m)
 		enum af_state st;
 		double start, dur; /* seconds before now; run time */
 	} runs[] = {
-		{ "customer_analytics", "manual__2026-12-01T11:58:00",
-		    "manual", AF_RUNNING, 95, -1 },
+		{ "customer_analytics", "manual__2026-12-01T11:58:00", "manual",
+		    AF_RUNNING, 95, -1 },
 		{ "customer_analytics", "scheduled__2026-11-30T00:00:00",
 		    "scheduled", AF_SUCCESS, 43200, 74 },
 		{ "snowdeck_faults", "manual__2026-12-01T10:00:00", "manual",
@@ -112,8 +115,8 @@ fixture_fill(struct models *m)
 		    1, 1, 3 },
 		{ "train_sentiment_classifier", "DecoratedPython", AF_NONE, -1,
 		    0, -1 },
-		{ "exit.create_report", "EmptyOperator", AF_UPSTREAM_FAILED,
-		    -1, 0, -1 },
+		{ "exit.create_report", "EmptyOperator", AF_UPSTREAM_FAILED, -1,
+		    0, -1 },
 	};
 	static const char *const grid_tasks[] = { "enter.check_service_status",
 		"structured_data.load", "train_sentiment_classifier",
@@ -126,25 +129,24 @@ fixture_fill(struct models *m)
 		{ AF_UPSTREAM_FAILED, AF_SUCCESS, AF_SKIPPED, AF_NONE },
 		{ AF_UPSTREAM_FAILED, AF_SUCCESS, AF_SUCCESS, AF_NONE },
 	};
-	static const char value[] =
-	    "{\n"
-	    "  \"weaviate_conn\": {\n"
-	    "    \"host\": \"http://weaviate:8081\",\n"
-	    "    \"headers\": {\n"
-	    "      \"X-OpenAI-Api-Key\": \"***\"\n"
-	    "    }\n"
-	    "  },\n"
-	    "  \"minio_conn\": {\n"
-	    "    \"endpoint\": \"minio:9000\",\n"
-	    "    \"secret_key\": \"***\"\n"
-	    "  },\n"
-	    "  \"rows\": [\n"
-	    "    1,\n"
-	    "    2,\n"
-	    "    3\n"
-	    "  ],\n"
-	    "  \"ok\": true\n"
-	    "}\n";
+	static const char value[] = "{\n"
+				    "  \"weaviate_conn\": {\n"
+				    "    \"host\": \"http://weaviate:8081\",\n"
+				    "    \"headers\": {\n"
+				    "      \"X-OpenAI-Api-Key\": \"***\"\n"
+				    "    }\n"
+				    "  },\n"
+				    "  \"minio_conn\": {\n"
+				    "    \"endpoint\": \"minio:9000\",\n"
+				    "    \"secret_key\": \"***\"\n"
+				    "  },\n"
+				    "  \"rows\": [\n"
+				    "    1,\n"
+				    "    2,\n"
+				    "    3\n"
+				    "  ],\n"
+				    "  \"ok\": true\n"
+				    "}\n";
 	static const char log[] =
 	    "[2026-12-01 11:58:05] INFO - Task started\n"
 	    "[2026-12-01 11:58:06] INFO - Connecting to https://acct."
@@ -200,7 +202,7 @@ fixture_fill(struct models *m)
 		t.dag_id = fixture_s("customer_analytics");
 		t.run_id = fixture_s(runs[0].run);
 		t.task_id = fixture_s(tis[i].task);
-		t.operator = fixture_s(tis[i].op);
+		t.operator= fixture_s(tis[i].op);
 		t.state = tis[i].st;
 		t.map_index = tis[i].map;
 		t.try_number = tis[i].try_number;
@@ -255,8 +257,10 @@ fixture_fill(struct models *m)
 
 	cmdlog_add(&m->cmdlog, "GET", "/api/v2/version", 200, 12);
 	cmdlog_add(&m->cmdlog, "GET", "/api/v2/dags?limit=100", 200, 48);
-	cmdlog_add(&m->cmdlog, "POST", "/api/v2/dags/customer_analytics/"
-				       "dagRuns", 409, 30);
+	cmdlog_add(&m->cmdlog, "POST",
+	    "/api/v2/dags/customer_analytics/"
+	    "dagRuns",
+	    409, 30);
 	cmdlog_add(&m->cmdlog, "GET", "/api/v2/dags/x/dagRuns", 0, 30000);
 	/* Times in the command log are the wall clock: pin them. */
 	for (i = 0; i < m->cmdlog.n; i++)
@@ -355,4 +359,54 @@ golden_check(const char *name, const char *text)
 	ck_abort_msg("screen differs from %s at line %d (actual: %s; "
 		     "make golden rewrites the file)",
 	    path, line, tmp);
+}
+
+int
+fixture_find(const char *screen, const char *text, int *col)
+{
+	const char *p = strstr(screen, text), *q, *bol;
+	int row = 0;
+
+	if (p == NULL)
+		return -1;
+	bol = screen;
+	for (q = screen; q < p; q++) {
+		if (*q == '\n') {
+			row++;
+			bol = q + 1;
+		}
+	}
+	*col = 0;
+	for (q = bol; q < p; q++) {
+		if (((unsigned char)*q & 0xc0) != 0x80)
+			(*col)++;
+	}
+	return row;
+}
+
+int
+fixture_cell_is(int y, int x, enum theme_slot slot)
+{
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a = 0, t = theme_attr(slot);
+	short pair = 0;
+
+	ck_assert_int_ne(mvwin_wch(curscr, y, x, &cc), ERR);
+	getcchar(&cc, wc, &a, &pair, NULL);
+	return ((a & ~A_COLOR) | COLOR_PAIR(pair)) ==
+	       ((t & ~A_COLOR) | COLOR_PAIR(PAIR_NUMBER(t)));
+}
+
+void
+fixture_wait_job(struct fixture *f, size_t i)
+{
+	uint64_t until = uv_hrtime() + 10000000000ULL;
+
+	while (app_job(f->app, i) != NULL &&
+	       job_state(app_job(f->app, i)) == JOB_RUNNING &&
+	       uv_hrtime() < until)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	ck_assert_ptr_nonnull(app_job(f->app, i));
+	ck_assert_int_ne(job_state(app_job(f->app, i)), JOB_RUNNING);
 }

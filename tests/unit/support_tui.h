@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "config.h"
+#include "theme.h"
 
 struct app;
 struct models;
@@ -36,8 +37,8 @@ void fixture_env(void);
  * Creates the app and a rows x cols headless screen; readonly sets
  * --readonly; theme NULL = "default". Fails the test on error.
  */
-void fixture_start(struct fixture *, int rows, int cols, int readonly,
-    const char *theme);
+void fixture_start(
+    struct fixture *, int rows, int cols, int readonly, const char *theme);
 void fixture_stop(struct fixture *);
 
 /* Fills the models with the fixed data set (DAGs, runs, tasks, ...). */
@@ -55,5 +56,19 @@ char *fixture_screen(struct fixture *);
  * actual text is left in /tmp/snowdeck-golden-<name>.txt.
  */
 void golden_check(const char *name, const char *text);
+
+/*
+ * The screen row holding text (its first occurrence), or -1; *col its
+ * first cell, counting one cell per character.
+ */
+int fixture_find(const char *screen, const char *text, int *col);
+
+/* Whether the screen cell (y, x) is drawn in slot's attributes (colour
+ * pair included). */
+int fixture_cell_is(int y, int x, enum theme_slot slot);
+
+/* Runs the loop until configured job i is no longer running (10 s at
+ * most); fails when it still runs. */
+void fixture_wait_job(struct fixture *, size_t i);
 
 #endif
