@@ -22,19 +22,13 @@
 #include "sf_sql.h"
 #include "src_snowflake.h"
 #include "support_server.h"
+#include "support_sf.h"
 #include "util.h"
 
 #define STMTS "/api/v2/statements"
 
 struct fx {
-	uv_loop_t loop;
-	struct http *http;
-	struct stub_server *srv;
-	struct sf_client *sf;
-	struct sf_conn conn;
-	struct cmdlog cmdlog;
-	uv_timer_t guard;
-	int expired;
+	struct sf_fx b; /* loop, HTTP, stub server, client */
 	/* Every attempt's method and URL, as the HTTP client saw them. */
 	struct buf trace;
 	/* What the statement delivered. */
@@ -62,14 +56,6 @@ fx_trace(const char *method, const char *url, long status, double ms,
 	buf_printf(&f->trace, "%s %s %ld\n", method, url, status);
 }
 
-static void
-fx_guard_cb(uv_timer_t *t)
-{
-	struct fx *f = t->data;
-
-	f->expired = 1;
-}
-
 /* The stub answers a path's requests in arrival order whatever their
  * query, so tests that script partition bodies fetch one at a time;
  * test_partition_window checks the concurrent default. */
@@ -78,84 +64,28 @@ static int fx_window = 1;
 static void
 fx_setup(struct fx *f, int auth_jwt)
 {
-	struct http_config hc;
-	struct sf_client_config sc;
-	char *cause = NULL;
+	struct sf_fx_opts o = { .jwt = auth_jwt,
+		.partition_window = fx_window,
+		.fast_retries = 1,
+		.trace = fx_trace };
 
 	memset(f, 0, sizeof *f);
 	buf_init(&f->trace);
 	buf_init(&f->rows);
-	ck_assert_int_eq(uv_loop_init(&f->loop), 0);
-	ck_assert_int_eq(stub_server_start(&f->srv, &f->loop, NULL, &cause), 0);
-	uv_timer_init(&f->loop, &f->guard);
-	f->guard.data = f;
-	http_config_default(&hc);
-	hc.retry_base_ms = 5;
-	hc.retry_max_ms = 20;
-	ck_assert_int_eq(http_create(&f->http, &f->loop, &hc, &cause), 0);
-	http_set_trace(f->http, fx_trace, f);
-	sf_conn_init(&f->conn);
-	sf_conn_set(&f->conn, "account", "xy12345.us-east-1");
-	sf_conn_set(&f->conn, "user", "snowdeck");
-	sf_conn_set(&f->conn, "database", "DEMO");
-	sf_conn_set(&f->conn, "schema", "XCOM");
-	sf_conn_set(&f->conn, "warehouse", "WH");
-	sf_conn_set(&f->conn, "role", "R");
-	if (auth_jwt)
-		sf_conn_set(&f->conn, "private_key_file",
-		    "fixtures/snowflake/test_rsa_key.p8");
-	else
-		sf_conn_set(&f->conn, "token", "pat-secret-value");
-	ck_assert_int_eq(
-	    sf_conn_finish(&f->conn, stub_server_url(f->srv), &cause), 0);
-	memset(&sc, 0, sizeof sc);
-	sc.loop = &f->loop;
-	sc.conn = &f->conn;
-	sc.cmdlog = &f->cmdlog;
-	sc.poll_first_ms = 5;
-	sc.poll_max_ms = 20;
-	sc.retry_base_ms = 5;
-	sc.partition_window = fx_window;
-	ck_assert_int_eq(sf_client_create(&f->sf, f->http, &sc, &cause), 0);
+	o.trace_arg = f;
+	sf_fx_start(&f->b, &o);
 }
 
 static void
 fx_run(struct fx *f, long ms)
 {
-	f->expired = 0;
-	uv_timer_start(&f->guard, fx_guard_cb, (uint64_t)ms, 0);
-	while (!f->expired && !f->done)
-		uv_run(&f->loop, UV_RUN_ONCE);
-	uv_timer_stop(&f->guard);
-}
-
-static void
-fx_walk_cb(uv_handle_t *h, void *arg)
-{
-	int *left = arg;
-
-	if (!uv_is_closing(h)) {
-		(*left)++;
-		uv_close(h, NULL);
-	}
+	sf_fx_run(&f->b, &f->done, ms);
 }
 
 static void
 fx_teardown(struct fx *f)
 {
-	int left = 0;
-
-	sf_client_free(f->sf);
-	http_free(f->http);
-	stub_server_close(f->srv);
-	uv_close((uv_handle_t *)&f->guard, NULL);
-	uv_run(&f->loop, UV_RUN_DEFAULT);
-	uv_walk(&f->loop, fx_walk_cb, &left);
-	uv_run(&f->loop, UV_RUN_DEFAULT);
-	ck_assert_int_eq(left, 0);
-	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
-	sf_conn_free(&f->conn);
-	cmdlog_free(&f->cmdlog);
+	sf_fx_stop(&f->b, 1);
 	buf_free(&f->trace);
 	buf_free(&f->rows);
 	free(f->cause);
@@ -240,8 +170,8 @@ add_partitions(struct fx *f)
 	};
 	struct stub_response p2 = { .body = "{\"data\":[[\"e\",\"5\"]]}" };
 
-	stub_server_add(f->srv, STMTS "/h1", &p1);
-	stub_server_add(f->srv, STMTS "/h1", &p2);
+	stub_server_add(f->b.srv, STMTS "/h1", &p1);
+	stub_server_add(f->b.srv, STMTS "/h1", &p2);
 }
 
 START_TEST(test_partitions_in_order)
@@ -253,10 +183,10 @@ START_TEST(test_partitions_in_order)
 	cJSON *o;
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	add_partitions(&f);
-	sf_sql_run(f.sf, "select k, v from t where dag_id = ? and n > ?", b, 2,
-	    &cbs, &f);
+	sf_sql_run(f.b.sf, "select k, v from t where dag_id = ? and n > ?", b,
+	    2, &cbs, &f);
 	ck_assert_int_eq(f.done, 0); /* never inside sf_sql_run */
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.done, 1);
@@ -270,21 +200,21 @@ START_TEST(test_partitions_in_order)
 	ck_assert(strstr(f.trace.data, "partition=1") <
 		  strstr(f.trace.data, "partition=2"));
 	/* Headers: PAT auth, JSON, gzip accepted. */
-	hdr = stub_server_last_headers(f.srv, STMTS);
+	hdr = stub_server_last_headers(f.b.srv, STMTS);
 	ck_assert_ptr_nonnull(
 	    strstr(hdr, "Authorization: Bearer pat-secret-value"));
 	ck_assert_ptr_nonnull(strstr(hdr,
 	    "X-Snowflake-Authorization-Token-Type: PROGRAMMATIC_ACCESS_TOKEN"));
 	ck_assert_ptr_nonnull(strstr(hdr, "Accept: application/json"));
 	ck_assert_ptr_nonnull(strstr(
-	    stub_server_last_headers(f.srv, STMTS "/h1"), "Accept-Encoding"));
+	    stub_server_last_headers(f.b.srv, STMTS "/h1"), "Accept-Encoding"));
 	/* The body: statement with placeholders, context, bindings. */
-	ck_assert_str_eq(stub_server_last_method(f.srv, STMTS), "POST");
+	ck_assert_str_eq(stub_server_last_method(f.b.srv, STMTS), "POST");
 	ck_assert_ptr_nonnull(
-	    strstr(stub_server_last_target(f.srv, STMTS), "?requestId="));
+	    strstr(stub_server_last_target(f.b.srv, STMTS), "?requestId="));
 	ck_assert_ptr_null(
-	    strstr(stub_server_last_target(f.srv, STMTS), "retry=true"));
-	body = stub_server_last_body(f.srv, STMTS);
+	    strstr(stub_server_last_target(f.b.srv, STMTS), "retry=true"));
+	body = stub_server_last_body(f.b.srv, STMTS);
 	o = cJSON_Parse(body);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "statement")->valuestring,
@@ -309,11 +239,12 @@ START_TEST(test_partitions_in_order)
 	    "FIXED");
 	cJSON_Delete(o);
 	/* The command log has the statement, without the bound values. */
-	ck_assert_ptr_nonnull(cmdlog_get(&f.cmdlog, 0));
-	ck_assert_str_eq(cmdlog_get(&f.cmdlog, 0)->kind, "SQL");
+	ck_assert_ptr_nonnull(cmdlog_get(&f.b.cmdlog, 0));
+	ck_assert_str_eq(cmdlog_get(&f.b.cmdlog, 0)->kind, "SQL");
 	ck_assert_ptr_nonnull(
-	    strstr(cmdlog_get(&f.cmdlog, 0)->what, "dag_id = ?"));
-	ck_assert_ptr_null(strstr(cmdlog_get(&f.cmdlog, 0)->what, "snowpark"));
+	    strstr(cmdlog_get(&f.b.cmdlog, 0)->what, "dag_id = ?"));
+	ck_assert_ptr_null(
+	    strstr(cmdlog_get(&f.b.cmdlog, 0)->what, "snowpark"));
 	fx_teardown(&f);
 }
 END_TEST
@@ -331,21 +262,20 @@ START_TEST(test_post_on_fresh_connection)
 	int before;
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &one);
-	stub_server_add(f.srv, "/api/v2/x", &list);
+	stub_server_add(f.b.srv, STMTS, &one);
+	stub_server_add(f.b.srv, "/api/v2/x", &list);
 	/* A GET leaves a kept-alive connection... */
-	sf_rest_call(f.sf, "GET", "/api/v2/x", NULL, NULL, "x", on_call, &r);
-	f.expired = 0;
-	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
-	while (!f.expired && r.calls == 0)
-		uv_run(&f.loop, UV_RUN_ONCE);
-	uv_timer_stop(&f.guard);
-	before = stub_server_connections(f.srv);
+	sf_rest_call(f.b.sf, "GET", "/api/v2/x", NULL, NULL, "x", on_call, &r);
+	sf_fx_guard(&f.b, 5000);
+	while (!f.b.expired && r.calls == 0)
+		uv_run(&f.b.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.b.guard);
+	before = stub_server_connections(f.b.srv);
 	/* ...which the statement does not reuse. */
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
-	ck_assert_int_eq(stub_server_connections(f.srv), before + 1);
+	ck_assert_int_eq(stub_server_connections(f.b.srv), before + 1);
 	free(r.body);
 	free(r.cause);
 	fx_teardown(&f);
@@ -362,21 +292,21 @@ START_TEST(test_202_polling)
 	struct stub_response ok = { .body = result3 };
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &acc);
+	stub_server_add(f.b.srv, STMTS, &acc);
 	/* Two more 202s on the status URL, then the result. */
-	stub_server_add(f.srv, STMTS "/h1", &acc);
-	stub_server_add(f.srv, STMTS "/h1", &acc);
-	stub_server_add(f.srv, STMTS "/h1", &ok);
+	stub_server_add(f.b.srv, STMTS "/h1", &acc);
+	stub_server_add(f.b.srv, STMTS "/h1", &acc);
+	stub_server_add(f.b.srv, STMTS "/h1", &ok);
 	add_partitions(&f);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
 	ck_assert_int_eq(f.polls, 3);
 	ck_assert_str_eq(f.rows.data, "[K]a,1;b,2;c,3;d,NULL;e,5;");
 	/* One POST: polling never resubmits. */
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 5);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 1);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS "/h1"), 5);
 	fx_teardown(&f);
 }
 END_TEST
@@ -408,19 +338,19 @@ START_TEST(test_resubmit_same_request_id)
 	int n = 0;
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &busy);
-	stub_server_add(f.srv, STMTS, &limited);
-	stub_server_add(f.srv, STMTS, &drop);
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &busy);
+	stub_server_add(f.b.srv, STMTS, &limited);
+	stub_server_add(f.b.srv, STMTS, &drop);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	add_partitions(&f);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 10000);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
 	/* Each POST goes on a fresh connection, so libcurl never resends
 	 * one by itself: every resend is ours, marked retry=true. */
 	ck_assert_int_eq(f.resubmits, 3);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 4);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 4);
 	ck_assert_str_eq(f.rows.data, "[K]a,1;b,2;c,3;d,NULL;e,5;");
 	/* The first POST has no retry flag; every resubmission carries the
 	 * same requestId and retry=true. */
@@ -448,12 +378,12 @@ START_TEST(test_resubmits_bounded)
 		.body = "{\"code\":\"390500\",\"message\":\"internal\"}" };
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &busy);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS, &busy);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 10000);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_int_eq(f.error, 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 5); /* 1 + 4 */
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 5); /* 1 + 4 */
 	ck_assert_ptr_nonnull(strstr(f.cause, "HTTP 500, code 390500"));
 	ck_assert_ptr_nonnull(strstr(f.cause, "try again"));
 	fx_teardown(&f);
@@ -470,18 +400,18 @@ START_TEST(test_error_422)
 			"\"statementHandle\":\"h9\"}" };
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &bad);
-	sf_sql_run(f.sf, "select * from nope", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS, &bad);
+	sf_sql_run(f.b.sf, "select * from nope", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.error, 1);
 	ck_assert_int_eq(f.status, 422);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 1); /* no retry */
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 1); /* no retry */
 	ck_assert_str_eq(f.cause,
 	    "the SQL statement failed (HTTP 422, code 002003, SQL state "
 	    "42S02): SQL compilation error: Table 'NOPE' does not exist or "
 	    "not authorized.; check the object name and that the role has "
 	    "access to it");
-	ck_assert_int_eq(cmdlog_get(&f.cmdlog, 0)->status, 422);
+	ck_assert_int_eq(cmdlog_get(&f.b.cmdlog, 0)->status, 422);
 	fx_teardown(&f);
 }
 END_TEST
@@ -493,9 +423,9 @@ START_TEST(test_partition_short_fails)
 	struct stub_response p1 = { .body = "{\"data\":[[\"c\",\"3\"]]}" };
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &ok);
-	stub_server_add(f.srv, STMTS "/h1", &p1);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS "/h1", &p1);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.error, 1);
 	ck_assert_ptr_nonnull(strstr(f.cause, "announced 2"));
@@ -513,14 +443,14 @@ START_TEST(test_jwt_auth_and_reauth)
 	const char *hdr;
 
 	fx_setup(&f, 1);
-	stub_server_add(f.srv, STMTS, &denied);
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &denied);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	add_partitions(&f);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 2);
-	hdr = stub_server_last_headers(f.srv, STMTS);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 2);
+	hdr = stub_server_last_headers(f.b.srv, STMTS);
 	ck_assert_ptr_nonnull(strstr(hdr, "Authorization: Bearer eyJ"));
 	ck_assert_ptr_nonnull(
 	    strstr(hdr, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT"));
@@ -528,11 +458,11 @@ START_TEST(test_jwt_auth_and_reauth)
 
 	/* A second 401 is final, with the key-pair advice. */
 	fx_setup(&f, 1);
-	stub_server_add(f.srv, STMTS, &denied);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS, &denied);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.error, 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS), 2);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS), 2);
 	ck_assert_ptr_nonnull(strstr(f.cause, "RSA_PUBLIC_KEY_FP"));
 	fx_teardown(&f);
 }
@@ -552,28 +482,26 @@ START_TEST(test_cancel)
 	int hits = 0;
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &acc);
-	stub_server_add(f.srv, STMTS "/h1", &acc);
-	stub_server_add(f.srv, STMTS "/h1/cancel", &cancelled);
-	s = sf_sql_run(f.sf, "select system$wait(60)", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS, &acc);
+	stub_server_add(f.b.srv, STMTS "/h1", &acc);
+	stub_server_add(f.b.srv, STMTS "/h1/cancel", &cancelled);
+	s = sf_sql_run(f.b.sf, "select system$wait(60)", NULL, 0, &cbs, &f);
 	/* Run until the statement is being polled. */
-	f.expired = 0;
-	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
-	while (!f.expired && stub_server_hits(f.srv, STMTS "/h1") < 1)
-		uv_run(&f.loop, UV_RUN_ONCE);
-	uv_timer_stop(&f.guard);
+	sf_fx_guard(&f.b, 5000);
+	while (!f.b.expired && stub_server_hits(f.b.srv, STMTS "/h1") < 1)
+		uv_run(&f.b.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.b.guard);
 	sf_stmt_cancel(s);
-	f.expired = 0;
-	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
-	while (!f.expired &&
-	       (hits = stub_server_hits(f.srv, STMTS "/h1/cancel")) < 1)
-		uv_run(&f.loop, UV_RUN_ONCE);
-	uv_timer_stop(&f.guard);
+	sf_fx_guard(&f.b, 5000);
+	while (!f.b.expired &&
+	       (hits = stub_server_hits(f.b.srv, STMTS "/h1/cancel")) < 1)
+		uv_run(&f.b.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.b.guard);
 	ck_assert_int_eq(hits, 1);
 	ck_assert_str_eq(
-	    stub_server_last_method(f.srv, STMTS "/h1/cancel"), "POST");
+	    stub_server_last_method(f.b.srv, STMTS "/h1/cancel"), "POST");
 	ck_assert_int_eq(f.done, 0); /* no callback after cancel */
-	ck_assert_int_eq(sf_client_pending(f.sf), 0);
+	ck_assert_int_eq(sf_client_pending(f.b.sf), 0);
 	fx_teardown(&f);
 }
 END_TEST
@@ -584,12 +512,12 @@ START_TEST(test_cancel_from_row)
 	struct stub_response ok = { .body = result3 };
 
 	fx_setup(&f, 0);
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	add_partitions(&f);
-	f.cancel_me = sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	f.cancel_me = sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 5000);
 	/* Cancelled from inside the row callback: no crash, no more rows. */
-	uv_run(&f.loop, UV_RUN_NOWAIT);
+	uv_run(&f.b.loop, UV_RUN_NOWAIT);
 	ck_assert_int_eq(f.nrows, 1);
 	ck_assert_ptr_null(f.cause);
 	fx_teardown(&f);
@@ -614,15 +542,15 @@ START_TEST(test_partition_window)
 	fx_window = 4;
 	fx_setup(&f, 0);
 	fx_window = 1;
-	stub_server_add(f.srv, STMTS, &ok);
-	stub_server_add(f.srv, STMTS "/h1", &part);
+	stub_server_add(f.b.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS "/h1", &part);
 	t0 = uv_hrtime();
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 10000);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
 	ck_assert_int_eq(f.nrows, 9);
 	ck_assert_uint_eq(f.partitions, 9);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 8);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS "/h1"), 8);
 	/* Eight partitions of 100 ms each, four at a time: about 200 ms,
 	 * well under the 800 ms one at a time would take. */
 	ck_assert_uint_lt((uv_hrtime() - t0) / 1000000, 700);
@@ -653,20 +581,20 @@ START_TEST(test_partition_window_bounds_held)
 	fx_window = 4;
 	fx_setup(&f, 0);
 	fx_window = 1;
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	/* The first partition asked for answers late, the rest at once. */
-	stub_server_add(f.srv, STMTS "/h1", &slow);
-	stub_server_add(f.srv, STMTS "/h1", &fast);
-	sf_sql_run(f.sf, "select 1", NULL, 0, &cbs, &f);
+	stub_server_add(f.b.srv, STMTS "/h1", &slow);
+	stub_server_add(f.b.srv, STMTS "/h1", &fast);
+	sf_sql_run(f.b.sf, "select 1", NULL, 0, &cbs, &f);
 	fx_run(&f, 300);
 	ck_assert_int_eq(f.done, 0);
 	/* Counting only those in flight would have asked for all eight. */
-	ck_assert_int_le(stub_server_hits(f.srv, STMTS "/h1"), 7);
+	ck_assert_int_le(stub_server_hits(f.b.srv, STMTS "/h1"), 7);
 	fx_run(&f, 10000);
 	ck_assert_msg(f.error == 0, "%s", f.cause);
 	ck_assert_int_eq(f.nrows, 9);
 	ck_assert_uint_eq(f.partitions, 9);
-	ck_assert_int_eq(stub_server_hits(f.srv, STMTS "/h1"), 8);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, STMTS "/h1"), 8);
 	fx_teardown(&f);
 }
 END_TEST
@@ -695,22 +623,21 @@ START_TEST(test_rest_call)
 	fx_setup(&f, 0);
 	path = sf_rest_path("DEMO", "XCOM", "stages", NULL);
 	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/XCOM/stages");
-	stub_server_add(f.srv, path, &list);
+	stub_server_add(f.b.srv, path, &list);
 	sf_rest_call(
-	    f.sf, "GET", path, NULL, NULL, "listing stages", on_call, &r);
+	    f.b.sf, "GET", path, NULL, NULL, "listing stages", on_call, &r);
 	free(path);
 	path = sf_rest_path("DEMO", "my schema", "compute-pools", "p");
 	ck_assert_str_eq(path, "/api/v2/databases/DEMO/schemas/%22my%20schema"
 			       "%22/compute-pools/%22p%22");
 	free(path);
-	stub_server_add(f.srv, "/api/v2/compute-pools", &nf);
-	sf_rest_call(f.sf, "GET", "/api/v2/compute-pools", NULL, NULL,
+	stub_server_add(f.b.srv, "/api/v2/compute-pools", &nf);
+	sf_rest_call(f.b.sf, "GET", "/api/v2/compute-pools", NULL, NULL,
 	    "listing compute pools", on_call, &r2);
-	f.expired = 0;
-	uv_timer_start(&f.guard, fx_guard_cb, 5000, 0);
-	while (!f.expired && (r.calls == 0 || r2.calls == 0))
-		uv_run(&f.loop, UV_RUN_ONCE);
-	uv_timer_stop(&f.guard);
+	sf_fx_guard(&f.b, 5000);
+	while (!f.b.expired && (r.calls == 0 || r2.calls == 0))
+		uv_run(&f.b.loop, UV_RUN_ONCE);
+	uv_timer_stop(&f.b.guard);
 	ck_assert_int_eq(r.error, 0);
 	ck_assert_str_eq(r.body, "[{\"name\":\"XCOM_STAGE\"}]");
 	ck_assert_int_eq(r2.error, 1);
@@ -750,10 +677,10 @@ bearer_is(struct fx *f, const char *want)
 	f->done = 0;
 	free(f->cause);
 	f->cause = NULL;
-	sf_sql_run(f->sf, "select 1", NULL, 0, &cbs, f);
+	sf_sql_run(f->b.sf, "select 1", NULL, 0, &cbs, f);
 	fx_run(f, 5000);
 	ok = f->done == 1 &&
-	     strstr(stub_server_last_headers(f->srv, STMTS), hdr) != NULL;
+	     strstr(stub_server_last_headers(f->b.srv, STMTS), hdr) != NULL;
 	free(hdr);
 	return ok;
 }
@@ -775,37 +702,35 @@ START_TEST(test_token_file_followed)
 	write_file(tok, "tok-1\n", 0);
 	fx_setup(&f, 0);
 	/* Swap the client for one on an OAuth token file. */
-	sf_client_free(f.sf);
-	sf_conn_free(&f.conn);
-	sf_conn_init(&f.conn);
-	sf_conn_set(&f.conn, "account", "a");
-	sf_conn_set(&f.conn, "authenticator", "oauth");
-	sf_conn_set(&f.conn, "token_file_path", tok);
+	sf_client_free(f.b.sf);
+	sf_conn_free(&f.b.conn);
+	sf_conn_init(&f.b.conn);
+	sf_conn_set(&f.b.conn, "account", "a");
+	sf_conn_set(&f.b.conn, "authenticator", "oauth");
+	sf_conn_set(&f.b.conn, "token_file_path", tok);
 	ck_assert_int_eq(
-	    sf_conn_finish(&f.conn, stub_server_url(f.srv), &cause), 0);
+	    sf_conn_finish(&f.b.conn, stub_server_url(f.b.srv), &cause), 0);
 	memset(&sc, 0, sizeof sc);
-	sc.loop = &f.loop;
-	sc.conn = &f.conn;
-	ck_assert_int_eq(sf_client_create(&f.sf, f.http, &sc, &cause), 0);
-	stub_server_add(f.srv, STMTS, &ok);
+	sc.loop = &f.b.loop;
+	sc.conn = &f.b.conn;
+	ck_assert_int_eq(sf_client_create(&f.b.sf, f.b.http, &sc, &cause), 0);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	ck_assert(bearer_is(&f, "tok-1"));
 	/* Rewritten in place, then replaced through a rename: each new
 	 * token is used once the change was read (asynchronously). */
 	write_file(tok, "tok-2\n", 0);
 	for (i = 0, seen = 0; i < 40 && !seen; i++) {
-		f.expired = 0;
-		uv_timer_start(&f.guard, fx_guard_cb, 50, 0);
-		while (!f.expired)
-			uv_run(&f.loop, UV_RUN_ONCE);
+		sf_fx_guard(&f.b, 50);
+		while (!f.b.expired)
+			uv_run(&f.b.loop, UV_RUN_ONCE);
 		seen = bearer_is(&f, "tok-2");
 	}
 	ck_assert_msg(seen, "the rewritten token was not picked up");
 	write_file(tok, "tok-3", 1);
 	for (i = 0, seen = 0; i < 40 && !seen; i++) {
-		f.expired = 0;
-		uv_timer_start(&f.guard, fx_guard_cb, 50, 0);
-		while (!f.expired)
-			uv_run(&f.loop, UV_RUN_ONCE);
+		sf_fx_guard(&f.b, 50);
+		while (!f.b.expired)
+			uv_run(&f.b.loop, UV_RUN_ONCE);
 		seen = bearer_is(&f, "tok-3");
 	}
 	ck_assert_msg(seen, "the replaced token was not picked up");
@@ -839,11 +764,7 @@ on_src_done(enum src_sf_kind kind, int error, const char *cause, void *arg)
 static void
 src_run(struct fx *f, struct src_res *r)
 {
-	f->expired = 0;
-	uv_timer_start(&f->guard, fx_guard_cb, 5000, 0);
-	while (!f->expired && r->done == 0)
-		uv_run(&f->loop, UV_RUN_ONCE);
-	uv_timer_stop(&f->guard);
+	sf_fx_run(&f->b, &r->done, 5000);
 	r->done = 0;
 }
 
@@ -882,12 +803,12 @@ START_TEST(test_src_files_stream_and_fallback)
 	sf_models_init(&m);
 	c.arg = &r;
 	ck_assert_int_eq(
-	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), 0);
+	    src_snowflake_create(&src, f.b.sf, &m, NULL, &c, &cause), 0);
 	ck_assert_str_eq(src_snowflake_xcom_table(src), "DEMO.XCOM.XCOM_TABLE");
 	/* REST, streamed in 7-byte chunks, filtered by the prefix. */
 	/* Each request takes the next answer (the last one repeats). */
-	stub_server_add(f.srv, path, &chunked);
-	stub_server_add(f.srv, path, &nf);
+	stub_server_add(f.b.srv, path, &chunked);
+	stub_server_add(f.b.srv, path, &nf);
 	ck_assert_int_eq(
 	    src_snowflake_load_files(src, "@xcom_stage/dag/", &cause), 0);
 	src_run(&f, &r);
@@ -896,22 +817,22 @@ START_TEST(test_src_files_stream_and_fallback)
 	ck_assert_int_eq(m.files.complete, 1);
 	ck_assert_str_eq(m.files.v[0].name, "dag/t/r/0/k.json");
 	ck_assert_str_eq(m.files.v[1].name, "dag/t/r/1/k.txt");
-	ck_assert_ptr_null(strchr(sf_file_md5(&m.files.v[1], md5, sizeof md5),
-	    '\033'));
+	ck_assert_ptr_null(
+	    strchr(sf_file_md5(&m.files.v[1], md5, sizeof md5), '\033'));
 	ck_assert_str_eq(md5, "bb");
 	ck_assert_double_eq(m.files.v[1].last_modified, 1704153600.0);
 	ck_assert_uint_eq(m.files.total_bytes, 15);
 	ck_assert_str_eq(m.files.stage, "@DEMO.XCOM.XCOM_STAGE/dag/");
 	/* No REST endpoint: LIST through the SQL API, same filtering. */
-	stub_server_add(f.srv, STMTS, &ok);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	ck_assert_int_eq(
 	    src_snowflake_load_files(src, "@xcom_stage/dag/", &cause), 0);
 	src_run(&f, &r);
 	ck_assert_msg(r.error == 0, "%s", r.cause);
 	ck_assert_uint_eq(m.files.n, 1);
 	ck_assert_str_eq(m.files.v[0].name, "dag/a.json");
-	ck_assert_ptr_nonnull(strstr(
-	    stub_server_last_body(f.srv, STMTS), "LIST @DEMO.XCOM.XCOM_STAGE"));
+	ck_assert_ptr_nonnull(strstr(stub_server_last_body(f.b.srv, STMTS),
+	    "LIST @DEMO.XCOM.XCOM_STAGE"));
 	/* A malformed path is refused at once. */
 	ck_assert_int_eq(src_snowflake_load_files(src, "@a;b", &cause), -1);
 	free(cause);
@@ -947,13 +868,13 @@ START_TEST(test_src_xcom_rows_masked)
 	c.arg = &r;
 	c.xcom_table = "a.b";
 	ck_assert_int_eq(
-	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), -1);
+	    src_snowflake_create(&src, f.b.sf, &m, NULL, &c, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "DATABASE.SCHEMA.TABLE"));
 	free(cause);
 	c.xcom_table = "DEMO.XCOM.XCOM_TABLE";
 	ck_assert_int_eq(
-	    src_snowflake_create(&src, f.sf, &m, NULL, &c, &cause), 0);
-	stub_server_add(f.srv, STMTS, &ok);
+	    src_snowflake_create(&src, f.b.sf, &m, NULL, &c, &cause), 0);
+	stub_server_add(f.b.srv, STMTS, &ok);
 	src_snowflake_load_xcom(src, "d", "r");
 	src_run(&f, &r);
 	ck_assert_msg(r.error == 0, "%s", r.cause);
@@ -962,7 +883,7 @@ START_TEST(test_src_xcom_rows_masked)
 	ck_assert_ptr_null(strstr(m.xcom.v[1].value, "abc"));
 	ck_assert_int_eq(m.xcom.v[1].multi_index, -1);
 	/* The values were bound, not pasted. */
-	o = cJSON_Parse(stub_server_last_body(f.srv, STMTS));
+	o = cJSON_Parse(stub_server_last_body(f.b.srv, STMTS));
 	ck_assert_ptr_nonnull(o);
 	ck_assert_ptr_nonnull(
 	    strstr(cJSON_GetObjectItem(o, "statement")->valuestring,

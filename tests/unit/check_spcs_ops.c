@@ -20,6 +20,7 @@
 #include "spcs.h"
 #include "src_spcs.h"
 #include "support_server.h"
+#include "support_sf.h"
 #include "svc.h"
 #include "util.h"
 
@@ -28,14 +29,7 @@
 #define STMTS "/api/v2/statements"
 
 struct fx {
-	uv_loop_t loop;
-	struct http *http;
-	struct stub_server *srv;
-	struct sf_client *sf;
-	struct sf_conn conn;
-	struct cmdlog cmdlog;
-	uv_timer_t guard;
-	int expired;
+	struct sf_fx b; /* loop, HTTP, stub server, client */
 	int done;
 	/* The outcome. */
 	int ok;
@@ -48,66 +42,22 @@ struct fx {
 };
 
 static void
-fx_guard_cb(uv_timer_t *t)
-{
-	struct fx *f = t->data;
-
-	f->expired = 1;
-}
-
-static void
 fx_setup(struct fx *f)
 {
-	struct http_config hc;
-	struct sf_client_config sc;
-	char *cause = NULL;
-
 	memset(f, 0, sizeof *f);
-	ck_assert_int_eq(uv_loop_init(&f->loop), 0);
-	ck_assert_int_eq(stub_server_start(&f->srv, &f->loop, NULL, &cause), 0);
-	uv_timer_init(&f->loop, &f->guard);
-	f->guard.data = f;
-	http_config_default(&hc);
-	ck_assert_int_eq(http_create(&f->http, &f->loop, &hc, &cause), 0);
-	sf_conn_init(&f->conn);
-	sf_conn_set(&f->conn, "account", "xy12345");
-	sf_conn_set(&f->conn, "user", "snowdeck");
-	sf_conn_set(&f->conn, "database", "DEMO");
-	sf_conn_set(&f->conn, "schema", "XCOM");
-	sf_conn_set(&f->conn, "token", "pat-secret-value");
-	ck_assert_int_eq(
-	    sf_conn_finish(&f->conn, stub_server_url(f->srv), &cause), 0);
-	memset(&sc, 0, sizeof sc);
-	sc.loop = &f->loop;
-	sc.conn = &f->conn;
-	sc.cmdlog = &f->cmdlog;
-	sc.poll_first_ms = 5;
-	sc.poll_max_ms = 20;
-	sc.retry_base_ms = 5;
-	ck_assert_int_eq(sf_client_create(&f->sf, f->http, &sc, &cause), 0);
+	sf_fx_start(&f->b, NULL);
 }
 
 static void
 fx_run(struct fx *f, long ms)
 {
-	f->expired = 0;
-	uv_timer_start(&f->guard, fx_guard_cb, (uint64_t)ms, 0);
-	while (!f->expired && !f->done)
-		uv_run(&f->loop, UV_RUN_ONCE);
-	uv_timer_stop(&f->guard);
+	sf_fx_run(&f->b, &f->done, ms);
 }
 
 static void
 fx_teardown(struct fx *f)
 {
-	sf_client_free(f->sf);
-	http_free(f->http);
-	stub_server_close(f->srv);
-	uv_close((uv_handle_t *)&f->guard, NULL);
-	uv_run(&f->loop, UV_RUN_DEFAULT);
-	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
-	sf_conn_free(&f->conn);
-	cmdlog_free(&f->cmdlog);
+	sf_fx_stop(&f->b, 0);
 }
 
 static void
@@ -115,7 +65,7 @@ add(struct fx *f, const char *path, int status, const char *body)
 {
 	struct stub_response r = { .status = status, .body = body };
 
-	stub_server_add(f->srv, path, &r);
+	stub_server_add(f->b.srv, path, &r);
 }
 
 static void
@@ -179,17 +129,18 @@ START_TEST(test_restart_observed_state_by_state)
 	add(&f, SVC "/containers", 200,
 	    "[" CONTAINER("a", "READY", "Running") "," CONTAINER(
 		"b", "READY", "Running") "]");
-	spcs_action_start(f.sf, &f.loop, SPCS_RESTART, "DEMO", "XCOM", "SISSYG",
-	    &fast, on_progress, on_outcome, &f);
+	spcs_action_start(f.b.sf, &f.b.loop, SPCS_RESTART, "DEMO", "XCOM",
+	    "SISSYG", &fast, on_progress, on_outcome, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_msg(f.ok == 1, "cause: %s", f.cause);
 	ck_assert_str_eq(f.state, "RUNNING");
 	ck_assert_str_eq(f.seen, "SUSPENDING,SUSPENDED,PENDING,RUNNING");
-	ck_assert_int_eq(stub_server_hits(f.srv, SVC ":suspend"), 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, SVC ":resume"), 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, SVC "/containers"), 2);
-	ck_assert_str_eq(stub_server_last_method(f.srv, SVC ":resume"), "POST");
+	ck_assert_int_eq(stub_server_hits(f.b.srv, SVC ":suspend"), 1);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, SVC ":resume"), 1);
+	ck_assert_int_eq(stub_server_hits(f.b.srv, SVC "/containers"), 2);
+	ck_assert_str_eq(
+	    stub_server_last_method(f.b.srv, SVC ":resume"), "POST");
 	/* Each state and the readiness change were reported. */
 	ck_assert_int_ge(f.progress, 5);
 	fx_teardown(&f);
@@ -207,8 +158,8 @@ START_TEST(test_resume_that_fails)
 	add(&f, SVC "/containers", 200,
 	    "[" CONTAINER("a", "FAILED", "Container exited with code 1") "]");
 	/* The supplement for the exit code (SHOW): not scripted, so 404. */
-	spcs_action_start(f.sf, &f.loop, SPCS_RESUME, "DEMO", "XCOM", "SISSYG",
-	    &fast, NULL, on_outcome, &f);
+	spcs_action_start(f.b.sf, &f.b.loop, SPCS_RESUME, "DEMO", "XCOM",
+	    "SISSYG", &fast, NULL, on_outcome, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_int_eq(f.ok, 0);
@@ -236,11 +187,11 @@ START_TEST(test_alter_service_fallback_and_timeout)
 	add(&f, STMTS, 200, stmt_ok);
 	add(&f, SVC, 200, SVC_JSON("SUSPENDING"));
 	cfg.timeout_ms = 300;
-	spcs_action_start(f.sf, &f.loop, SPCS_SUSPEND, "DEMO", "XCOM", "SISSYG",
-	    &cfg, NULL, on_outcome, &f);
+	spcs_action_start(f.b.sf, &f.b.loop, SPCS_SUSPEND, "DEMO", "XCOM",
+	    "SISSYG", &cfg, NULL, on_outcome, &f);
 	fx_run(&f, 5000);
 	ck_assert_int_eq(f.done, 1);
-	ck_assert_ptr_nonnull(strstr(stub_server_last_body(f.srv, STMTS),
+	ck_assert_ptr_nonnull(strstr(stub_server_last_body(f.b.srv, STMTS),
 	    "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND"));
 	/* It never reached SUSPENDED: a timeout naming the state. */
 	ck_assert_int_eq(f.ok, 0);
@@ -248,7 +199,7 @@ START_TEST(test_alter_service_fallback_and_timeout)
 	ck_assert_ptr_nonnull(strstr(f.cause, "timed out"));
 	ck_assert_ptr_nonnull(strstr(f.cause, "it is SUSPENDING now"));
 	/* Polls stayed within the backoff: not a busy loop. */
-	ck_assert_int_le(stub_server_hits(f.srv, SVC), 300 / 10 + 1);
+	ck_assert_int_le(stub_server_hits(f.b.srv, SVC), 300 / 10 + 1);
 	fx_teardown(&f);
 }
 END_TEST
@@ -261,7 +212,7 @@ START_TEST(test_cancel_runs_no_callback)
 	fx_setup(&f);
 	add(&f, SVC ":suspend", 200, "{}");
 	add(&f, SVC, 200, SVC_JSON("SUSPENDING"));
-	op = spcs_action_start(f.sf, &f.loop, SPCS_SUSPEND, "DEMO", "XCOM",
+	op = spcs_action_start(f.b.sf, &f.b.loop, SPCS_SUSPEND, "DEMO", "XCOM",
 	    "SISSYG", &fast, on_progress, on_outcome, &f);
 	fx_run(&f, 100);
 	spcs_op_cancel(op);
@@ -319,7 +270,7 @@ START_TEST(test_source_merges_beside_local_entries)
 	c.refresh_ms = 20;
 	c.on_change = on_change;
 	c.on_change_arg = &f;
-	ck_assert_int_eq(src_spcs_create(&src, &f.loop, f.sf, &c, &model,
+	ck_assert_int_eq(src_spcs_create(&src, &f.b.loop, f.b.sf, &c, &model,
 			     &services, &status, &cause),
 	    0);
 	fx_run(&f, 5000);
@@ -343,10 +294,11 @@ START_TEST(test_source_merges_beside_local_entries)
 	 * running service, nothing for the suspended one. */
 	cycles = (int)src_spcs_cycles(src);
 	ck_assert_int_ge(cycles, 2);
-	ck_assert_int_le(stub_server_hits(f.srv, SVCS), cycles + 1);
+	ck_assert_int_le(stub_server_hits(f.b.srv, SVCS), cycles + 1);
 	ck_assert_int_le(
-	    stub_server_hits(f.srv, SVC "/containers"), cycles + 1);
-	ck_assert_int_eq(stub_server_hits(f.srv, SVCS "/OTHER/containers"), 0);
+	    stub_server_hits(f.b.srv, SVC "/containers"), cycles + 1);
+	ck_assert_int_eq(
+	    stub_server_hits(f.b.srv, SVCS "/OTHER/containers"), 0);
 	src_spcs_free(src);
 	fx_teardown(&f);
 	svcs_free(&model);
