@@ -31,6 +31,7 @@ struct textview {
 	size_t len;
 	const size_t *lines;
 	size_t nlines;
+	size_t *own_lines; /* the index textview_set_text made, owned */
 
 	int flags;
 #define TEXTVIEW_JSON   0x1 /* colour JSON tokens; folding */
@@ -69,6 +70,13 @@ void textview_free(struct textview *);
 /* Gives the text (borrowed until the next call). */
 void textview_set(struct textview *, const char *text, size_t len,
     const size_t *lines, size_t nlines);
+
+/*
+ * Gives the text (borrowed until the next call), indexing its lines into
+ * an array the textview owns (the previous one is freed). text may be NULL
+ * for none.
+ */
+void textview_set_text(struct textview *, const char *text, size_t len);
 
 /* New content: cursor to the top, folds dropped (search kept). */
 void textview_reset(struct textview *);

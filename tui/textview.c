@@ -35,6 +35,8 @@ textview_free(struct textview *tv)
 	tv->folds = NULL;
 	tv->nfolds = tv->foldcap = 0;
 	prompt_free(&tv->prompt);
+	free(tv->own_lines);
+	tv->own_lines = NULL;
 }
 
 void
@@ -56,6 +58,20 @@ textview_set(struct textview *tv, const char *text, size_t len,
 	/* Folds beyond the text (it shrank) go. */
 	while (tv->nfolds > 0 && tv->folds[tv->nfolds - 1].end >= tv->nlines)
 		tv->nfolds--;
+}
+
+void
+textview_set_text(struct textview *tv, const char *text, size_t len)
+{
+	size_t *old = tv->own_lines, n;
+
+	if (text == NULL) {
+		text = "";
+		len = 0;
+	}
+	tv->own_lines = textview_index(text, len, &n);
+	textview_set(tv, text, len, tv->own_lines, n);
+	free(old);
 }
 
 void

@@ -18,8 +18,6 @@
 
 struct view_help {
 	struct buf text;
-	size_t *lines;
-	size_t nlines;
 	struct textview tv;
 };
 
@@ -47,9 +45,7 @@ view_help_build(struct view *v, struct app *app)
 		buf_printf(&d->text, "  %-22s %s\n", what, why);
 		free(what);
 	}
-	free(d->lines);
-	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
-	textview_set(&d->tv, d->text.data, d->text.len, d->lines, d->nlines);
+	textview_set_text(&d->tv, d->text.data, d->text.len);
 }
 
 static void
@@ -78,7 +74,6 @@ view_help_free(struct view *v)
 	struct view_help *d = v->data;
 
 	textview_free(&d->tv);
-	free(d->lines);
 	buf_free(&d->text);
 	free(d);
 }

@@ -57,8 +57,6 @@ struct view_jobs {
 	uint64_t seen;
 	size_t shown_job; /* whose output the text holds; -1 none */
 	struct buf text;  /* sanitized, redacted output */
-	size_t *lines;
-	size_t nlines;
 };
 
 struct view_jobs_ask {
@@ -227,7 +225,6 @@ view_jobs_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	buf_free(&d->text);
-	free(d->lines);
 	free(d);
 }
 
@@ -279,10 +276,7 @@ view_jobs_text(struct view_jobs *d)
 			buf_printf(&d->text, "[exit %lld]\n",
 			    (long long)job_exit_status(j));
 	}
-	free(d->lines);
-	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
-	textview_set(&d->tv, d->text.data != NULL ? d->text.data : "",
-	    d->text.len, d->lines, d->nlines);
+	textview_set_text(&d->tv, d->text.data, d->text.len);
 }
 
 static void

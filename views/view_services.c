@@ -87,8 +87,6 @@ struct view_services {
 	struct listtext lt; /* the keyboard on the list or the text */
 	uint64_t seen_ops, seen_svcs;
 	struct buf text;
-	size_t *lines;
-	size_t nlines;
 	int logs;         /* the text shows the logs: 1 (l), 2 previous (P),
 			     3 following (f); 0 the detail */
 	uint64_t dropped; /* app_service_logs_dropped() at the last text */
@@ -262,7 +260,6 @@ view_services_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	buf_free(&d->text);
-	free(d->lines);
 	free(d);
 }
 
@@ -270,30 +267,27 @@ view_services_free(struct view *v)
 static void
 view_services_set_text(struct view_services *d, const char *text, size_t len)
 {
-	free(d->lines);
-	d->lines = textview_index(text, len, &d->nlines);
-	textview_set(
-	    &d->tv, text != NULL ? text : "", len, d->lines, d->nlines);
+	textview_set_text(&d->tv, text, len);
 }
 
 /*
  * A followed log past its bound dropped its oldest lines: the cursor (on
- * a match, say) stays on its line. d->lines still indexes the old text.
+ * a match, say) stays on its line. tv.lines still indexes the old text.
  */
 static void
 view_services_dropped(struct view_services *d)
 {
 	uint64_t now = app_service_logs_dropped(d->app), gone;
-	size_t lo = 0, hi = d->nlines, mid;
+	size_t lo = 0, hi = d->tv.nlines, mid;
 
 	gone = now - d->dropped;
 	d->dropped = now;
-	if (gone == 0 || d->lines == NULL)
+	if (gone == 0 || d->tv.lines == NULL)
 		return;
 	/* Lines that started before the cut went. */
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if ((uint64_t)d->lines[mid] < gone)
+		if ((uint64_t)d->tv.lines[mid] < gone)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -44,8 +44,6 @@ struct view_setup {
 	struct textview tv;
 	uint64_t seen;
 	struct buf text; /* the selected step in full */
-	size_t *lines;
-	size_t nlines;
 	/* The typed confirmations of REPLACE steps, one after the other. */
 	size_t *ask;
 	size_t nask, iask;
@@ -195,7 +193,6 @@ view_setup_free(struct view *v)
 	list_free(&d->list);
 	textview_free(&d->tv);
 	buf_free(&d->text);
-	free(d->lines);
 	free(d->ask);
 	free(d);
 }
@@ -233,10 +230,7 @@ view_setup_text(struct view_setup *d)
 		buf_adds(&d->text, safe);
 		free(safe);
 	}
-	free(d->lines);
-	d->lines = textview_index(d->text.data, d->text.len, &d->nlines);
-	textview_set(&d->tv, d->text.data != NULL ? d->text.data : "",
-	    d->text.len, d->lines, d->nlines);
+	textview_set_text(&d->tv, d->text.data, d->text.len);
 }
 
 static void
