@@ -3,6 +3,7 @@
 #include "json_airflow.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,8 @@ json_af_page_open(const char *buf, size_t len, const char *member,
 	}
 	total = cJSON_GetObjectItemCaseSensitive(root, "total_entries");
 	if (cJSON_IsNumber(total) && total->valuedouble >= 0) {
-		page->total = (size_t)total->valuedouble;
+		page->total =
+		    (size_t)dtol_clamp(total->valuedouble, 0, LONG_MAX);
 		page->has_total = 1;
 	}
 	return root;
@@ -405,8 +407,8 @@ json_af_render(const cJSON *v, int depth, struct buf *out, size_t cap)
 		}
 		buf_addc(out, '"');
 	} else if (cJSON_IsNumber(v)) {
-		if (v->valuedouble == (double)(long long)v->valuedouble &&
-		    v->valuedouble < 9e15 && v->valuedouble > -9e15)
+		if (v->valuedouble < 9e15 && v->valuedouble > -9e15 &&
+		    v->valuedouble == (double)(long long)v->valuedouble)
 			snprintf(
 			    num, sizeof num, "%lld", (long long)v->valuedouble);
 		else

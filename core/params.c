@@ -3,6 +3,7 @@
 #include "params.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,10 +120,10 @@ param_parse(struct af_param *p, const cJSON *item)
 		}
 		if (cJSON_IsNumber(n = cJSON_GetObjectItemCaseSensitive(
 				       schema, "minLength")))
-			p->min_len = (long)n->valuedouble;
+			p->min_len = dtol_clamp(n->valuedouble, -1, LONG_MAX);
 		if (cJSON_IsNumber(n = cJSON_GetObjectItemCaseSensitive(
 				       schema, "maxLength")))
-			p->max_len = (long)n->valuedouble;
+			p->max_len = dtol_clamp(n->valuedouble, -1, LONG_MAX);
 	} else
 		p->nullable = 1;
 	if (value != NULL && !cJSON_IsNull(value))

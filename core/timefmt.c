@@ -119,10 +119,12 @@ time_format_duration(double secs, char *buf, size_t len)
 {
 	long s;
 
-	if (secs < 0) {
+	if (!(secs >= 0)) { /* NaN too */
 		snprintf(buf, len, "-");
 		return;
 	}
+	if (secs > 1e15)
+		secs = 1e15; /* some 31 million years; a cast of more is UB */
 	if (secs < 1) {
 		snprintf(buf, len, "%ldms", (long)(secs * 1000 + 0.5));
 		return;
@@ -148,7 +150,9 @@ time_format_age(double t, double now, char *buf, size_t len)
 		return;
 	}
 	a = now - t;
-	if (a < 1)
+	if (a > 1e15)
+		a = 1e15;
+	if (!(a >= 1))
 		snprintf(buf, len, "now");
 	else if (a < 60)
 		snprintf(buf, len, "%lds", (long)a);

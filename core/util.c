@@ -256,6 +256,16 @@ util_wall(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+long
+dtol_clamp(double d, long lo, long hi)
+{
+	if (!(d >= (double)lo)) /* NaN too */
+		return lo;
+	if (d >= (double)hi)
+		return hi;
+	return (long)d;
+}
+
 char *
 url_path_v(const char *first, va_list ap)
 {

@@ -91,4 +91,12 @@ uint64_t util_now_ms(void);
 /* Wall-clock seconds since the epoch, as a double. */
 double util_wall(void);
 
+/*
+ * A double from a server or a file as a long in [lo, hi]: truncated toward
+ * zero, clamped to the range, and lo for NaN. Converting an out-of-range
+ * double with a plain cast is undefined behaviour; every JSON number that
+ * becomes an integer goes through here. Pure.
+ */
+long dtol_clamp(double d, long lo, long hi);
+
 #endif

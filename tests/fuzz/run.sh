@@ -14,6 +14,12 @@
 # targets and runs go FUZZ_JOBS at a time (default: the number of CPUs).
 # Exits non-zero when any target fails to build or finds a crash, leak or
 # timeout.
+#
+# Runs are reproducible: every target starts from FUZZ_SEED (default 1), so
+# a CI run explores the same inputs as the run before it on the same code,
+# and a failure reproduces with the same command. FUZZ_SEED=random (or any
+# other number) explores further; crash inputs belong in the target's corpus
+# once fixed, so every later run replays them first.
 set -euo pipefail
 
 secs=${1:-60}
@@ -26,6 +32,11 @@ cd "$(dirname "$0")/../.."
 CC=${FUZZ_CC:-clang}
 out=${FUZZ_BUILD:-build/fuzz}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+seed=${FUZZ_SEED:-1}
+[ "$seed" = random ] && seed=$((RANDOM * 32768 + RANDOM + 1))
+case "$seed" in
+'' | *[!0-9]*) echo "fuzz: FUZZ_SEED must be a number or random" >&2; exit 2 ;;
+esac
 
 # Runs "$@" in the background, at most $jobs at once.
 running=0
@@ -98,7 +109,8 @@ fuzz_one() {
 	for seed in "tests/fuzz/corpus/$short" "tests/fuzz/corpus/$name"; do
 		if [ -d "$seed" ]; then cp -R "$seed/." "$corpus/"; fi
 	done
-	local args=(-max_total_time="$secs" -timeout=25 -rss_limit_mb=4096
+	local args=(-seed="$seed" -max_total_time="$secs" -timeout=25
+	    -rss_limit_mb=4096
 	    -print_final_stats=1 -artifact_prefix="$out/$name-")
 	if [ -f "tests/fuzz/$name.dict" ]; then
 		args+=(-dict="tests/fuzz/$name.dict")
@@ -108,7 +120,7 @@ fuzz_one() {
 			case "$opt" in '' | '#'*) ;; *) args+=("$opt") ;; esac
 		done <"tests/fuzz/$name.options"
 	fi
-	echo "fuzz: $name for ${secs}s" >&2
+	echo "fuzz: $name for ${secs}s, seed $seed" >&2
 	if ! "$bin" "${args[@]}" "$corpus" >"$out/$name.log" 2>&1; then
 		{
 			tail -n 60 "$out/$name.log"

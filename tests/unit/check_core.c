@@ -1,6 +1,8 @@
 /* Unit tests: Airflow parsers, models, time formatting, config, actions. */
 
 #include <check.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,14 @@ START_TEST(test_dags_parse)
 	ck_assert_str_eq(d.v[2].schedule, "0 * * * *");
 	ck_assert_str_eq(d.v[2].owners, "a,b");
 	ck_assert_double_eq(d.v[2].next_run, 1704067200.0);
+	af_dags_reset(&d);
+	/* A total past any integer type clamps (a plain cast is UB). */
+	ck_assert_int_eq(json_af_dags_parse("{\"dags\":[],\"total_entries\":"
+					    "1e300}",
+			     33, &d, &p, &cause),
+	    0);
+	ck_assert_int_eq(p.has_total, 1);
+	ck_assert(p.total == (size_t)LONG_MAX);
 	af_dags_reset(&d);
 	free(d.v);
 
@@ -182,6 +192,17 @@ START_TEST(test_xcom_value_render)
 	    0);
 	ck_assert_int_eq(trunc, 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "truncated"));
+	buf_free(&out);
+
+	/* Numbers past any integer type print as doubles (a cast is UB). */
+	buf_init(&out);
+	ck_assert_int_eq(json_af_xcom_value_parse(
+			     "{\"value\":[1e300,-1e300,42]}", 27, 1 << 20,
+			     &out, &trunc, NULL),
+	    0);
+	ck_assert_ptr_nonnull(strstr(out.data, "e+300"));
+	ck_assert_ptr_nonnull(strstr(out.data, "-1.0000000000000001e+300"));
+	ck_assert_ptr_nonnull(strstr(out.data, "42"));
 	buf_free(&out);
 }
 END_TEST
@@ -308,6 +329,21 @@ START_TEST(test_time)
 	ck_assert_str_eq(b, "-");
 	time_format_age(100, 400, b, sizeof b);
 	ck_assert_str_eq(b, "5m");
+	/* Server numbers out of any integer's range clamp; NaN is unknown. */
+	time_format_duration(1e300, b, sizeof b);
+	ck_assert_str_eq(b, "11574074074d01h");
+	time_format_duration(NAN, b, sizeof b);
+	ck_assert_str_eq(b, "-");
+	time_format_age(1, 1e300, b, sizeof b);
+	ck_assert_str_eq(b, "11574074074d");
+	time_format_age(1, NAN, b, sizeof b);
+	ck_assert_str_eq(b, "now");
+	ck_assert_int_eq(dtol_clamp(1e300, -1, 10), 10);
+	ck_assert_int_eq(dtol_clamp(-1e300, -1, 10), -1);
+	ck_assert_int_eq(dtol_clamp(NAN, -1, 10), -1);
+	ck_assert_int_eq(dtol_clamp(7.9, -1, 10), 7);
+	ck_assert_int_eq(dtol_clamp(-0.5, -1, 10), 0);
+	ck_assert(dtol_clamp(1e19, 0, LONG_MAX) == LONG_MAX);
 }
 END_TEST
 

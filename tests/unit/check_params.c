@@ -1,6 +1,7 @@
 /* Unit tests: DAG params, trigger forms and conf validation. */
 
 #include <check.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,28 @@ START_TEST(test_no_params_and_bad_json)
 }
 END_TEST
 
+/* Schema numbers beyond a long clamp instead of overflowing the cast. */
+START_TEST(test_huge_lengths)
+{
+	static const char big[] =
+	    "{\"params\":{\"a\":{\"value\":\"x\",\"schema\":{\"type\":"
+	    "\"string\",\"minLength\":1e30}},\"b\":{\"value\":\"y\","
+	    "\"schema\":{\"type\":\"string\",\"maxLength\":-1e300}}}}";
+	struct af_params ps;
+	char *cause = NULL;
+
+	ck_assert_int_eq(af_params_parse(big, strlen(big), &ps, &cause), 0);
+	ck_assert_uint_eq(ps.n, 2);
+	ck_assert(ps.v[0].min_len == LONG_MAX);
+	ck_assert_int_eq(ps.v[1].max_len, -1);
+	ck_assert_int_eq(
+	    af_params_validate(&ps, "{\"a\":\"xyz\"}", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "needs at least"));
+	free(cause);
+	af_params_free(&ps);
+}
+END_TEST
+
 Suite *params_suite(void);
 
 Suite *
@@ -172,6 +195,7 @@ params_suite(void)
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_form);
 	tcase_add_test(tc, test_no_params_and_bad_json);
+	tcase_add_test(tc, test_huge_lengths);
 	suite_add_tcase(s, tc);
 	return s;
 }
