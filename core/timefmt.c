@@ -86,28 +86,42 @@ time_parse_iso(const char *s, double *out)
 	return 0;
 }
 
+time_t
+time_from_double(double t)
+{
+	if (!(t > 0)) /* NaN too */
+		return 0;
+	if (t > 253402300799.0) /* 9999-12-31T23:59:59Z */
+		return (time_t)253402300799LL;
+	return (time_t)t;
+}
+
 void
 time_format_iso(double t, char *buf, size_t len)
 {
 	struct tm tm;
-	time_t tt = (time_t)t;
+	time_t tt = time_from_double(t);
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "?");
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void
 time_format_short(double t, double now, char *buf, size_t len)
 {
 	struct tm tm, tn;
-	time_t tt = (time_t)t, tnow = (time_t)now;
+	time_t tt = time_from_double(t), tnow = time_from_double(now);
 
-	if (t <= 0) {
+	if (!(t > 0)) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	localtime_r(&tt, &tm);
-	localtime_r(&tnow, &tn);
+	if (localtime_r(&tt, &tm) == NULL || localtime_r(&tnow, &tn) == NULL) {
+		snprintf(buf, len, "?");
+		return;
+	}
 	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
 		strftime(buf, len, "%H:%M:%S", &tm);
 	else

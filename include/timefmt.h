@@ -4,6 +4,7 @@
 #define SNOWDECK_TIMEFMT_H
 
 #include <stddef.h>
+#include <time.h>
 
 /*
  * Parses an ISO-8601 date-time ("2025-01-01T00:00:00Z",
@@ -12,6 +13,13 @@
  * Returns 0, or -1 when s is not such a date-time (*out untouched).
  */
 int time_parse_iso(const char *s, double *out);
+
+/*
+ * Seconds since the epoch from a server's number as a time_t, clamped to
+ * [0, 9999-12-31T23:59:59Z] (0 for NaN): a plain cast of an out-of-range
+ * double is undefined behaviour. Pure.
+ */
+time_t time_from_double(double t);
 
 /* Formats t as UTC ISO-8601 with a Z ("2025-01-01T00:00:00Z"). */
 void time_format_iso(double t, char *buf, size_t len);

@@ -193,12 +193,12 @@ tui_fmt_time(double t, double now, char *buf, size_t len)
 	struct tm tm, tn;
 	time_t tt, nn;
 
-	if (t <= 0) {
+	if (!(t > 0)) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	tt = (time_t)t;
-	nn = (time_t)now;
+	tt = time_from_double(t);
+	nn = time_from_double(now);
 	if (localtime_r(&tt, &tm) == NULL || localtime_r(&nn, &tn) == NULL) {
 		snprintf(buf, len, "?");
 		return;

@@ -338,6 +338,14 @@ START_TEST(test_time)
 	ck_assert_str_eq(b, "11574074074d");
 	time_format_age(1, NAN, b, sizeof b);
 	ck_assert_str_eq(b, "now");
+	time_format_iso(1e300, b, sizeof b);
+	ck_assert_str_eq(b, "9999-12-31T23:59:59Z");
+	time_format_iso(NAN, b, sizeof b);
+	ck_assert_str_eq(b, "1970-01-01T00:00:00Z");
+	time_format_short(1e300, 1e300, b, sizeof b);
+	ck_assert_ptr_nonnull(strstr(b, ":"));
+	time_format_short(NAN, 100, b, sizeof b);
+	ck_assert_str_eq(b, "-");
 	ck_assert_int_eq(dtol_clamp(1e300, -1, 10), 10);
 	ck_assert_int_eq(dtol_clamp(-1e300, -1, 10), -1);
 	ck_assert_int_eq(dtol_clamp(NAN, -1, 10), -1);
