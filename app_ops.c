@@ -1590,12 +1590,13 @@ app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
 		if (o->logs_sop == NULL)
 			return -1;
 	} else {
+		struct docker_logs_query lq = { .tail = 500 };
+		char *q;
+
 		if (o->svc_dk == NULL) {
 			app_message(app, 1, "logs: no container engine");
 			return -1;
 		}
-		char q[96];
-
 		/*
 		 * A container keeps its log across restarts: the previous
 		 * run's lines are those written before the current start.
@@ -1607,17 +1608,14 @@ app_service_logs_fetch(struct app *app, const struct svc *s, int previous)
 			    s->name);
 			return -1;
 		}
-		if (previous)
-			snprintf(q, sizeof q,
-			    "stdout=1&stderr=1&tail=500&until=%lld",
-			    (long long)s->started_at);
-		else
-			snprintf(q, sizeof q, "stdout=1&stderr=1&tail=500");
+		lq.until = previous ? s->started_at : 0;
+		q = docker_logs_query(&lq);
 		o->logs_tty = s->tty;
 		path = url_path("/containers", s->id, "/logs", (char *)NULL);
 		o->logs_dop = docker_call(o->svc_dk, "GET", path, q, NULL,
 		    app_ops_logs_docker_done, o);
 		free(path);
+		free(q);
 		if (o->logs_dop == NULL)
 			return -1;
 	}
@@ -1869,11 +1867,14 @@ app_service_logs_follow(struct app *app, const struct svc *s, int on)
 		f->name = xstrdup(s->name);
 		uv_timer_start(&f->timer, app_ops_follow_tick, 0, 0);
 	} else {
+		struct docker_logs_query lq = { .follow = 1, .tail = 500 };
+		char *q = docker_logs_query(&lq);
+
 		path = url_path("/containers", s->id, "/logs", (char *)NULL);
-		f->stream = docker_stream(o->svc_dk, path,
-		    "stdout=1&stderr=1&follow=1&tail=500", app_ops_follow_chunk,
-		    app_ops_follow_stream_done, f);
+		f->stream = docker_stream(o->svc_dk, path, q,
+		    app_ops_follow_chunk, app_ops_follow_stream_done, f);
 		free(path);
+		free(q);
 		if (f->stream == NULL) {
 			app_ops_follow_stop(o);
 			return -1;

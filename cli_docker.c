@@ -646,25 +646,19 @@ static void
 cd_stream_start(struct cd_stream *st)
 {
 	struct cd *c = st->c;
-	struct buf q;
-	char *path;
+	struct docker_logs_query lq = { .follow = c->opts->follow ? 1 : 0,
+		.timestamps = 1,
+		.tail = c->opts->tail,
+		.since = c->since,
+		.until = c->until };
+	char *path, *q = docker_logs_query(&lq);
 
-	buf_init(&q);
-	buf_printf(&q, "stdout=1&stderr=1&timestamps=1&follow=%d",
-	    c->opts->follow ? 1 : 0);
-	if (c->opts->tail >= 0)
-		buf_printf(&q, "&tail=%ld", c->opts->tail);
-	if (c->since > 0)
-		buf_printf(&q, "&since=%.0f", c->since);
-	if (c->until > 0)
-		buf_printf(&q, "&until=%.0f", floor(c->until));
 	path = url_path("/containers", st->id, "/logs", (char *)NULL);
 	st->open = 1;
 	c->nopen++;
-	st->op =
-	    docker_stream(c->d, path, q.data, cd_log_chunk, cd_log_done, st);
+	st->op = docker_stream(c->d, path, q, cd_log_chunk, cd_log_done, st);
 	free(path);
-	buf_free(&q);
+	free(q);
 }
 
 static void

@@ -2,6 +2,7 @@
 
 #include "docker_logs.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,4 +226,24 @@ docker_since_parse(const char *s, double now, double *out)
 		return -1;
 	*out = now - v;
 	return 0;
+}
+
+char *
+docker_logs_query(const struct docker_logs_query *q)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "stdout=1&stderr=1");
+	if (q->timestamps)
+		buf_adds(&b, "&timestamps=1");
+	if (q->follow)
+		buf_adds(&b, "&follow=1");
+	if (q->tail >= 0)
+		buf_printf(&b, "&tail=%ld", q->tail);
+	if (q->since > 0)
+		buf_printf(&b, "&since=%.0f", floor(q->since));
+	if (q->until > 0)
+		buf_printf(&b, "&until=%.0f", floor(q->until));
+	return buf_detach(&b);
 }

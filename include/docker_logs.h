@@ -67,6 +67,23 @@ int docker_demux_flush(struct docker_demux *d, docker_line_cb cb, void *arg);
 void docker_log_split_ts(const char *line, size_t len, double *t,
     const char **text, size_t *textlen);
 
+/* What to ask GET /containers/{id}/logs for. */
+struct docker_logs_query {
+	int follow;     /* stream new lines as they come */
+	int timestamps; /* prefix each line with its RFC 3339 time */
+	long tail;      /* the last N lines only; -1 = all */
+	double since;   /* epoch seconds; lines at or after; 0 = all */
+	double until;   /* epoch seconds; lines before (the previous run's
+			   end is the current start); 0 = all */
+};
+
+/*
+ * The query string of one logs request (stdout and stderr both), built by
+ * the console's log pane and follow, and the headless logs command alike.
+ * Returns an allocated string the caller frees. Pure.
+ */
+char *docker_logs_query(const struct docker_logs_query *q);
+
 /*
  * Parses a --since value into seconds since the epoch: a duration back
  * from now ("90s", "10m", "2h", "1d"), a Unix time ("1796132489"), or an

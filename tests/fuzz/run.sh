@@ -32,9 +32,9 @@ cd "$(dirname "$0")/../.."
 CC=${FUZZ_CC:-clang}
 out=${FUZZ_BUILD:-build/fuzz}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
-seed=${FUZZ_SEED:-1}
-[ "$seed" = random ] && seed=$((RANDOM * 32768 + RANDOM + 1))
-case "$seed" in
+fuzz_seed=${FUZZ_SEED:-1}
+[ "$fuzz_seed" = random ] && fuzz_seed=$((RANDOM * 32768 + RANDOM + 1))
+case "$fuzz_seed" in
 '' | *[!0-9]*) echo "fuzz: FUZZ_SEED must be a number or random" >&2; exit 2 ;;
 esac
 
@@ -109,7 +109,7 @@ fuzz_one() {
 	for seed in "tests/fuzz/corpus/$short" "tests/fuzz/corpus/$name"; do
 		if [ -d "$seed" ]; then cp -R "$seed/." "$corpus/"; fi
 	done
-	local args=(-seed="$seed" -max_total_time="$secs" -timeout=25
+	local args=(-seed="$fuzz_seed" -max_total_time="$secs" -timeout=25
 	    -rss_limit_mb=4096
 	    -print_final_stats=1 -artifact_prefix="$out/$name-")
 	if [ -f "tests/fuzz/$name.dict" ]; then
@@ -120,7 +120,7 @@ fuzz_one() {
 			case "$opt" in '' | '#'*) ;; *) args+=("$opt") ;; esac
 		done <"tests/fuzz/$name.options"
 	fi
-	echo "fuzz: $name for ${secs}s, seed $seed" >&2
+	echo "fuzz: $name for ${secs}s, seed $fuzz_seed" >&2
 	if ! "$bin" "${args[@]}" "$corpus" >"$out/$name.log" 2>&1; then
 		{
 			tail -n 60 "$out/$name.log"
@@ -151,4 +151,4 @@ if [ ${#failed[@]} -gt 0 ]; then
 	echo "fuzz: FAILED: ${failed[*]} (inputs: $out/fuzz_*-crash-*)" >&2
 	exit 1
 fi
-echo "fuzz: ok (${#targets[@]} targets, ${secs}s each, $jobs at a time)" >&2
+echo "fuzz: ok (${#targets[@]} targets, ${secs}s each, seed $fuzz_seed, $jobs at a time)" >&2

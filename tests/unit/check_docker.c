@@ -466,6 +466,31 @@ START_TEST(test_log_line_helpers)
 }
 END_TEST
 
+/* One query builder for the pane, follow and the headless logs command. */
+START_TEST(test_logs_query)
+{
+	struct docker_logs_query q = { .tail = 500 };
+	char *s;
+
+	s = docker_logs_query(&q);
+	ck_assert_str_eq(s, "stdout=1&stderr=1&tail=500");
+	free(s);
+	/* --previous: the lines before the current start, whole seconds. */
+	q.until = 1796132489.75;
+	s = docker_logs_query(&q);
+	ck_assert_str_eq(s, "stdout=1&stderr=1&tail=500&until=1796132489");
+	free(s);
+	q = (struct docker_logs_query){ .follow = 1,
+		.timestamps = 1,
+		.tail = -1,
+		.since = 1796132400.5 };
+	s = docker_logs_query(&q);
+	ck_assert_str_eq(s, "stdout=1&stderr=1&timestamps=1&follow=1"
+			    "&since=1796132400");
+	free(s);
+}
+END_TEST
+
 /* ---- endpoint, project, probes, model ---------------------------------- */
 
 static const char *exists_only;
@@ -777,6 +802,7 @@ docker_suite(void)
 	tcase_add_test(tc, test_demux_raw_tty);
 	tcase_add_test(tc, test_demux_errors_and_limits);
 	tcase_add_test(tc, test_log_line_helpers);
+	tcase_add_test(tc, test_logs_query);
 	tcase_add_test(tc, test_endpoint_resolve);
 	tcase_add_test(tc, test_astro_project);
 	tcase_add_test(tc, test_probes);
