@@ -287,6 +287,12 @@ const struct keymap_entry keymap_table[] = {
 	K(KM_SETUP, 'R', KA_SETUP_REPLACE, DANGER, "replace XCom",
 	    "plan replacing the XCom table and stage (on/off; applying asks "
 	    "for each name typed)"),
+	K(KM_SETUP, KEYC_ENTER, KA_SETUP_TEXT, 0, "to the step",
+	    "keyboard to the selected step's SQL and error below: j/k "
+	    "scroll, / search, n/N next/previous match"),
+	K(KM_SETUP, KEYC_ESC, KA_SETUP_LIST, 0, "to the list",
+	    "from the step: clear the search, then back to the list "
+	    "(/ filters it)"),
 	K(KM_SERVICES, 'R', KA_SVC_RESTART, HINT | DANGER, "restart",
 	    "restart the selected service (SPCS: suspend, resume, wait for "
 	    "READY; asks first)"),
@@ -423,6 +429,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_JOB_LIST] = "job-focus-list",
 	[KA_SETUP_APPLY] = "setup-apply",
 	[KA_SETUP_REPLACE] = "setup-replace",
+	[KA_SETUP_TEXT] = "setup-focus-step",
+	[KA_SETUP_LIST] = "setup-focus-list",
 	[KA_SVC_RESTART] = "service-restart",
 	[KA_SVC_STOP] = "service-stop",
 	[KA_SVC_START] = "service-start",

@@ -9,6 +9,9 @@
  * Steps the running role may not run by its grants (SHOW GRANTS) show
  * "denied" with what it lacks; applying such a plan is disabled: a says
  * why and applies only when confirmed anyway (grants can be incomplete).
+ * Enter puts the keyboard on the selected step's text below (its SQL in
+ * full, the error and the hint: j/k scroll, / search, n/N), Esc clears a
+ * search, then gives it back to the list (tui/listtext.c).
  */
 
 #include "view.h"
@@ -22,6 +25,8 @@
 #include "dialog.h"
 #include "keymap.h"
 #include "list.h"
+#include "listtext.h"
+#include "prompt.h"
 #include "sanitize.h"
 #include "setup.h"
 #include "textview.h"
@@ -42,6 +47,7 @@ struct view_setup {
 	struct app *app;
 	struct list list;
 	struct textview tv;
+	struct listtext lt; /* the keyboard on the steps or the step text */
 	uint64_t seen;
 	struct buf text; /* the selected step in full */
 	/* The typed confirmations of REPLACE steps, one after the other. */
@@ -176,8 +182,10 @@ view_setup_init(struct view *v, struct app *app, char **cause)
 	list_init(&d->list, view_setup_cols, (int)nitems(view_setup_cols),
 	    &view_setup_list_ops, d);
 	d->list.empty = "no plan yet: press r to probe Snowflake";
-	textview_init(&d->tv, TEXTVIEW_NOCURS);
+	textview_init(&d->tv, 0);
 	d->tv.wrap = 1;
+	listtext_init(
+	    &d->lt, &d->list, &d->tv, KM_SETUP, KA_SETUP_TEXT, KA_SETUP_LIST);
 	buf_init(&d->text);
 	d->seen = (uint64_t)-1;
 	v->data = d;
@@ -312,13 +320,8 @@ view_setup_draw(struct view *v, WINDOW *win)
 	lh = (h - 2) * 3 / 5;
 	if (lh < 3)
 		lh = h - 2;
-	list_draw(&d->list, win, 2, 0, lh, w, (v->flags & VIEW_FOCUSED) != 0);
-	if (2 + lh < h) {
-		tui_fill(win, 2 + lh, 0, w, theme_attr(THEME_HEADER));
-		tui_put(
-		    win, 2 + lh, 0, " step", w, 0, theme_attr(THEME_HEADER));
-		textview_draw(&d->tv, win, 3 + lh, 0, h - lh - 3, w, 0);
-	}
+	listtext_draw(&d->lt, win, 2, lh, h - 2, w,
+	    (v->flags & VIEW_FOCUSED) != 0, " step", "w: wrap");
 }
 
 static void view_setup_next_ask(struct view *);
@@ -537,35 +540,36 @@ static int
 view_setup_key(struct view *v, int key)
 {
 	struct view_setup *d = v->data;
+	enum keymap_action a;
 	int r;
 
 	view_setup_sync(d);
-	if (!list_editing(&d->list)) {
-		switch (keymap_lookup(KM_SETUP, key)) {
-		case KA_SETUP_APPLY:
-			return view_setup_ask_apply(v);
-		case KA_RERUN:
-			app_setup_probe(v->app, app_setup_replace(v->app));
-			return VIEW_HANDLED | VIEW_REDRAW;
-		case KA_SETUP_REPLACE:
-			if (app_readonly(v->app)) {
-				app_message(v->app, 1,
-				    "read-only mode: replacing is disabled");
-				return VIEW_HANDLED | VIEW_REDRAW;
-			}
-			app_setup_probe(v->app, !app_setup_replace(v->app));
-			return VIEW_HANDLED | VIEW_REDRAW;
-		default:
-			break;
-		}
-	}
-	r = list_key(&d->list, key);
-	if (r != LIST_IGNORED) {
-		if (r & LIST_MOVED)
-			view_setup_text(d);
+	/* The search prompt; then the page's own keys, on either side. */
+	if (listtext_action(&d->lt, key, &a) != LISTTEXT_IGNORED)
 		return VIEW_HANDLED | VIEW_REDRAW;
+	switch (a) {
+	case KA_SETUP_APPLY:
+		return view_setup_ask_apply(v);
+	case KA_RERUN:
+		app_setup_probe(v->app, app_setup_replace(v->app));
+		return VIEW_HANDLED | VIEW_REDRAW;
+	case KA_SETUP_REPLACE:
+		if (app_readonly(v->app)) {
+			app_message(
+			    v->app, 1, "read-only mode: replacing is disabled");
+			return VIEW_HANDLED | VIEW_REDRAW;
+		}
+		app_setup_probe(v->app, !app_setup_replace(v->app));
+		return VIEW_HANDLED | VIEW_REDRAW;
+	default:
+		break;
 	}
-	return VIEW_IGNORED;
+	/* Enter, Esc and the keys of the list or the step's text. */
+	r = listtext_key(&d->lt, key, a);
+	if (r & LISTTEXT_MOVED)
+		view_setup_text(d);
+	return r != LISTTEXT_IGNORED ? VIEW_HANDLED | VIEW_REDRAW
+				     : VIEW_IGNORED;
 }
 
 static void
@@ -573,8 +577,22 @@ view_setup_caption(const struct view *v, char *buf, size_t len)
 {
 	const struct view_setup *d = v->data;
 	const struct setup_plan *p = app_setup_plan(d->app);
+	char t[PROMPT_MAX + 96];
 
-	snprintf(buf, len, "(%zu steps)", p != NULL ? p->n : 0);
+	if (d->lt.text_focus)
+		snprintf(buf, len, "(%zu steps) step %s", p != NULL ? p->n : 0,
+		    textview_status(&d->tv, t, sizeof t));
+	else
+		snprintf(buf, len, "(%zu steps)", p != NULL ? p->n : 0);
+}
+
+static void
+view_setup_hint_ctx(const struct view *v, int *ctx, int *widget)
+{
+	const struct view_setup *d = v->data;
+
+	*ctx = KM_SETUP;
+	*widget = d->lt.text_focus ? KM_TEXT : KM_LIST;
 }
 
 const struct view_ops view_setup_ops = {
@@ -587,6 +605,7 @@ const struct view_ops view_setup_ops = {
 	.key = view_setup_key,
 	.focus = view_setup_focus,
 	.caption = view_setup_caption,
+	.hint_ctx = view_setup_hint_ctx,
 	.km_ctx = KM_SETUP,
 	.km_widget = KM_LIST,
 };

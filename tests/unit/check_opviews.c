@@ -401,6 +401,59 @@ START_TEST(test_setup_replace_typed)
 }
 END_TEST
 
+/*
+ * The keyboard on a step's text: Enter moves it there (the header says
+ * so), '/' finds a word of the error with its count, the page's own keys
+ * still work, Esc clears the search, Esc again gives it back to the list.
+ */
+START_TEST(test_setup_step_search)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 30, 120, 0, NULL);
+	opviews_setup_plan(f.app, 0);
+	fixture_keys(&f, ":setup\rjjjj"); /* the failed step */
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, " step (Enter: search, w: wrap)"));
+	free(s);
+	tui_feed_key(f.t, KEYC_ENTER);
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "/: search, n/N: next/prev match"));
+	free(s);
+	fixture_keys(&f, "/privileges\r");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "/privileges [1/1]"));
+	free(s);
+	/* j/k scroll the text, not the list: the failed step stays. */
+	fixture_keys(&f, "jj");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "Insufficient privileges"));
+	free(s);
+	/* A pattern nowhere. */
+	fixture_keys(&f, "/no-such-words\r");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "not found"));
+	free(s);
+	tui_feed_key(f.t, KEYC_ESC); /* clears the search */
+	s = fixture_screen(&f);
+	ck_assert_ptr_null(strstr(s, "/no-such-words"));
+	ck_assert_ptr_nonnull(strstr(s, "/: search, n/N: next/prev match"));
+	free(s);
+	tui_feed_key(f.t, KEYC_ESC); /* back to the list */
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, " step (Enter: search, w: wrap)"));
+	free(s);
+	fixture_keys(&f, "k"); /* the list moves again: another step */
+	s = fixture_screen(&f);
+	ck_assert_ptr_null(strstr(s, "Insufficient privileges"));
+	free(s);
+	ck_assert_int_eq(keymap_lookup(KM_SETUP, KEYC_ENTER), KA_SETUP_TEXT);
+	ck_assert_str_eq(keymap_action_name(KA_SETUP_LIST), "setup-focus-list");
+	fixture_stop(&f);
+}
+END_TEST
+
 START_TEST(test_setup_readonly_refuses)
 {
 	struct fixture f;
@@ -731,6 +784,7 @@ opviews_suite(void)
 	tcase_add_test(tc, test_setup_narrow);
 	tcase_add_test(tc, test_setup_replace_typed);
 	tcase_add_test(tc, test_setup_readonly_refuses);
+	tcase_add_test(tc, test_setup_step_search);
 	tcase_add_test(tc, test_services_wide);
 	tcase_add_test(tc, test_services_narrow);
 	tcase_add_test(tc, test_services_actions);
