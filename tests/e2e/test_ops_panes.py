@@ -96,6 +96,17 @@ def test_setup_from_the_pane_on_an_empty_account():
         assert "✗ failed" not in s, s
         ran = SB.executed("CREATE")
         assert any("XCOM_TABLE" in x for x in ran), ran
+        # Enter: the keyboard on the step's SQL; / finds in it; Esc, Esc
+        # back to the list.
+        send("Enter")
+        wait_screen("step ▸ /: search")
+        tmux("send-keys", "-t", "ops", "-l", "/as role")
+        send("Enter")
+        s = wait_screen("/as role [1/1]")
+        send("Escape")
+        wait_for("the search to clear", lambda: "/as role" not in screen(), timeout=10)
+        send("Escape")
+        wait_screen("step (Enter: search")
         # Probing again: everything is there, nothing to run.
         send("r")
         s = wait_screen("0 to run", timeout=60)
