@@ -8,6 +8,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "grants.h"
+#include "json_snowflake.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -310,4 +312,79 @@ doctor_xcom_backend(const char *(*value_of)(const char *, void *), void *arg,
 			    "connection %s",
 	    table, stage, conn);
 	return DOCTOR_OK;
+}
+
+/* At most this many objects are named in one line; the rest counted. */
+#define DOCTOR_SPCS_NAMED 8
+
+enum doctor_state
+doctor_spcs_operate(const struct grants *g, const struct doctor_spcs_obj *objs,
+    size_t n, char **detail, char **fix)
+{
+	const char *parts[3];
+	struct buf d, f, role;
+	size_t i, nsvc = 0, npool = 0, denied = 0;
+	char *why, *ident;
+
+	*detail = *fix = NULL;
+	for (i = 0; i < n; i++) {
+		if (objs[i].pool)
+			npool++;
+		else
+			nsvc++;
+	}
+	if (n == 0) {
+		*detail = xstrdup("no services or compute pools to operate");
+		return DOCTOR_SKIP;
+	}
+	buf_init(&role);
+	sf_ident_append(&role, g->role);
+	buf_init(&d);
+	buf_init(&f);
+	for (i = 0; i < n; i++) {
+		why = grants_spcs_why_not(
+		    g, objs[i].pool, objs[i].db, objs[i].schema, objs[i].name);
+		if (why == NULL)
+			continue;
+		free(why);
+		if (denied++ >= DOCTOR_SPCS_NAMED)
+			continue;
+		if (objs[i].pool) {
+			parts[0] = objs[i].name;
+			ident = grants_ident(parts, 1);
+		} else {
+			parts[0] = objs[i].db;
+			parts[1] = objs[i].schema;
+			parts[2] = objs[i].name;
+			ident = grants_ident(parts, 3);
+		}
+		buf_printf(&d, "%s%s %s", denied > 1 ? ", " : "",
+		    objs[i].pool ? "compute pool" : "service", ident);
+		buf_printf(&f, "%sGRANT OPERATE ON %s %s TO ROLE %s",
+		    denied > 1 ? "; " : "ask an admin: ",
+		    objs[i].pool ? "COMPUTE POOL" : "SERVICE", ident,
+		    role.data);
+		free(ident);
+	}
+	if (denied == 0) {
+		*detail = xasprintf("role %s may operate the %zu service%s and "
+				    "%zu compute pool%s (SHOW GRANTS%s)",
+		    role.data, nsvc, nsvc == 1 ? "" : "s", npool,
+		    npool == 1 ? "" : "s",
+		    g->capped ? ", hierarchy cut short" : "");
+		buf_free(&d);
+		buf_free(&f);
+		buf_free(&role);
+		return DOCTOR_OK;
+	}
+	if (denied > DOCTOR_SPCS_NAMED)
+		buf_printf(&d, " and %zu more", denied - DOCTOR_SPCS_NAMED);
+	*detail = xasprintf("role %s lacks OPERATE on %s (SHOW GRANTS%s): "
+			    "the console shows their restart, suspend and "
+			    "resume disabled",
+	    role.data, d.data, g->capped ? ", hierarchy cut short" : "");
+	*fix = buf_detach(&f);
+	buf_free(&d);
+	buf_free(&role);
+	return DOCTOR_WARN;
 }

@@ -11,6 +11,8 @@
 #include "airflow.h"
 #include "docker.h"
 #include "doctor.h"
+#include "grants.h"
+#include "grants_learn.h"
 #include "http.h"
 #include "json_docker.h"
 #include "json_snowflake.h"
@@ -33,6 +35,19 @@ struct doctor_run {
 	size_t sf_auth;
 	size_t sf_after[8];
 	size_t nsf_after;
+	/*
+	 * The role's OPERATE on the services and pools listed: judged once
+	 * its grants (gl) and both lists are in. Names owned.
+	 */
+	size_t sf_operate;
+	struct grants_learn *gl;
+	struct grants *grants; /* NULL until read (or on error) */
+	char *grants_error;
+	int lists_pending; /* pools and services lists still out */
+	int grants_pending;
+	char **spcs_names; /* db, schema, name triples; pools: NULL, NULL */
+	int *spcs_pool;
+	size_t nspcs;
 	struct svcs svcs;
 	/* Every operation in flight, to cancel. */
 	struct doctor_op *ops;
@@ -407,6 +422,105 @@ quoted_name(const char *name, int parts, char **cause)
 	return buf_detach(&b);
 }
 
+/* The OPERATE line, once the grants and both lists are in. */
+static void
+doctor_operate_judge(struct doctor_run *r)
+{
+	struct doctor_spcs_obj *objs;
+	char *detail, *fix;
+	enum doctor_state st;
+	size_t i, k;
+	int pass;
+
+	if (r->grants_pending || r->lists_pending > 0)
+		return;
+	if (r->grants == NULL) {
+		detail = xasprintf("could not read the role's grants: %s",
+		    r->grants_error != NULL ? r->grants_error : "?");
+		doctor_set(r->d, r->sf_operate, DOCTOR_WARN, detail,
+		    "every action stays offered; Snowflake refuses what the "
+		    "role may not do");
+		free(detail);
+		return;
+	}
+	/* Services, then pools, whichever list came first. */
+	objs = xcalloc(r->nspcs + 1, sizeof *objs);
+	for (pass = 0, k = 0; pass < 2; pass++)
+		for (i = 0; i < r->nspcs; i++) {
+			if (r->spcs_pool[i] != pass)
+				continue;
+			objs[k].pool = r->spcs_pool[i];
+			objs[k].db = r->spcs_names[3 * i];
+			objs[k].schema = r->spcs_names[3 * i + 1];
+			objs[k++].name = r->spcs_names[3 * i + 2];
+		}
+	st = doctor_spcs_operate(r->grants, objs, r->nspcs, &detail, &fix);
+	doctor_set(r->d, r->sf_operate, st, detail, fix);
+	free(detail);
+	free(fix);
+	free(objs);
+}
+
+/* Keeps the names of a SHOW SERVICES / COMPUTE POOLS result's rows. */
+static void
+doctor_operate_keep(struct doctor_op *o, int pool)
+{
+	struct doctor_run *r = o->r;
+	long cn = dop_col(o, "name"), cd = dop_col(o, "database_name"),
+	     cs = dop_col(o, "schema_name");
+	const char *name;
+	size_t i, k;
+
+	for (i = 0; i < o->nrows; i++) {
+		if ((name = dop_cell(o, i, cn)) == NULL)
+			continue;
+		if (!pool &&
+		    (dop_cell(o, i, cd) == NULL || dop_cell(o, i, cs) == NULL))
+			continue;
+		k = r->nspcs++;
+		r->spcs_names = xreallocarray(
+		    r->spcs_names, 3 * r->nspcs, sizeof *r->spcs_names);
+		r->spcs_pool =
+		    xreallocarray(r->spcs_pool, r->nspcs, sizeof *r->spcs_pool);
+		r->spcs_pool[k] = pool;
+		r->spcs_names[3 * k] =
+		    pool ? NULL : xstrdup(dop_cell(o, i, cd));
+		r->spcs_names[3 * k + 1] =
+		    pool ? NULL : xstrdup(dop_cell(o, i, cs));
+		r->spcs_names[3 * k + 2] = xstrdup(name);
+	}
+}
+
+static void
+doctor_grants_done(struct grants *sets, size_t n, const char *cause, void *arg)
+{
+	struct doctor_run *r = arg;
+
+	r->gl = NULL;
+	r->grants_pending = 0;
+	if (sets != NULL && n == 1)
+		r->grants = sets;
+	else {
+		if (sets != NULL)
+			grants_free_all(sets, n);
+		r->grants_error = xstrdup(cause != NULL ? cause : "no result");
+	}
+	doctor_operate_judge(r);
+	r->pending--;
+	doctor_maybe_done(r);
+}
+
+/* Reads the session role's grants (SHOW GRANTS, through its hierarchy). */
+static void
+doctor_grants_start(struct doctor_run *r)
+{
+	static const char *const roles[] = { NULL };
+
+	r->grants_pending = 1;
+	r->pending++;
+	r->gl = grants_learn_start(r->cfg.sf, roles, 1, doctor_grants_done, r);
+}
+
 static void
 doctor_sf_after_auth(struct doctor_run *r)
 {
@@ -509,9 +623,11 @@ doctor_sf_after_auth(struct doctor_run *r)
 	for (n = 0; n < 3; n++)
 		free(sp[n]);
 	i++;
+	r->lists_pending = 2;
 	sf_run(r, DOP_SF_POOLS, r->sf_after[i++], "SHOW COMPUTE POOLS", NULL);
 	sf_run(r, DOP_SF_SERVICES, r->sf_after[i++], "SHOW SERVICES IN ACCOUNT",
 	    NULL);
+	doctor_grants_start(r);
 }
 
 static void
@@ -659,18 +775,26 @@ sf_done(const struct sf_stmt_result *res, void *arg)
 			doctor_set(r->d, o->line, DOCTOR_WARN, res->cause,
 			    "the role cannot list compute pools; grant "
 			    "MONITOR on them to see their state");
-		else
+		else {
 			sf_judge_list(
 			    o, "compute pools", "state", pool_good, pool_wait);
+			doctor_operate_keep(o, 1);
+		}
+		r->lists_pending--;
+		doctor_operate_judge(r);
 		break;
 	case DOP_SF_SERVICES:
 		if (res->error)
 			doctor_set(r->d, o->line, DOCTOR_WARN, res->cause,
 			    "the role cannot list services; grant MONITOR "
 			    "on them");
-		else
+		else {
 			sf_judge_list(
 			    o, "services", "status", svc_good, svc_wait);
+			doctor_operate_keep(o, 0);
+		}
+		r->lists_pending--;
+		doctor_operate_judge(r);
 		break;
 	}
 	dop_end(o);
@@ -722,6 +846,8 @@ doctor_snowflake(struct doctor_run *r)
 		    doctor_add(r->d, "Snowflake", name);
 		free(name);
 	}
+	r->sf_operate = r->sf_after[r->nsf_after++] =
+	    doctor_add(r->d, "Snowflake", "role may operate SPCS");
 	sf_run(r, DOP_SF_AUTH, r->sf_auth,
 	    "SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()", NULL);
 }
@@ -881,6 +1007,14 @@ doctor_run_cancel(struct doctor_run *r)
 		free(o->expect);
 		free(o);
 	}
+	grants_learn_cancel(r->gl);
+	if (r->grants != NULL)
+		grants_free_all(r->grants, 1);
+	free(r->grants_error);
+	for (size_t i = 0; i < 3 * r->nspcs; i++)
+		free(r->spcs_names[i]);
+	free(r->spcs_names);
+	free(r->spcs_pool);
 	svcs_free(&r->svcs);
 	free(r->xcom_table);
 	free(r->xcom_stage);

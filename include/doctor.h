@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 struct buf;
+struct grants;
 
 enum doctor_state {
 	DOCTOR_PENDING,
@@ -83,5 +84,25 @@ enum doctor_state doctor_xcom_table(const char *const *names,
 enum doctor_state doctor_xcom_backend(
     const char *(*value_of)(const char *, void *), void *arg, char **detail,
     char **fix);
+
+/* One SPCS object the role might operate: resolved name parts. */
+struct doctor_spcs_obj {
+	int pool;       /* a compute pool (name only), else a service */
+	const char *db; /* services: database and schema */
+	const char *schema;
+	const char *name;
+};
+
+/*
+ * Judges whether the role of g may operate (suspend, resume, restart)
+ * each listed service and compute pool (OPERATE or OWNERSHIP, through its
+ * role hierarchy: grants.h). DOCTOR_OK when it may operate all of them,
+ * DOCTOR_WARN naming the ones it may not (the console shows their actions
+ * disabled; the console still works), DOCTOR_SKIP when there are none.
+ * Fills *detail and *fix (owned; fix NULL unless WARN: the GRANTs an
+ * admin runs).
+ */
+enum doctor_state doctor_spcs_operate(const struct grants *g,
+    const struct doctor_spcs_obj *objs, size_t n, char **detail, char **fix);
 
 #endif

@@ -12,7 +12,8 @@ nothing is sent; with --ignore-grants it is sent and the sandbox refuses
 it with Snowflake's insufficient privileges. setup --apply with an admin
 role lacking CREATE DATABASE refuses up front with the list (the plan
 marks the step); --ignore-grants proceeds and stops at that step with
-Snowflake's message. Never skips.
+Snowflake's message. The preflight (doctor) names the services and pools
+the role may not operate, with the GRANTs to run. Never skips.
 """
 import json
 import os
@@ -55,6 +56,32 @@ def test_role_hierarchy_grants():
     admin_sql("GRANT OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER TO ROLE OPS_BASE")
     doc = sd("sql", "SHOW GRANTS TO ROLE OPS_ROLE", "-o", "json", role="OPS_ROLE").json()
     assert ["USAGE", "ROLE", "OPS_BASE"] in [r[1:4] for r in doc["rows"]], doc
+
+
+def doctor_operate_line(role=None):
+    doc = sd("doctor", "-o", "json", role=role, check=False).json()
+    lines = [c for c in doc["checks"] if c["check"] == "role may operate SPCS"]
+    assert len(lines) == 1, doc
+    return lines[0]
+
+
+def test_doctor_names_what_the_role_may_not_operate():
+    # The preflight reads the same grants: the services and pools the role
+    # may not operate, with the GRANTs to run; a warning, not a failure.
+    SB.clear_requests()
+    line = doctor_operate_line(role="OPS_ROLE")
+    assert line["state"] == "warn", line
+    assert line["detail"].startswith("role OPS_ROLE lacks OPERATE on service DEMO.XCOM.SISSYG, "
+                                     "compute pool "), line
+    assert "AIRFLOW_TASK_RUNNER" not in line["detail"], line
+    assert ("GRANT OPERATE ON SERVICE DEMO.XCOM.SISSYG TO ROLE OPS_ROLE; "
+            "GRANT OPERATE ON COMPUTE POOL") in line["fix"], line
+    shown = SB.executed("SHOW GRANTS TO ROLE")
+    assert "SHOW GRANTS TO ROLE OPS_BASE" in shown, shown
+    # The configured role owns them all.
+    line = doctor_operate_line()
+    assert line["state"] == "ok", line
+    assert "may operate the 2 services and 2 compute pools" in line["detail"], line
 
 
 def test_action_the_role_may_run():
@@ -135,6 +162,7 @@ if __name__ == "__main__":
     SB.start()
     try:
         run_tests([test_role_hierarchy_grants,
+                   test_doctor_names_what_the_role_may_not_operate,
                    test_action_the_role_may_run,
                    test_action_refused_up_front_with_the_reason,
                    test_ignore_grants_and_the_server_refuses_too,
