@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "json_snowflake.h"
 #include "util.h"
 
@@ -161,6 +163,9 @@ grants_free(struct grants *g)
 	for (i = 0; i < g->nroles; i++)
 		free(g->roles[i]);
 	free(g->roles);
+	for (i = 0; i < g->nsecondary; i++)
+		free(g->secondary[i]);
+	free(g->secondary);
 	free(g->role);
 	memset(g, 0, sizeof *g);
 }
@@ -254,6 +259,8 @@ grants_push(struct grants *g, char *priv, char *kind, char *name, int opt)
 	e->kind = kind;
 	e->name = name;
 	e->grant_option = opt;
+	/* Read through a secondary role: roles[next - 1] is being read. */
+	e->secondary = g->primary_end > 0 && g->next > g->primary_end;
 }
 
 void
@@ -292,9 +299,62 @@ grants_add(struct grants *g, const char *privilege, const char *kind,
 	    grant_option);
 }
 
+void
+grants_add_secondary(struct grants *g, const char *const *roles, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (roles[i] == NULL || *roles[i] == '\0')
+			continue;
+		g->secondary = xreallocarray(
+		    g->secondary, g->nsecondary + 1, sizeof *g->secondary);
+		g->secondary[g->nsecondary++] = xstrdup(roles[i]);
+	}
+}
+
+size_t
+grants_secondary_parse(const char *json, char ***roles)
+{
+	cJSON *root;
+	const cJSON *r;
+	const char *p, *e;
+	size_t n = 0;
+
+	*roles = NULL;
+	if (json == NULL || (root = cJSON_Parse(json)) == NULL)
+		return 0;
+	r = cJSON_GetObjectItemCaseSensitive(root, "roles");
+	if (cJSON_IsString(r)) {
+		for (p = r->valuestring; *p != '\0';
+		     p = *e != '\0' ? e + 1 : e) {
+			e = strchr(p, ',');
+			if (e == NULL)
+				e = p + strlen(p);
+			while (p < e && *p == ' ')
+				p++;
+			if (e > p && n < GRANTS_MAX_ROLES) {
+				*roles = xreallocarray(
+				    *roles, n + 1, sizeof **roles);
+				(*roles)[n++] = xstrndup(p, (size_t)(e - p));
+			}
+		}
+	}
+	cJSON_Delete(root);
+	return n;
+}
+
 const char *
 grants_next_role(struct grants *g)
 {
+	size_t i;
+
+	/* The primary hierarchy is read: the secondary roles come next. */
+	if (g->next >= g->nroles && g->primary_end == 0 && g->nsecondary > 0) {
+		g->primary_end = g->nroles;
+		for (i = 0; i < g->nsecondary; i++)
+			grants_queue_role(g, g->secondary[i]);
+	}
 	if (g->next >= g->nroles)
 		return NULL;
 	return g->roles[g->next++];
@@ -303,7 +363,7 @@ grants_next_role(struct grants *g)
 /* The first grant of priv (NULL: any) on kind/name (canonical). */
 static const struct grant *
 grants_find(const struct grants *g, const char *priv, const char *kind,
-    const char *name, int need_option)
+    const char *name, int need_option, int primary_only)
 {
 	const struct grant *e;
 	size_t i;
@@ -311,6 +371,8 @@ grants_find(const struct grants *g, const char *priv, const char *kind,
 
 	for (i = 0; i < g->n; i++) {
 		e = &g->v[i];
+		if (primary_only && e->secondary)
+			continue;
 		if (strcmp(e->kind, kind) != 0 ||
 		    (priv != NULL && strcmp(e->privilege, priv) != 0))
 			continue;
@@ -355,7 +417,7 @@ grants_has(const struct grants *g, const char *privilege, const char *kind,
 	int ok;
 
 	grants_q_init(&q, privilege, kind, name);
-	ok = grants_find(g, q.priv, q.kind, q.name, 0) != NULL;
+	ok = grants_find(g, q.priv, q.kind, q.name, 0, 1) != NULL;
 	grants_q_free(&q);
 	return ok;
 }
@@ -365,11 +427,13 @@ grants_may(const struct grants *g, const char *privilege, const char *kind,
     const char *name)
 {
 	struct grants_q q;
-	int ok;
+	int ok, primary;
 
 	grants_q_init(&q, privilege, kind, name);
-	ok = grants_find(g, q.priv, q.kind, q.name, 0) != NULL ||
-	     grants_find(g, "OWNERSHIP", q.kind, q.name, 0) != NULL;
+	/* Creating objects is the primary role's alone. */
+	primary = strncmp(q.priv, "CREATE ", 7) == 0;
+	ok = grants_find(g, q.priv, q.kind, q.name, 0, primary) != NULL ||
+	     grants_find(g, "OWNERSHIP", q.kind, q.name, 0, primary) != NULL;
 	grants_q_free(&q);
 	return ok;
 }
@@ -382,10 +446,10 @@ grants_may_grant(const struct grants *g, const char *privilege,
 	int ok;
 
 	grants_q_init(&q, privilege, kind, name);
-	ok = grants_find(g, "MANAGE GRANTS", "ACCOUNT", "", 0) != NULL ||
+	ok = grants_find(g, "MANAGE GRANTS", "ACCOUNT", "", 0, 0) != NULL ||
 	     (strcmp(q.kind, "ACCOUNT") != 0 &&
-		 grants_find(g, "OWNERSHIP", q.kind, q.name, 0) != NULL) ||
-	     grants_find(g, q.priv, q.kind, q.name, 1) != NULL;
+		 grants_find(g, "OWNERSHIP", q.kind, q.name, 0, 0) != NULL) ||
+	     grants_find(g, q.priv, q.kind, q.name, 1, 0) != NULL;
 	grants_q_free(&q);
 	return ok;
 }

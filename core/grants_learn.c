@@ -19,7 +19,11 @@ struct grants_learn {
 	int phase;   /* 0: SELECT CURRENT_ROLE(), 1: SHOW GRANTS */
 	struct grants_cols cols;
 	int have_cols;
-	char *current; /* CURRENT_ROLE()'s answer */
+	char *current;   /* CURRENT_ROLE()'s answer */
+	char *secondary; /* CURRENT_SECONDARY_ROLES()'s answer (JSON) */
+	int session;     /* the two are known */
+	char **sec;      /* the secondary roles, parsed */
+	size_t nsec;
 	char *cause;   /* a failure noticed in a callback */
 	char *reading; /* the role whose grants are being read */
 	struct sf_stmt *stmt;
@@ -40,6 +44,10 @@ grants_learn_free(struct grants_learn *l, int sets_too)
 	if (sets_too)
 		grants_free_all(l->sets, l->n);
 	free(l->current);
+	free(l->secondary);
+	for (i = 0; i < l->nsec; i++)
+		free(l->sec[i]);
+	free(l->sec);
 	free(l->cause);
 	free(l->reading);
 	free(l);
@@ -91,6 +99,8 @@ grants_learn_row(
 	if (l->phase == 0) {
 		if (l->current == NULL && ncols >= 1 && cells[0] != NULL)
 			l->current = xstrdup(cells[0]);
+		if (l->secondary == NULL && ncols >= 2 && cells[1] != NULL)
+			l->secondary = xstrdup(cells[1]);
 		return 0;
 	}
 	if (l->have_cols)
@@ -105,9 +115,18 @@ grants_learn_stmt_done(const struct sf_stmt_result *r, void *arg)
 	char *m;
 
 	l->stmt = NULL;
+	if (r->error && l->phase == 1 && l->started &&
+	    l->sets[l->i].primary_end > 0 &&
+	    l->sets[l->i].next > l->sets[l->i].primary_end) {
+		/* A secondary role's grants unreadable: less is known. */
+		l->sets[l->i].capped = 1;
+		grants_learn_next(l);
+		return;
+	}
 	if (r->error) {
 		m = l->phase == 0
-			? xasprintf("SELECT CURRENT_ROLE() failed: %s",
+			? xasprintf("SELECT CURRENT_ROLE(), "
+				    "CURRENT_SECONDARY_ROLES() failed: %s",
 			      r->cause != NULL ? r->cause : "no answer")
 			: xasprintf("SHOW GRANTS TO ROLE %s failed: %s",
 			      l->reading,
@@ -117,13 +136,8 @@ grants_learn_stmt_done(const struct sf_stmt_result *r, void *arg)
 		return;
 	}
 	if (l->phase == 0) {
-		if (l->current == NULL || *l->current == '\0') {
-			grants_learn_end(l, "the session has no current role "
-					    "(SELECT CURRENT_ROLE() is NULL)");
-			return;
-		}
-		grants_init(&l->sets[l->i], l->current, 0);
-		l->started = 1;
+		l->session = 1;
+		l->nsec = grants_secondary_parse(l->secondary, &l->sec);
 	} else if (!l->have_cols) {
 		m = xasprintf("SHOW GRANTS TO ROLE %s: %s", l->reading,
 		    l->cause != NULL ? l->cause : "no result set");
@@ -147,16 +161,28 @@ grants_learn_next(struct grants_learn *l)
 			grants_learn_end(l, NULL);
 			return;
 		}
+		if (!l->session) {
+			/* The session's role and secondary roles, once. */
+			l->phase = 0;
+			l->stmt = sf_sql_run(l->sf,
+			    "SELECT CURRENT_ROLE(), CURRENT_SECONDARY_ROLES()",
+			    NULL, 0, &cbs, l);
+			return;
+		}
 		if (!l->started) {
-			if (l->asked[l->i] == NULL) {
-				l->phase = 0;
-				free(l->current);
-				l->current = NULL;
-				l->stmt = sf_sql_run(l->sf,
-				    "SELECT CURRENT_ROLE()", NULL, 0, &cbs, l);
+			if (l->asked[l->i] != NULL)
+				grants_init(&l->sets[l->i], l->asked[l->i], 1);
+			else if (l->current != NULL && *l->current != '\0')
+				grants_init(&l->sets[l->i], l->current, 0);
+			else {
+				grants_learn_end(l,
+				    "the session has no current role (SELECT "
+				    "CURRENT_ROLE() is NULL)");
 				return;
 			}
-			grants_init(&l->sets[l->i], l->asked[l->i], 1);
+			/* Secondary roles count too (but for CREATE). */
+			grants_add_secondary(&l->sets[l->i],
+			    (const char *const *)l->sec, l->nsec);
 			l->started = 1;
 		}
 		if ((role = grants_next_role(&l->sets[l->i])) != NULL)

@@ -5,8 +5,18 @@
  * inherits X, whose grants are read too, breadth first, each role once, at
  * most GRANTS_MAX_ROLES), and may(): whether the role holds a privilege on
  * an object, OWNERSHIP implying every privilege on it. Pure; the async
- * reader is core/grants_learn.c. Grants can be incomplete (secondary roles
- * and database roles are not followed): callers offer an override.
+ * reader is core/grants_learn.c. The session's secondary roles (and the
+ * roles they inherit) count too, except for CREATE privileges, which only
+ * the primary role's hierarchy gives. Grants can be incomplete (database
+ * roles and future grants are not followed): callers offer an override.
+ *
+ *   Secondary roles: authorization to execute CREATE <object> statements
+ *   is provided by the primary role; any other SQL action can be
+ *   authorised by secondary roles:
+ *   https://docs.snowflake.com/en/sql-reference/sql/use-role and
+ *   https://docs.snowflake.com/en/sql-reference/sql/use-secondary-roles;
+ *   CURRENT_SECONDARY_ROLES() returns {"roles":"R1,R2","value":"ALL"}:
+ *   https://docs.snowflake.com/en/sql-reference/functions/current_secondary_roles
  *
  * Sources (Snowflake documentation):
  *   SHOW GRANTS, columns created_on, privilege, granted_on, name,
@@ -34,6 +44,7 @@ struct grant {
 	char *kind;      /* granted_on, upper case, '_' for blanks */
 	char *name;      /* canonical (grants_name_norm), "" for ACCOUNT */
 	int grant_option;
+	int secondary; /* held through a secondary role only */
 };
 
 struct grants {
@@ -44,6 +55,13 @@ struct grants {
 	size_t nroles;
 	size_t next; /* roles[next] is the next one to read */
 	int capped;  /* more than GRANTS_MAX_ROLES roles, or rows, were seen */
+	/*
+	 * Secondary roles given, queued once the primary role's hierarchy is
+	 * read; roles[primary_end..] came through them (0: none queued yet).
+	 */
+	char **secondary;
+	size_t nsecondary;
+	size_t primary_end;
 };
 
 /*
@@ -76,8 +94,23 @@ void grants_add_row(struct grants *, const struct grants_cols *,
 void grants_add(struct grants *, const char *privilege, const char *kind,
     const char *name, int grant_option);
 
+/*
+ * The session's secondary roles (as Snowflake keeps them: resolved),
+ * read after the primary role's whole hierarchy. The rows added while
+ * reading them, and the roles they inherit, are marked secondary.
+ */
+void grants_add_secondary(struct grants *, const char *const *roles, size_t n);
+
+/*
+ * Parses CURRENT_SECONDARY_ROLES()'s JSON ({"roles":"R1,R2",…}) into
+ * *roles (owned, free each and the array), returning how many; 0 for
+ * none or text that is not such JSON. Pure.
+ */
+size_t grants_secondary_parse(const char *json, char ***roles);
+
 /* The next role whose grants are to be read (borrowed), advancing; NULL
- * when every known role was read. */
+ * when every known role was read. Rows given to grants_add_row belong to
+ * the role this returned last. */
 const char *grants_next_role(struct grants *);
 
 /*
@@ -88,7 +121,8 @@ const char *grants_next_role(struct grants *);
  */
 int grants_may(const struct grants *, const char *privilege, const char *kind,
     const char *name);
-/* The privilege exactly (no implication), as setup's probes need it. */
+/* The privilege exactly (no implication, no secondary role), as setup's
+ * probes need it. */
 int grants_has(const struct grants *, const char *privilege, const char *kind,
     const char *name);
 /*

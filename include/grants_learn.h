@@ -2,9 +2,13 @@
  * Reading a role's grants (grants.h) from Snowflake, asynchronously:
  * SHOW GRANTS TO ROLE <r> for the role, then for every role it inherits
  * (breadth first, each once, capped), each run as the role asked about so
- * it may see its own hierarchy. The role NULL is the session's: SELECT
- * CURRENT_ROLE() first. Identifiers are quoted by sf_ident_append; every
- * statement goes to the command log and the audit file as all do.
+ * it may see its own hierarchy. First SELECT CURRENT_ROLE(),
+ * CURRENT_SECONDARY_ROLES(): the role NULL is the session's, and the
+ * session's secondary roles join every set, read after the role's own
+ * hierarchy (a secondary role whose grants cannot be read is skipped, the
+ * set marked capped). Identifiers are
+ * quoted by sf_ident_append; every statement goes to the command log and the
+ * audit file as all do.
  */
 
 #ifndef SNOWDECK_GRANTS_LEARN_H

@@ -13,7 +13,9 @@ it with Snowflake's insufficient privileges. setup --apply with an admin
 role lacking CREATE DATABASE refuses up front with the list (the plan
 marks the step); --ignore-grants proceeds and stops at that step with
 Snowflake's message. The preflight (doctor) names the services and pools
-the role may not operate, with the GRANTs to run. Never skips.
+the role may not operate, with the GRANTs to run. The user's secondary
+roles (DEFAULT_SECONDARY_ROLES = ('ALL')) lend their privileges for
+operating. Never skips.
 """
 import json
 import os
@@ -127,6 +129,28 @@ def test_ignore_grants_and_the_server_refuses_too():
     assert doc["services"][0]["status"] == "RUNNING", doc
 
 
+def test_secondary_roles_count_for_operating():
+    # With DEFAULT_SECONDARY_ROLES = ('ALL'), a role granted to the user lends
+    # its privileges (but for CREATE): OPS_ROLE may now restart SISSYG.
+    admin_sql("GRANT OPERATE ON SERVICE DEMO.XCOM.SISSYG TO ROLE OPS_SECONDARY")
+    admin_sql("GRANT ROLE OPS_SECONDARY TO USER SNOWDECK")
+    admin_sql("ALTER USER SNOWDECK SET DEFAULT_SECONDARY_ROLES = ('ALL')")
+    try:
+        SB.clear_requests()
+        line = doctor_operate_line(role="OPS_ROLE")
+        assert "SISSYG" not in line["detail"], line
+        assert "SHOW GRANTS TO ROLE OPS_SECONDARY" in SB.executed("SHOW GRANTS TO ROLE"), SB.executed()
+        r = sd("restart", "sissyg", "--yes", "--wait", "60", "-o", "json", role="OPS_ROLE", check=False)
+        assert r.code == 0 and r.json()["ok"] is True, r
+        assert posts("/SISSYG:suspend") and posts("/SISSYG:resume"), SB.requests()
+    finally:
+        admin_sql("ALTER USER SNOWDECK UNSET DEFAULT_SECONDARY_ROLES")
+        admin_sql("REVOKE ROLE OPS_SECONDARY FROM USER SNOWDECK")
+    # Not active any more: refused up front again.
+    r = sd("restart", "sissyg", "--yes", role="OPS_ROLE", check=False)
+    assert r.code == 3 and "lacks OPERATE on service DEMO.XCOM.SISSYG" in r.err, r
+
+
 def test_setup_apply_refused_then_ignored():
     args = ["--admin-role", "LIMITED_ADMIN", "--database", "GRANTS_DB",
             "--xcom-database", "GRANTS_DB", "--xcom-schema", "XC"]
@@ -143,7 +167,7 @@ def test_setup_apply_refused_then_ignored():
     r = sd("setup", "--apply", "--yes", *args, check=False)
     assert r.code == 3, r
     assert "setup --apply refused" in r.err and "GRANTS_DB: role LIMITED_ADMIN lacks CREATE DATABASE" in r.err, r.err
-    assert not [s for s in SB.executed() if not s.startswith("SHOW")], SB.executed()
+    assert not [s for s in SB.executed() if not s.startswith(("SHOW", "SELECT CURRENT_"))], SB.executed()
     # --ignore-grants: it runs, and Snowflake refuses at that step.
     SB.clear_requests()
     r = sd("setup", "--apply", "--yes", "--ignore-grants", *args, check=False)
@@ -166,6 +190,7 @@ if __name__ == "__main__":
                    test_action_the_role_may_run,
                    test_action_refused_up_front_with_the_reason,
                    test_ignore_grants_and_the_server_refuses_too,
+                   test_secondary_roles_count_for_operating,
                    test_setup_apply_refused_then_ignored], "grants")
     finally:
         SB.stop()

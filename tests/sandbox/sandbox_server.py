@@ -255,6 +255,10 @@ class Sandbox:
         # role creates, and the system roles' defaults; shown by SHOW GRANTS TO ROLE, enforced
         # (require) for roles outside ADMIN_ROLES.
         self.grants: list[dict[str, str]] = []
+        # The user's granted roles (GRANT ROLE r TO USER; the configured role's own grant is not
+        # modelled) and whether DEFAULT_SECONDARY_ROLES = ('ALL') makes them secondary roles.
+        self.user_roles: list[str] = []
+        self.secondary_all = False
         self.seed_system_grants()
         # Warehouses (fakesnow knows one fixed warehouse and no CREATE WAREHOUSE).
         self.warehouses: dict[str, dict[str, str]] = {}
@@ -349,10 +353,25 @@ class Sandbox:
                 i += 1
         return out
 
+    def secondary_roles(self, primary: str) -> list[str]:
+        """The session's secondary roles: every role granted to the user when its
+        DEFAULT_SECONDARY_ROLES is ('ALL'), the primary role aside."""
+        with self.lock:
+            return [r for r in self.user_roles if r != primary] if self.secondary_all else []
+
+    def current_secondary_roles(self, primary: str) -> str:
+        """CURRENT_SECONDARY_ROLES()'s answer: {"roles":"R1,R2","value":"ALL"}."""
+        return json.dumps({"roles": ",".join(self.secondary_roles(primary)),
+                           "value": "ALL" if self.secondary_all else ""}, separators=(",", ":"))
+
     def require(self, privs: list[str], kind: str, name: str, what: str) -> None:
         """Snowflake's insufficient privileges error unless the session role (or a role it inherits)
-        holds one of privs, or OWNERSHIP, on the object (any name for ACCOUNT)."""
+        holds one of privs, or OWNERSHIP, on the object (any name for ACCOUNT). Secondary roles (and
+        what they inherit) count too, except for CREATE privileges: the primary role's alone."""
         roles = self.roles_of(session_role())
+        if not any(p.startswith("CREATE") for p in privs):
+            for sec in self.secondary_roles(session_role()):
+                roles += [r for r in self.roles_of(sec) if r not in roles]
         if ADMIN_ROLES.intersection(roles):
             return
         with self.lock:
@@ -553,6 +572,22 @@ class Sandbox:
                     self.grants[:] = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"],
                                                                  g["role"]) != ("USAGE", "ROLE", sub, to)]
             return status_result()
+        m = re.match(r"^(GRANT|REVOKE)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)\s+(?:TO|FROM)\s+USER\s+(\"[^\"]+\"|[\w$]+)$",
+                     s, flags)
+        if m:  # roles granted to the (one) user: its secondary roles under DEFAULT_SECONDARY_ROLES
+            role = ident_name(m[2])
+            with self.lock:
+                if m[1].upper() == "GRANT" and role not in self.user_roles:
+                    self.user_roles.append(role)
+                elif m[1].upper() == "REVOKE" and role in self.user_roles:
+                    self.user_roles.remove(role)
+            return status_result()
+        m = re.match(r"^ALTER\s+USER\s+(?:\"[^\"]+\"|[\w$]+)\s+(?:SET\s+DEFAULT_SECONDARY_ROLES\s*=\s*"
+                     r"\(\s*('ALL')?\s*\)|(UNSET)\s+DEFAULT_SECONDARY_ROLES)$", s, flags)
+        if m:
+            with self.lock:
+                self.secondary_all = bool(m[1]) and not m[2]
+            return status_result()
         m = re.match(r"^SHOW\s+GRANTS\s+TO\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
         if m:
             role = ident_name(m[1])
@@ -710,12 +745,14 @@ class Sandbox:
 
 
 def context_functions(sql: str, ctx: dict[str, Any]) -> str:
-    """CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE() as literals of the session (fakesnow has no
-    such functions); NULL when the session has none, as Snowflake answers."""
+    """CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE(), CURRENT_SECONDARY_ROLES() as literals of
+    the session (fakesnow has no such functions); NULL when the session has none, as Snowflake
+    answers."""
     def lit(m: re.Match[str]) -> str:
         v = ctx.get(m[1].upper())
         return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
-    return re.sub(r"\b(CURRENT_USER|CURRENT_ROLE|CURRENT_WAREHOUSE)\s*\(\s*\)", lit, sql, flags=re.IGNORECASE)
+    return re.sub(r"\b(CURRENT_USER|CURRENT_ROLE|CURRENT_WAREHOUSE|CURRENT_SECONDARY_ROLES)\s*\(\s*\)", lit, sql,
+                  flags=re.IGNORECASE)
 
 
 def split_ident(name: str) -> list[str]:
@@ -1078,9 +1115,11 @@ class Handler(BaseHTTPRequestHandler):
         rid = self.q.get("requestId") or str(uuid.uuid4())
         self.entry["statement"] = body["statement"][:2000]
         # The session context functions fakesnow lacks answer from the request.
+        primary = ident_name(str(body["role"])) if body.get("role") else ROLE
         body["_context"] = {"CURRENT_USER": getattr(getattr(self, "principal", None), "user", None),
                             "CURRENT_ROLE": body.get("role") or ROLE,
-                            "CURRENT_WAREHOUSE": body.get("warehouse")}
+                            "CURRENT_WAREHOUSE": body.get("warehouse"),
+                            "CURRENT_SECONDARY_ROLES": sb.current_secondary_roles(primary)}
         retry = self.q.get("retry", "").lower() == "true"
         self.entry["retry"] = retry
         for what in ("database", "schema"):

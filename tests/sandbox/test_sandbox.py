@@ -1125,3 +1125,40 @@ def test_grants_hierarchy_ownership_and_operate_enforced(sbx: dict[str, str]) ->
     submit(sbx, "DROP DATABASE OPS_DB")
     submit(sbx, "REVOKE CREATE DATABASE ON ACCOUNT FROM ROLE OPS_BASE")
     submit(sbx, "REVOKE OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER FROM ROLE OPS_BASE")
+
+
+def test_secondary_roles(sbx: dict[str, str]) -> None:
+    """DEFAULT_SECONDARY_ROLES = ('ALL') makes the roles granted to the user secondary roles:
+    CURRENT_SECONDARY_ROLES() lists them as JSON, and their privileges (and what they inherit) count
+    for operating, but not for CREATE statements, as Snowflake enforces them."""
+    def secondary(role: str | None = None) -> dict[str, str]:
+        return json.loads(rows_of(submit(sbx, "SELECT CURRENT_SECONDARY_ROLES()", role=role))[0][0])
+
+    assert secondary() == {"roles": "", "value": ""}
+    assert submit(sbx, "GRANT OPERATE ON SERVICE DEMO.XCOM.SISSYG TO ROLE SEC_BASE").status_code == 200
+    assert submit(sbx, "GRANT ROLE SEC_BASE TO ROLE SEC_ROLE").status_code == 200
+    assert submit(sbx, "GRANT CREATE DATABASE ON ACCOUNT TO ROLE SEC_ROLE").status_code == 200
+    assert submit(sbx, "GRANT ROLE SEC_ROLE TO USER SNOWDECK").status_code == 200
+    # granted but not active: the primary role alone
+    r = submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="OPS_ROLE")
+    assert r.status_code == 422 and r.json()["code"] == "003001", r.text
+    try:
+        assert submit(sbx, "ALTER USER SNOWDECK SET DEFAULT_SECONDARY_ROLES = ('ALL')").status_code == 200
+        assert secondary("OPS_ROLE") == {"roles": "SEC_ROLE", "value": "ALL"}
+        # operating through the secondary role's hierarchy: allowed (SQL and REST)
+        assert submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="OPS_ROLE").status_code == 200
+        h = headers(sbx)
+        h["X-Snowflake-Role"] = "OPS_ROLE"
+        r = validated(requests.post(sbx["SANDBOX_URL"] + f"{SVC}/SISSYG:resume", json={}, headers=h, timeout=10))
+        assert r.status_code == 200, r.text
+        # creating: the primary role's privileges only
+        r = submit(sbx, "CREATE DATABASE IF NOT EXISTS SEC_DB", role="OPS_ROLE")
+        assert r.status_code == 422 and r.json()["code"] == "003001", r.text
+    finally:
+        submit(sbx, "ALTER USER SNOWDECK UNSET DEFAULT_SECONDARY_ROLES")
+        submit(sbx, "REVOKE ROLE SEC_ROLE FROM USER SNOWDECK")
+        submit(sbx, "REVOKE OPERATE ON SERVICE DEMO.XCOM.SISSYG FROM ROLE SEC_BASE")
+        submit(sbx, "REVOKE CREATE DATABASE ON ACCOUNT FROM ROLE SEC_ROLE")
+    assert secondary("OPS_ROLE") == {"roles": "", "value": ""}
+    r = submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="OPS_ROLE")
+    assert r.status_code == 422, r.text

@@ -166,6 +166,71 @@ START_TEST(test_hierarchy_breadth_first_cycle_safe)
 }
 END_TEST
 
+/*
+ * Secondary roles: read after the primary's whole hierarchy (and what
+ * they inherit); their privileges count for every action but CREATE,
+ * which only the primary role gives; a role reached both ways counts as
+ * the primary's.
+ */
+START_TEST(test_secondary_roles)
+{
+	static const char *const ops[] = { "USAGE", "ROLE", "BASE", "false" };
+	static const char *const base[] = { "OPERATE", "SERVICE", "D.S.A",
+		"false" };
+	static const char *const sec[] = { "USAGE", "ROLE", "DEEP", "false",
+		"CREATE DATABASE", "ACCOUNT", "SNOWDECK", "false", "OPERATE",
+		"SERVICE", "D.S.B", "false" };
+	static const char *const deep[] = { "OWNERSHIP", "COMPUTE_POOL", "P",
+		"false", "CREATE SCHEMA", "DATABASE", "D", "false" };
+	const char *given[] = { "SEC", "BASE", "" };
+	char **roles;
+	struct grants g;
+	size_t n;
+
+	n = grants_secondary_parse(
+	    "{\"roles\":\"SEC, BASE,\",\"value\":\"ALL\"}", &roles);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(roles[0], "SEC");
+	ck_assert_str_eq(roles[1], "BASE");
+	free(roles[0]);
+	free(roles[1]);
+	free(roles);
+	ck_assert_uint_eq(grants_secondary_parse("{\"roles\":\"\"}", &roles), 0);
+	ck_assert_uint_eq(grants_secondary_parse("not json", &roles), 0);
+	ck_assert_uint_eq(grants_secondary_parse(NULL, &roles), 0);
+	ck_assert_ptr_null(roles);
+
+	grants_init(&g, "OPS", 1);
+	grants_add_secondary(&g, given, 3);
+	ck_assert_str_eq(grants_next_role(&g), "OPS");
+	add_rows(&g, ops, 1);
+	ck_assert_str_eq(grants_next_role(&g), "BASE");
+	add_rows(&g, base, 1);
+	/* The primary hierarchy is done: SEC next (BASE is known). */
+	ck_assert_str_eq(grants_next_role(&g), "SEC");
+	add_rows(&g, sec, 3);
+	ck_assert_str_eq(grants_next_role(&g), "DEEP");
+	add_rows(&g, deep, 2);
+	ck_assert_ptr_null(grants_next_role(&g));
+	ck_assert_uint_eq(g.primary_end, 2);
+	/* Operating: primary and secondary alike. */
+	ck_assert(grants_may(&g, "OPERATE", "SERVICE", "D.S.A"));
+	ck_assert(grants_may(&g, "OPERATE", "SERVICE", "D.S.B"));
+	ck_assert(grants_may(&g, "OPERATE", "COMPUTE POOL", "P"));
+	ck_assert_ptr_null(
+	    grants_spcs_why_not(&g, 0, "D", "S", "B")); /* via SEC */
+	/* Creating: the primary role's alone. */
+	ck_assert(!grants_may(&g, "CREATE DATABASE", "ACCOUNT", NULL));
+	ck_assert(!grants_may(&g, "CREATE SCHEMA", "DATABASE", "D"));
+	/* setup's probes ask what the role itself holds. */
+	ck_assert(grants_has(&g, "OPERATE", "SERVICE", "D.S.A"));
+	ck_assert(!grants_has(&g, "OPERATE", "SERVICE", "D.S.B"));
+	/* Granting: secondary roles may (OWNERSHIP of P via DEEP). */
+	ck_assert(grants_may_grant(&g, "OPERATE", "COMPUTE POOL", "P"));
+	grants_free(&g);
+}
+END_TEST
+
 START_TEST(test_hierarchy_cap)
 {
 	struct grants g;
@@ -466,6 +531,7 @@ grants_suite(void)
 	tcase_add_test(tc, test_parse_and_may);
 	tcase_add_test(tc, test_hierarchy_breadth_first_cycle_safe);
 	tcase_add_test(tc, test_hierarchy_cap);
+	tcase_add_test(tc, test_secondary_roles);
 	tcase_add_test(tc, test_rows_missing_columns);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_setup_marking);
