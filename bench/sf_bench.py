@@ -2,6 +2,12 @@
 """Snowflake client benchmark against the local sandbox (TEST INFRASTRUCTURE).
 
   bench/sf_bench.py [--rows N] [--files N] [--model-files N] [--no-console]
+                    [--partition-rows N] [--parsers-only]
+
+First, without a server: the stage file model with 1,000,000 LIST rows
+(bench/sf_model_bench.c) and one large result partition read by the fast
+reader and by a cJSON tree (bench/sf_partition_bench.c; --parsers-only
+stops there and writes bench/results/sf_parsers_latest.txt).
 
 Starts tests/sandbox/sandbox.sh on a free loopback port, makes an XCom table
 of N rows (default 100000) and a stage of N files (default 100000; the issue's
@@ -253,21 +259,33 @@ def console_bench(env, nfiles, work):
     return res
 
 
-def model_bench(n):
-    """Builds and runs bench/sf_model_bench.c against build/release."""
+def c_bench(name, n):
+    """Builds and runs bench/<name>.c against build/release's library."""
+    subprocess.run(["make", "-C", ROOT, "-s", "build/release/libsnowdeck.a"], check=True)
     lib = os.path.join(ROOT, "build", "release", "libsnowdeck.a")
-    out = os.path.join(tempfile.gettempdir(), f"sf_model_bench.{os.getpid()}")
+    out = os.path.join(tempfile.gettempdir(), f"{name}.{os.getpid()}")
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "ncursesw",
                             "libcurl", "libcjson", "libuv", "openssl"],
                            check=True, capture_output=True, text=True).stdout.split()
     subprocess.run(["cc", "-O2", "-I" + os.path.join(ROOT, "include"),
-                    os.path.join(ROOT, "bench", "sf_model_bench.c"), lib]
+                    os.path.join(ROOT, "bench", name + ".c"), lib]
                    + flags + ["-lm", "-o", out], check=True)
     try:
         return subprocess.run([out, str(n)], check=True, capture_output=True,
                               text=True).stdout.strip()
     finally:
         os.unlink(out)
+
+
+def model_bench(n):
+    """The stage file model alone (bench/sf_model_bench.c)."""
+    return c_bench("sf_model_bench", n)
+
+
+def partition_bench(n):
+    """One large result partition, fast reader against cJSON tree
+    (bench/sf_partition_bench.c)."""
+    return c_bench("sf_partition_bench", n)
 
 
 def main():
@@ -277,6 +295,9 @@ def main():
     ap.add_argument("--model-files", type=int, default=1000000)
     ap.add_argument("--no-console", action="store_true",
                     help="skip the console (tmux) measurements")
+    ap.add_argument("--partition-rows", type=int, default=200000)
+    ap.add_argument("--parsers-only", action="store_true",
+                    help="only the model and partition benchmarks (no server)")
     a = ap.parse_args()
     if not os.access("/usr/bin/time", os.X_OK):
         raise SystemExit("sf_bench: needs GNU time (/usr/bin/time; Debian package time)")
@@ -286,6 +307,11 @@ def main():
         print(line, flush=True)
         lines.append(line)
     say(model_bench(a.model_files))
+    say(partition_bench(a.partition_rows))
+    if a.parsers_only:
+        with open(os.path.join(ROOT, "bench", "results", "sf_parsers_latest.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return
     state = tempfile.mkdtemp(prefix="snowdeck-sf-bench.")
     home = tempfile.mkdtemp(prefix="snowdeck-sf-bench-home.")
     try:

@@ -201,6 +201,349 @@ int
 json_sf_partition_parse(const char *buf, size_t len, size_t ncols,
     sf_row_cb row, void *arg, size_t *nrows, char **cause)
 {
+	int rc;
+
+	rc = json_sf_partition_parse_fast(
+	    buf, len, ncols, row, arg, nrows, cause);
+	if (rc != 1)
+		return rc;
+	return json_sf_partition_parse_tree(
+	    buf, len, ncols, row, arg, nrows, cause);
+}
+
+/* ---- partitions without a tree ----------------------------------------- */
+
+#define SF_SCAN_DEPTH 256
+
+struct sf_scan {
+	const char *p, *end;
+	int depth;
+};
+
+static void
+sf_scan_ws(struct sf_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+				    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int
+sf_scan_hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			v |= (unsigned)(p[i] - '0');
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			v |= (unsigned)(p[i] - 'a' + 10);
+		else if (p[i] >= 'A' && p[i] <= 'F')
+			v |= (unsigned)(p[i] - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The strict JSON string at s->p, its decoded bytes appended to out (when
+ * not NULL). -1 for what the fast reader leaves to cJSON.
+ */
+static int
+sf_scan_string(struct sf_scan *s, struct buf *out)
+{
+	const char *p, *run;
+	unsigned cp;
+	char u[3];
+
+	if (s->p >= s->end || *s->p != '"')
+		return -1;
+	p = run = s->p + 1;
+	while (p < s->end) {
+		if (*p == '"') {
+			if (out != NULL)
+				buf_add(out, run, (size_t)(p - run));
+			s->p = p + 1;
+			return 0;
+		}
+		if ((unsigned char)*p < 0x20)
+			return -1;
+		if (*p != '\\') {
+			p++;
+			continue;
+		}
+		if (out != NULL)
+			buf_add(out, run, (size_t)(p - run));
+		if (s->end - p < 2)
+			return -1;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+			u[0] = p[1];
+			break;
+		case 'b':
+			u[0] = '\b';
+			break;
+		case 'f':
+			u[0] = '\f';
+			break;
+		case 'n':
+			u[0] = '\n';
+			break;
+		case 'r':
+			u[0] = '\r';
+			break;
+		case 't':
+			u[0] = '\t';
+			break;
+		case 'u':
+			if (s->end - p < 6 || sf_scan_hex4(p + 2, &cp) != 0 ||
+			    cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+				return -1;
+			if (out != NULL) {
+				if (cp < 0x80)
+					buf_addc(out, (char)cp);
+				else if (cp < 0x800) {
+					u[0] = (char)(0xc0 | (cp >> 6));
+					u[1] = (char)(0x80 | (cp & 0x3f));
+					buf_add(out, u, 2);
+				} else {
+					u[0] = (char)(0xe0 | (cp >> 12));
+					u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+					u[2] = (char)(0x80 | (cp & 0x3f));
+					buf_add(out, u, 3);
+				}
+			}
+			p += 6;
+			run = p;
+			continue;
+		default:
+			return -1;
+		}
+		if (out != NULL)
+			buf_addc(out, u[0]);
+		p += 2;
+		run = p;
+	}
+	return -1;
+}
+
+static int
+sf_scan_digits(struct sf_scan *s)
+{
+	const char *p = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > p ? 0 : -1;
+}
+
+/* A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+sf_scan_number(struct sf_scan *s)
+{
+	if (s->p < s->end && *s->p == '-')
+		s->p++;
+	if (s->p < s->end && *s->p == '0')
+		s->p++;
+	else if (s->p >= s->end || *s->p < '1' || *s->p > '9' ||
+		 sf_scan_digits(s) != 0)
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (sf_scan_digits(s) != 0)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (sf_scan_digits(s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+sf_scan_word(struct sf_scan *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+/* Skips one strict JSON value; with data, notes where the top object's
+ * first "data" member's value starts. */
+static int
+sf_scan_value(struct sf_scan *s, const char **data)
+{
+	struct buf key;
+	int rc = 0, first = 1, want;
+	char close;
+
+	sf_scan_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	switch (*s->p) {
+	case '"':
+		return sf_scan_string(s, NULL);
+	case 't':
+		return sf_scan_word(s, "true");
+	case 'f':
+		return sf_scan_word(s, "false");
+	case 'n':
+		return sf_scan_word(s, "null");
+	case '{':
+	case '[':
+		break;
+	default:
+		return sf_scan_number(s);
+	}
+	if (++s->depth > SF_SCAN_DEPTH)
+		return -1;
+	close = *s->p == '{' ? '}' : ']';
+	s->p++;
+	buf_init(&key);
+	for (;;) {
+		sf_scan_ws(s);
+		if (s->p < s->end && *s->p == close && first) {
+			s->p++;
+			break;
+		}
+		first = 0;
+		want = 0;
+		if (close == '}') {
+			buf_reset(&key);
+			if (sf_scan_string(s, data != NULL ? &key : NULL) != 0) {
+				rc = -1;
+				break;
+			}
+			want = data != NULL && *data == NULL && key.len == 4 &&
+			       memcmp(key.data, "data", 4) == 0;
+			sf_scan_ws(s);
+			if (s->p >= s->end || *s->p != ':') {
+				rc = -1;
+				break;
+			}
+			s->p++;
+			sf_scan_ws(s);
+			if (want)
+				*data = s->p;
+		}
+		if (sf_scan_value(s, NULL) != 0) {
+			rc = -1;
+			break;
+		}
+		sf_scan_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			break;
+		}
+		rc = -1;
+		break;
+	}
+	buf_free(&key);
+	s->depth--;
+	return rc;
+}
+
+int
+json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause)
+{
+	struct sf_scan s = { buf, buf + len, 0 };
+	const char **cells, *data = NULL;
+	size_t *off, i, n = 0;
+	struct buf text;
+	int rc = 0;
+
+	*cause = NULL;
+	if (nrows != NULL)
+		*nrows = 0;
+	/* First the whole body, as strict JSON, calling nothing. */
+	sf_scan_ws(&s);
+	if (s.p >= s.end || (*s.p != '{' && *s.p != '['))
+		return 1;
+	if (*s.p == '[')
+		data = s.p;
+	if (sf_scan_value(&s, *s.p == '{' ? &data : NULL) != 0)
+		return 1;
+	sf_scan_ws(&s);
+	if (s.p != s.end || data == NULL || *data != '[')
+		return 1;
+	/* Then the rows, with nothing but this row's text allocated. */
+	s.p = data + 1;
+	cells = xcalloc(ncols > 0 ? ncols : 1, sizeof *cells);
+	off = xcalloc(ncols > 0 ? ncols : 1, sizeof *off);
+	buf_init(&text);
+	for (;;) {
+		sf_scan_ws(&s);
+		if (*s.p == ']')
+			break;
+		if (*s.p != '[') {
+			*cause = xstrdup("a result row is not an array");
+			rc = -1;
+			break;
+		}
+		s.p++;
+		buf_reset(&text);
+		for (i = 0;; i++) {
+			sf_scan_ws(&s);
+			if (*s.p == ']')
+				break;
+			if (i < ncols && *s.p == '"') {
+				off[i] = text.len;
+				(void)sf_scan_string(&s, &text);
+				buf_addc(&text, '\0');
+			} else {
+				if (i < ncols)
+					off[i] = SIZE_MAX;
+				(void)sf_scan_value(&s, NULL);
+			}
+			sf_scan_ws(&s);
+			if (*s.p == ',')
+				s.p++;
+		}
+		s.p++; /* the row's ']' */
+		for (; i < ncols; i++)
+			off[i] = SIZE_MAX;
+		for (i = 0; i < ncols; i++)
+			cells[i] = off[i] == SIZE_MAX ? NULL : text.data + off[i];
+		n++;
+		if (row != NULL && row(cells, ncols, arg, cause) != 0) {
+			if (*cause == NULL)
+				*cause = xstrdup("stopped reading the result");
+			rc = -1;
+			break;
+		}
+		sf_scan_ws(&s);
+		if (*s.p == ',')
+			s.p++;
+	}
+	buf_free(&text);
+	free(off);
+	free(cells);
+	if (nrows != NULL)
+		*nrows = n;
+	return rc;
+}
+
+int
+json_sf_partition_parse_tree(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause)
+{
 	cJSON *root;
 	const cJSON *data;
 	int rc;

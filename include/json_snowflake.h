@@ -59,8 +59,27 @@ int json_sf_result_parse(const char *buf, size_t len,
 /*
  * Parses a further partition ({"data": [[...]]}, or a bare array of rows)
  * handing each row of ncols cells to row. *nrows receives the row count.
+ * A partition can be tens of megabytes: it is read straight from the bytes
+ * (json_sf_partition_parse_fast) and only falls back to a cJSON tree
+ * (json_sf_partition_parse_tree) for what the fast reader leaves.
  */
 int json_sf_partition_parse(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause);
+
+/*
+ * The two readers behind json_sf_partition_parse, for tests and fuzzing:
+ * they hand the same rows for any input the fast one accepts. The fast one
+ * checks the whole body first, as strict JSON (no raw control bytes in
+ * strings, no \u0000 or surrogate escapes, nothing after the top value,
+ * nesting under 256), and returns 1, having called nothing, for anything
+ * else or when there is no data array; then it builds no tree: each row's
+ * strings are decoded into one reused buffer. Both return 0, or -1 with
+ * *cause (a row that is not an array, or row stopped; the rows before it
+ * were handed on).
+ */
+int json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause);
+int json_sf_partition_parse_tree(const char *buf, size_t len, size_t ncols,
     sf_row_cb row, void *arg, size_t *nrows, char **cause);
 
 /*

@@ -908,6 +908,88 @@ START_TEST(test_result_parse)
 }
 END_TEST
 
+/*
+ * A partition read straight from the bytes: escapes and \u decoded, non
+ * string cells NULL, short rows padded; anything outside strict JSON left
+ * to the tree reader (1, nothing called), which json_sf_partition_parse
+ * then uses, with the same rows.
+ */
+START_TEST(test_partition_fast)
+{
+	static const char body[] =
+	    "{\"resultSetMetaData\":{\"numRows\":3,\"x\":[1,-2.5e3,true]},"
+	    "\"data\": [ [\"a\\\"b\", \"\\u00e9\\u20ac\\t\", null] ,\n"
+	    "[\"d\\/\\\\\", 12, {\"k\":[\"v\"]}, \"extra\"], [\"z\"] ],"
+	    "\"data\":[[\"second data ignored\"]]}";
+	static const char *const tree_only[] = {
+		"{\"data\":[[\"\\ud83d\\ude00\"]]}", /* a surrogate pair */
+		"{\"data\":[[\"a\\u0000b\"]]}",     /* NUL */
+		"{\"data\":[[\"raw\ttab\"]]}",      /* a raw control byte */
+		"{\"data\":[[\"a\"]]} trailing",    /* after the top value */
+		"{\"data\":[[01]]}",                /* not a strict number */
+		"{\"data\":[[\"a\"],]}",            /* a trailing comma */
+		"{\"nodata\":[]}",
+		"",
+	};
+	struct rows r = { .n = 0 };
+	char *cause = NULL;
+	size_t n, i;
+
+	buf_init(&r.b);
+	ck_assert_int_eq(json_sf_partition_parse_fast(body, strlen(body), 3,
+			     rows_cb, &r, &n, &cause),
+	    0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(r.b.data,
+	    "a\"b,\xc3\xa9\xe2\x82\xac\t,NULL;d/\\,NULL,NULL;z,NULL,NULL;");
+	/* The tree reader agrees. */
+	buf_reset(&r.b);
+	ck_assert_int_eq(json_sf_partition_parse_tree(body, strlen(body), 3,
+			     rows_cb, &r, &n, &cause),
+	    0);
+	ck_assert_str_eq(r.b.data,
+	    "a\"b,\xc3\xa9\xe2\x82\xac\t,NULL;d/\\,NULL,NULL;z,NULL,NULL;");
+
+	for (i = 0; i < nitems(tree_only); i++) {
+		buf_reset(&r.b);
+		r.n = 0;
+		ck_assert_int_eq(
+		    json_sf_partition_parse_fast(tree_only[i],
+			strlen(tree_only[i]), 1, rows_cb, &r, &n, &cause),
+		    1);
+		ck_assert_int_eq(r.n, 0);
+		ck_assert_ptr_null(cause);
+	}
+	/* The surrogate pair still arrives, through the tree. */
+	buf_reset(&r.b);
+	ck_assert_int_eq(json_sf_partition_parse(tree_only[0],
+			     strlen(tree_only[0]), 1, rows_cb, &r, &n, &cause),
+	    0);
+	ck_assert_str_eq(r.b.data, "\xf0\x9f\x98\x80;");
+
+	/* A row that is not an array: the rows before it were handed on. */
+	buf_reset(&r.b);
+	ck_assert_int_eq(
+	    json_sf_partition_parse_fast("[[\"a\"],\"no\",[\"b\"]]", 18, 1,
+		rows_cb, &r, &n, &cause),
+	    -1);
+	ck_assert_str_eq(cause, "a result row is not an array");
+	ck_assert_str_eq(r.b.data, "a;");
+	free(cause);
+	cause = NULL;
+	/* A callback stops it. */
+	r.stop_at = 2;
+	r.n = 0;
+	ck_assert_int_eq(json_sf_partition_parse_fast("[[\"a\"],[\"b\"]]", 13,
+			     1, rows_cb, &r, &n, &cause),
+	    -1);
+	ck_assert_str_eq(cause, "stop");
+	ck_assert_uint_eq(n, 2);
+	free(cause);
+	buf_free(&r.b);
+}
+END_TEST
+
 START_TEST(test_error_sentence)
 {
 	static const char e422[] =
@@ -1506,6 +1588,7 @@ snowflake_suite(void)
 	tcase_add_test(tc, test_conn_env);
 	tcase_add_test(tc, test_conn_resolve);
 	tcase_add_test(tc, test_result_parse);
+	tcase_add_test(tc, test_partition_fast);
 	tcase_add_test(tc, test_error_sentence);
 	tcase_add_test(tc, test_time_parse);
 	tcase_add_test(tc, test_files);
