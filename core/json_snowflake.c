@@ -314,7 +314,8 @@ sf_scan_string(struct sf_scan *s, struct buf *out)
 					buf_add(out, u, 2);
 				} else {
 					u[0] = (char)(0xe0 | (cp >> 12));
-					u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+					u[1] =
+					    (char)(0x80 | ((cp >> 6) & 0x3f));
 					u[2] = (char)(0x80 | (cp & 0x3f));
 					buf_add(out, u, 3);
 				}
@@ -422,7 +423,8 @@ sf_scan_value(struct sf_scan *s, const char **data)
 		want = 0;
 		if (close == '}') {
 			buf_reset(&key);
-			if (sf_scan_string(s, data != NULL ? &key : NULL) != 0) {
+			if (sf_scan_string(s, data != NULL ? &key : NULL) !=
+			    0) {
 				rc = -1;
 				break;
 			}
@@ -520,7 +522,8 @@ json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
 		for (; i < ncols; i++)
 			off[i] = SIZE_MAX;
 		for (i = 0; i < ncols; i++)
-			cells[i] = off[i] == SIZE_MAX ? NULL : text.data + off[i];
+			cells[i] =
+			    off[i] == SIZE_MAX ? NULL : text.data + off[i];
 		n++;
 		if (row != NULL && row(cells, ncols, arg, cause) != 0) {
 			if (*cause == NULL)
