@@ -22,6 +22,8 @@
 #define SF_MAX_COLS 4096
 
 static int sf_word_in(const char *, const char *const *);
+static int sf_scan_data_span(
+    const char *, size_t, const char **, const char **);
 
 void
 sf_result_meta_free(struct sf_result_meta *m)
@@ -125,12 +127,29 @@ json_sf_result_parse(const char *buf, size_t len, struct sf_result_meta *m,
 {
 	cJSON *root;
 	const cJSON *meta, *rt, *it, *pi, *v;
+	const char *ds = NULL, *de = NULL;
+	struct buf rest;
 	size_t n, i;
 	int rc;
 
 	*cause = NULL;
 	memset(m, 0, sizeof *m);
-	root = cJSON_ParseWithLength(buf, len);
+	/*
+	 * The first partition's rows come in this body: a tree only for the
+	 * rest of it (its "data" array read straight from the bytes), when the
+	 * body is strict JSON.
+	 */
+	if (sf_scan_data_span(buf, len, &ds, &de) == 0) {
+		buf_init(&rest);
+		buf_add(&rest, buf, (size_t)(ds - buf));
+		buf_adds(&rest, "null");
+		buf_add(&rest, de, (size_t)(buf + len - de));
+		root = cJSON_ParseWithLength(rest.data, rest.len);
+		buf_free(&rest);
+	} else {
+		ds = de = NULL;
+		root = cJSON_ParseWithLength(buf, len);
+	}
 	if (!cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		*cause = xstrdup("Snowflake's answer is not a JSON object");
@@ -188,7 +207,10 @@ json_sf_result_parse(const char *buf, size_t len, struct sf_result_meta *m,
 		}
 	}
 	rc = 0;
-	if (m->has_result)
+	if (m->has_result && ds != NULL)
+		rc = json_sf_partition_parse(
+		    ds, (size_t)(de - ds), m->ncols, row, arg, NULL, cause);
+	else if (m->has_result)
 		rc = sf_rows(cJSON_GetObjectItemCaseSensitive(root, "data"),
 		    m->ncols, row, arg, NULL, cause);
 	cJSON_Delete(root);
@@ -382,7 +404,7 @@ sf_scan_word(struct sf_scan *s, const char *w)
 }
 
 /* Skips one strict JSON value; with data, notes where the top object's
- * first "data" member's value starts. */
+ * first "data" member's value starts and ends (data[0], data[1]). */
 static int
 sf_scan_value(struct sf_scan *s, const char **data)
 {
@@ -428,8 +450,8 @@ sf_scan_value(struct sf_scan *s, const char **data)
 				rc = -1;
 				break;
 			}
-			want = data != NULL && *data == NULL && key.len == 4 &&
-			       memcmp(key.data, "data", 4) == 0;
+			want = data != NULL && data[0] == NULL &&
+			       key.len == 4 && memcmp(key.data, "data", 4) == 0;
 			sf_scan_ws(s);
 			if (s->p >= s->end || *s->p != ':') {
 				rc = -1;
@@ -438,12 +460,14 @@ sf_scan_value(struct sf_scan *s, const char **data)
 			s->p++;
 			sf_scan_ws(s);
 			if (want)
-				*data = s->p;
+				data[0] = s->p;
 		}
 		if (sf_scan_value(s, NULL) != 0) {
 			rc = -1;
 			break;
 		}
+		if (want)
+			data[1] = s->p;
 		sf_scan_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -466,7 +490,7 @@ json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
     sf_row_cb row, void *arg, size_t *nrows, char **cause)
 {
 	struct sf_scan s = { buf, buf + len, 0 };
-	const char **cells, *data = NULL;
+	const char **cells, *span[2] = { NULL, NULL }, *data;
 	size_t *off, i, n = 0;
 	struct buf text;
 	int rc = 0;
@@ -479,10 +503,11 @@ json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
 	if (s.p >= s.end || (*s.p != '{' && *s.p != '['))
 		return 1;
 	if (*s.p == '[')
-		data = s.p;
-	if (sf_scan_value(&s, *s.p == '{' ? &data : NULL) != 0)
+		span[0] = s.p;
+	if (sf_scan_value(&s, *s.p == '{' ? span : NULL) != 0)
 		return 1;
 	sf_scan_ws(&s);
+	data = span[0];
 	if (s.p != s.end || data == NULL || *data != '[')
 		return 1;
 	/* Then the rows, with nothing but this row's text allocated. */
@@ -541,6 +566,29 @@ json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
 	if (nrows != NULL)
 		*nrows = n;
 	return rc;
+}
+
+/*
+ * Where a statement response's "data" array is ([*start, *end)), when the
+ * body is strict JSON (as json_sf_partition_parse_fast checks it). Returns
+ * 0, or -1 (no such array, or not strict JSON).
+ */
+static int
+sf_scan_data_span(
+    const char *buf, size_t len, const char **start, const char **end)
+{
+	struct sf_scan s = { buf, buf + len, 0 };
+	const char *span[2] = { NULL, NULL };
+
+	sf_scan_ws(&s);
+	if (s.p >= s.end || *s.p != '{' || sf_scan_value(&s, span) != 0)
+		return -1;
+	sf_scan_ws(&s);
+	if (s.p != s.end || span[0] == NULL || *span[0] != '[')
+		return -1;
+	*start = span[0];
+	*end = span[1];
+	return 0;
 }
 
 int
