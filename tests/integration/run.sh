@@ -58,7 +58,7 @@ if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
 # Snowpark Container Services against the sandbox's SPCS simulation.
 QUICK=$quick python3 "$here/test_spcs.py" || fail=1
 # What the Snowflake role may not do, from its grants, against the sandbox.
-python3 "$here/test_grants.py" || fail=1
+QUICK=$quick python3 "$here/test_grants.py" || fail=1
 
 i=0
 for major in $majors; do
