@@ -9,7 +9,7 @@
  * applying, the grants of every role that runs a step are read (SHOW
  * GRANTS): steps a role may not run are marked in the plan, and --apply
  * refuses up front with the list unless --ignore-grants (grants can be
- * incomplete: database roles, future grants). Grants that cannot be
+ * incomplete: future grants, application roles). Grants that cannot be
  * read check nothing (a warning says why).
  */
 
@@ -389,8 +389,8 @@ cli_setup_run(const struct config *cfg, const struct cli_options *opts,
 				    s.plan.v[i].object, s.plan.v[i].denied);
 		fprintf(stderr, "snowdeck: nothing was changed; grant what is "
 				"missing, or pass --ignore-grants when the "
-				"grants are incomplete (database roles, "
-				"future grants)\n");
+				"grants are incomplete (future grants, "
+				"application roles)\n");
 		audit_record(s.env.audit, "setup-apply", "snowflake", "refused",
 		    "the roles' grants do not allow every step");
 		if (opts->json)

@@ -604,7 +604,7 @@ cs_grants_done(struct grants *sets, size_t n, const char *cause, void *arg)
 	fprintf(stderr,
 	    "snowdeck: %s %s %s refused up front (nothing was sent): %s; pass "
 	    "--ignore-grants to try anyway when the grants are incomplete "
-	    "(database roles, future grants)\n",
+	    "(future grants, application roles)\n",
 	    spcs_action_name(c->action), cs_target_kind(c), target, why);
 	free(target);
 	free(why);

@@ -144,6 +144,7 @@ grants_init(struct grants *g, const char *role, int resolve)
 			*p = '.';
 	g->roles = xcalloc(1, sizeof *g->roles);
 	g->roles[0] = xstrdup(g->role);
+	g->dbrole = xcalloc(1, sizeof *g->dbrole);
 	g->nroles = 1;
 }
 
@@ -163,6 +164,7 @@ grants_free(struct grants *g)
 	for (i = 0; i < g->nroles; i++)
 		free(g->roles[i]);
 	free(g->roles);
+	free(g->dbrole);
 	for (i = 0; i < g->nsecondary; i++)
 		free(g->secondary[i]);
 	free(g->secondary);
@@ -215,18 +217,24 @@ grants_cell(const char *const *cells, size_t ncols, long col)
 	return cells[col];
 }
 
-/* Queues a role (as SHOW prints it) to be read, unless known. */
+/*
+ * Queues a role (as SHOW prints it) to be read, unless known: an account
+ * role (one part: a dot stays a dot) or a database role (DB.ROLE, kept
+ * as its canonical parts).
+ */
 static void
-grants_queue_role(struct grants *g, const char *shown)
+grants_queue_role(struct grants *g, const char *shown, int database_role)
 {
 	char *r = grants_name_norm(shown, 0);
 	size_t i;
 
-	for (char *p = r; *p != '\0'; p++)
-		if (*p == GRANTS_SEP)
-			*p = '.';
+	if (!database_role)
+		for (char *p = r; *p != '\0'; p++)
+			if (*p == GRANTS_SEP)
+				*p = '.';
 	for (i = 0; i < g->nroles; i++) {
-		if (strcmp(g->roles[i], r) == 0) {
+		if (strcmp(g->roles[i], r) == 0 &&
+		    g->dbrole[i] == database_role) {
 			free(r);
 			return;
 		}
@@ -238,6 +246,8 @@ grants_queue_role(struct grants *g, const char *shown)
 		return;
 	}
 	g->roles = xreallocarray(g->roles, g->nroles + 1, sizeof *g->roles);
+	g->dbrole = xreallocarray(g->dbrole, g->nroles + 1, sizeof *g->dbrole);
+	g->dbrole[g->nroles] = (unsigned char)(database_role != 0);
 	g->roles[g->nroles++] = r;
 }
 
@@ -277,9 +287,9 @@ grants_add_row(struct grants *g, const struct grants_cols *c,
 		return;
 	priv = grants_priv_norm(pv);
 	kind = grants_kind_norm(on);
-	if (strcmp(kind, "ROLE") == 0 && strcmp(priv, "USAGE") == 0 &&
-	    nm != NULL)
-		grants_queue_role(g, nm);
+	if ((strcmp(kind, "ROLE") == 0 || strcmp(kind, "DATABASE_ROLE") == 0) &&
+	    strcmp(priv, "USAGE") == 0 && nm != NULL)
+		grants_queue_role(g, nm, strcmp(kind, "DATABASE_ROLE") == 0);
 	grants_push(g, priv, kind,
 	    strcmp(kind, "ACCOUNT") == 0 ? xstrdup("")
 					 : grants_name_norm(nm, 0),
@@ -344,6 +354,42 @@ grants_secondary_parse(const char *json, char ***roles)
 	return n;
 }
 
+char *
+grants_role_sql(const struct grants *g, const char *role)
+{
+	struct buf b;
+	const char *p, *e;
+	size_t i;
+	int db = 0;
+
+	for (i = 0; i < g->nroles; i++)
+		if (g->roles[i] == role || strcmp(g->roles[i], role) == 0) {
+			db = g->dbrole[i];
+			if (g->roles[i] == role)
+				break;
+		}
+	buf_init(&b);
+	if (!db) {
+		buf_adds(&b, "ROLE ");
+		sf_ident_append(&b, role);
+		return buf_detach(&b);
+	}
+	buf_adds(&b, "DATABASE ROLE ");
+	for (p = role;; p = e + 1) {
+		char *part;
+
+		e = strchr(p, GRANTS_SEP);
+		part = xstrndup(p, e != NULL ? (size_t)(e - p) : strlen(p));
+		if (p != role)
+			buf_addc(&b, '.');
+		sf_ident_append(&b, part);
+		free(part);
+		if (e == NULL)
+			break;
+	}
+	return buf_detach(&b);
+}
+
 const char *
 grants_next_role(struct grants *g)
 {
@@ -353,7 +399,7 @@ grants_next_role(struct grants *g)
 	if (g->next >= g->nroles && g->primary_end == 0 && g->nsecondary > 0) {
 		g->primary_end = g->nroles;
 		for (i = 0; i < g->nsecondary; i++)
-			grants_queue_role(g, g->secondary[i]);
+			grants_queue_role(g, g->secondary[i], 0);
 	}
 	if (g->next >= g->nroles)
 		return NULL;

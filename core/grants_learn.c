@@ -25,7 +25,7 @@ struct grants_learn {
 	char **sec;      /* the secondary roles, parsed */
 	size_t nsec;
 	char *cause;   /* a failure noticed in a callback */
-	char *reading; /* the role whose grants are being read */
+	char *reading; /* whose grants are being read: "ROLE X" */
 	struct sf_stmt *stmt;
 	grants_learn_cb done;
 	void *arg;
@@ -128,8 +128,7 @@ grants_learn_stmt_done(const struct sf_stmt_result *r, void *arg)
 			? xasprintf("SELECT CURRENT_ROLE(), "
 				    "CURRENT_SECONDARY_ROLES() failed: %s",
 			      r->cause != NULL ? r->cause : "no answer")
-			: xasprintf("SHOW GRANTS TO ROLE %s failed: %s",
-			      l->reading,
+			: xasprintf("SHOW GRANTS TO %s failed: %s", l->reading,
 			      r->cause != NULL ? r->cause : "no answer");
 		grants_learn_end(l, m);
 		free(m);
@@ -139,7 +138,7 @@ grants_learn_stmt_done(const struct sf_stmt_result *r, void *arg)
 		l->session = 1;
 		l->nsec = grants_secondary_parse(l->secondary, &l->sec);
 	} else if (!l->have_cols) {
-		m = xasprintf("SHOW GRANTS TO ROLE %s: %s", l->reading,
+		m = xasprintf("SHOW GRANTS TO %s: %s", l->reading,
 		    l->cause != NULL ? l->cause : "no result set");
 		grants_learn_end(l, m);
 		free(m);
@@ -193,11 +192,10 @@ grants_learn_next(struct grants_learn *l)
 	l->phase = 1;
 	l->have_cols = 0;
 	free(l->reading);
+	/* "ROLE X", or "DATABASE ROLE D.R" for a database role. */
+	l->reading = grants_role_sql(&l->sets[l->i], role);
 	buf_init(&q);
-	sf_ident_append(&q, role);
-	l->reading = xstrdup(q.data);
-	buf_reset(&q);
-	buf_adds(&q, "SHOW GRANTS TO ROLE ");
+	buf_adds(&q, "SHOW GRANTS TO ");
 	buf_adds(&q, l->reading);
 	/* As the role asked about (NULL: the connection's), which may see
 	 * the roles it inherits. */

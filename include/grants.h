@@ -7,8 +7,12 @@
  * an object, OWNERSHIP implying every privilege on it. Pure; the async
  * reader is core/grants_learn.c. The session's secondary roles (and the
  * roles they inherit) count too, except for CREATE privileges, which only
- * the primary role's hierarchy gives. Grants can be incomplete (database
- * roles and future grants are not followed): callers offer an override.
+ * the primary role's hierarchy gives. Grants can be incomplete (future
+ * grants, privileges through application roles): callers offer an
+ * override. Database roles granted to a role (a row USAGE on
+ * DATABASE_ROLE D.R) are followed like account roles, with SHOW GRANTS TO
+ * DATABASE ROLE:
+ *   https://docs.snowflake.com/en/sql-reference/sql/grant-database-role
  *
  *   Secondary roles: authorization to execute CREATE <object> statements
  *   is provided by the primary role; any other SQL action can be
@@ -52,6 +56,7 @@ struct grants {
 	struct grant *v;
 	size_t n;
 	char **roles; /* the role, then every role it inherits, breadth first */
+	unsigned char *dbrole; /* roles[i] is a database role (DB.ROLE) */
 	size_t nroles;
 	size_t next; /* roles[next] is the next one to read */
 	int capped;  /* more than GRANTS_MAX_ROLES roles, or rows, were seen */
@@ -112,6 +117,13 @@ size_t grants_secondary_parse(const char *json, char ***roles);
  * when every known role was read. Rows given to grants_add_row belong to
  * the role this returned last. */
 const char *grants_next_role(struct grants *);
+
+/*
+ * What SHOW GRANTS TO needs for a role of g's list (as grants_next_role
+ * returned it): "ROLE <quoted>" for an account role, "DATABASE ROLE
+ * <db>.<name>" (each part quoted) for a database role. Owned.
+ */
+char *grants_role_sql(const struct grants *, const char *role);
 
 /*
  * Whether the role may use privilege on the object kind ("SERVICE",

@@ -1,6 +1,7 @@
 /*
  * Reading a role's grants (grants.h) from Snowflake, asynchronously:
  * SHOW GRANTS TO ROLE <r> for the role, then for every role it inherits
+ * (account roles, and database roles with SHOW GRANTS TO DATABASE ROLE)
  * (breadth first, each once, capped), each run as the role asked about so
  * it may see its own hierarchy. First SELECT CURRENT_ROLE(),
  * CURRENT_SECONDARY_ROLES(): the role NULL is the session's, and the

@@ -472,8 +472,8 @@ view_setup_ask_denied(struct view *v, const struct setup_plan *p, size_t denied)
 	if (shown < denied)
 		buf_printf(
 		    &msg, "(and %zu more: see the steps)\n", denied - shown);
-	buf_adds(&msg, "\nGrants can be incomplete (database roles, "
-		       "future grants).\ny applies anyway, n cancels");
+	buf_adds(&msg, "\nGrants can be incomplete (future grants, "
+		       "application roles).\ny applies anyway, n cancels");
 	safe = sanitize_dup(msg.data, msg.len, SANITIZE_KEEP_NL);
 	app_message(v->app, 1,
 	    "setup apply is disabled: %zu step%s denied "

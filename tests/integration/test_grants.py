@@ -15,7 +15,7 @@ marks the step); --ignore-grants proceeds and stops at that step with
 Snowflake's message. The preflight (doctor) names the services and pools
 the role may not operate, with the GRANTs to run. The user's secondary
 roles (DEFAULT_SECONDARY_ROLES = ('ALL')) lend their privileges for
-operating. Never skips.
+operating, as do database roles granted to the role. Never skips.
 """
 import json
 import os
@@ -151,6 +151,21 @@ def test_secondary_roles_count_for_operating():
     assert r.code == 3 and "lacks OPERATE on service DEMO.XCOM.SISSYG" in r.err, r
 
 
+def test_database_roles_are_followed():
+    # A database role granted to the role lends its OPERATE: read with
+    # SHOW GRANTS TO DATABASE ROLE, so SISSYG is operable and the runner not.
+    admin_sql("CREATE DATABASE ROLE IF NOT EXISTS DEMO.SVC_OPS")
+    admin_sql("GRANT OPERATE ON SERVICE DEMO.XCOM.SISSYG TO DATABASE ROLE DEMO.SVC_OPS")
+    admin_sql("GRANT DATABASE ROLE DEMO.SVC_OPS TO ROLE DBR_OPS")
+    SB.clear_requests()
+    line = doctor_operate_line(role="DBR_OPS")
+    assert "SHOW GRANTS TO DATABASE ROLE DEMO.SVC_OPS" in SB.executed("SHOW GRANTS TO"), SB.executed()
+    assert "SISSYG" not in line["detail"], line
+    assert "service DEMO.XCOM.AIRFLOW_TASK_RUNNER" in line["detail"], line
+    r = sd("suspend", "airflow_task_runner", "--yes", role="DBR_OPS", check=False)
+    assert r.code == 3 and "lacks OPERATE on service DEMO.XCOM.AIRFLOW_TASK_RUNNER" in r.err, r
+
+
 def test_setup_apply_refused_then_ignored():
     args = ["--admin-role", "LIMITED_ADMIN", "--database", "GRANTS_DB",
             "--xcom-database", "GRANTS_DB", "--xcom-schema", "XC"]
@@ -191,6 +206,7 @@ if __name__ == "__main__":
                  test_action_refused_up_front_with_the_reason,
                  test_ignore_grants_and_the_server_refuses_too,
                  test_secondary_roles_count_for_operating,
+                 test_database_roles_are_followed,
                  test_setup_apply_refused_then_ignored]
         if os.environ.get("QUICK") == "1":
             # Under the sanitizers: reading grants (hierarchy and secondary
@@ -199,6 +215,7 @@ if __name__ == "__main__":
                      test_doctor_names_what_the_role_may_not_operate,
                      test_action_refused_up_front_with_the_reason,
                      test_secondary_roles_count_for_operating,
+                     test_database_roles_are_followed,
                      test_setup_apply_refused_then_ignored]
         run_tests(tests, "grants")
     finally:

@@ -258,6 +258,8 @@ class Sandbox:
         # The user's granted roles (GRANT ROLE r TO USER; the configured role's own grant is not
         # modelled) and whether DEFAULT_SECONDARY_ROLES = ('ALL') makes them secondary roles.
         self.user_roles: list[str] = []
+        # Database roles (DB.NAME), from CREATE DATABASE ROLE.
+        self.database_roles: set[str] = set()
         self.secondary_all = False
         self.seed_system_grants()
         # Warehouses (fakesnow knows one fixed warehouse and no CREATE WAREHOUSE).
@@ -347,8 +349,8 @@ class Sandbox:
         with self.lock:
             while i < len(out):
                 for g in self.grants:
-                    if g["role"] == out[i] and g["privilege"] == "USAGE" and g["granted_on"] == "ROLE" \
-                            and g["name"] not in out:
+                    if g["role"] == out[i] and g["privilege"] == "USAGE" and \
+                            g["granted_on"] in ("ROLE", "DATABASE_ROLE") and g["name"] not in out:
                         out.append(g["name"])
                 i += 1
         return out
@@ -557,10 +559,34 @@ class Sandbox:
         if wh is not None:
             return wh
         m = re.match(r"^(GRANT|REVOKE)\s+(.+?)\s+ON\s+(ACCOUNT|(DATABASE|SCHEMA|TABLE|VIEW|STAGE|WAREHOUSE|"
-                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION|SERVICE)\s+(\S+))\s+(?:TO|FROM)\s+ROLE\s+"
-                     r"(\"[^\"]+\"|[\w$]+)$", s, flags)
+                     r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION|SERVICE)\s+(\S+))\s+(?:TO|FROM)\s+"
+                     r"(DATABASE\s+)?ROLE\s+((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)$", s, flags)
+        if m:  # a database role is kept as DB.NAME, as SHOW GRANTS names it
+            role = m[7] if m[6] else ident_name(m[7])
+            if m[6]:
+                role = self.database_role(m[7], database)
+            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, role, resolved=True)
+        m = re.match(r"^CREATE\s+(?:OR\s+REPLACE\s+)?DATABASE\s+ROLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                     r"((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)$", s, flags)
         if m:
-            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, m[6])
+            name = self.database_role(m[1], database)
+            with self.lock:
+                self.database_roles.add(name)
+            return status_result(f"Database role {name.split('.')[-1]} successfully created.")
+        m = re.match(r"^(GRANT|REVOKE)\s+DATABASE\s+ROLE\s+((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)"
+                     r"\s+(?:TO|FROM)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
+        if m:  # shown as USAGE on DATABASE_ROLE db.r in SHOW GRANTS TO ROLE
+            sub, to = self.database_role(m[2], database), ident_name(m[3])
+            with self.lock:
+                if sub not in self.database_roles:
+                    raise SqlError("002003", "02000", f"SQL compilation error:\nDatabase role '{sub}' does "
+                                   "not exist or not authorized.")
+                if m[1].upper() == "GRANT":
+                    self.add_grant("USAGE", "DATABASE_ROLE", sub, to, session_role())
+                else:
+                    self.grants[:] = [g for g in self.grants if (g["privilege"], g["granted_on"], g["name"],
+                                                                 g["role"]) != ("USAGE", "DATABASE_ROLE", sub, to)]
+            return status_result()
         m = re.match(r"^(GRANT|REVOKE)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)\s+(?:TO|FROM)\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$",
                      s, flags)
         if m:  # the role hierarchy: shown as USAGE on ROLE x in SHOW GRANTS TO ROLE y
@@ -588,11 +614,16 @@ class Sandbox:
             with self.lock:
                 self.secondary_all = bool(m[1]) and not m[2]
             return status_result()
-        m = re.match(r"^SHOW\s+GRANTS\s+TO\s+ROLE\s+(\"[^\"]+\"|[\w$]+)$", s, flags)
+        m = re.match(r"^SHOW\s+GRANTS\s+TO\s+(DATABASE\s+)?ROLE\s+"
+                     r"((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)$", s, flags)
         if m:
-            role = ident_name(m[1])
+            role = self.database_role(m[2], database) if m[1] else ident_name(m[2])
+            if m[1] and role not in self.database_roles:
+                raise SqlError("002003", "02000", f"SQL compilation error:\nDatabase role '{role}' does not "
+                               "exist or not authorized.")
             with self.lock:
-                rows = [[g["created_on"], g["privilege"], g["granted_on"], g["name"], "ROLE", role, "false",
+                rows = [[g["created_on"], g["privilege"], g["granted_on"], g["name"],
+                         "DATABASE_ROLE" if m[1] else "ROLE", role, "false",
                          g.get("granted_by", "SYSADMIN")] for g in self.grants if g["role"] == role]
             return text_result(rows, ["created_on", "privilege", "granted_on", "name", "granted_to",
                                       "grantee_name", "grant_option", "granted_by"])
@@ -644,10 +675,18 @@ class Sandbox:
             return status_result()
         return None
 
-    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str) -> Result:
+    def database_role(self, ident: str, database: str | None) -> str:
+        """A database role's name as SHOW GRANTS prints it: DB.NAME (the session's database when the
+        name has one part)."""
+        parts = [ident_name(p) for p in split_ident(ident)]
+        if len(parts) == 1:
+            parts = [(database or "").upper()] + parts
+        return ".".join(parts)
+
+    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str, resolved: bool = False) -> Result:
         kind = re.sub(r"\s+", "_", kind.upper())
         name = ".".join(ident_name(p) for p in split_ident(obj)) if kind != "ACCOUNT" else obj
-        role = ident_name(role)
+        role = role if resolved else ident_name(role)
         if kind == "DATABASE":
             rows = self.fakesnow_sql("SHOW DATABASES", None, None, None).rows
             if not any(str(r[1]).upper() == name for r in rows):

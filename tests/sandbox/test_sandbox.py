@@ -1127,6 +1127,31 @@ def test_grants_hierarchy_ownership_and_operate_enforced(sbx: dict[str, str]) ->
     submit(sbx, "REVOKE OPERATE ON SERVICE DEMO.XCOM.AIRFLOW_TASK_RUNNER FROM ROLE OPS_BASE")
 
 
+def test_database_roles(sbx: dict[str, str]) -> None:
+    """A database role granted to an account role lends its privileges: SHOW GRANTS TO ROLE shows it
+    as USAGE on DATABASE_ROLE DB.NAME, SHOW GRANTS TO DATABASE ROLE lists its own, and operating a
+    service through it is allowed until it is revoked."""
+    def show(target: str) -> set[tuple[str, str, str, str]]:
+        return {(r[1], r[2], r[3], r[4]) for r in rows_of(submit(sbx, f"SHOW GRANTS TO {target}"))}
+
+    assert submit(sbx, "CREATE DATABASE ROLE IF NOT EXISTS DEMO.SVC_OPS").status_code == 200
+    assert submit(sbx, "GRANT OPERATE ON SERVICE DEMO.XCOM.SISSYG TO DATABASE ROLE DEMO.SVC_OPS").status_code == 200
+    assert submit(sbx, "GRANT DATABASE ROLE DEMO.SVC_OPS TO ROLE DBR_ROLE").status_code == 200
+    try:
+        assert ("USAGE", "DATABASE_ROLE", "DEMO.SVC_OPS", "ROLE") in show("ROLE DBR_ROLE")
+        assert ("OPERATE", "SERVICE", "DEMO.XCOM.SISSYG", "DATABASE_ROLE") in show("DATABASE ROLE DEMO.SVC_OPS")
+        # one part: the session's database
+        assert ("OPERATE", "SERVICE", "DEMO.XCOM.SISSYG", "DATABASE_ROLE") in show("DATABASE ROLE SVC_OPS")
+        r = submit(sbx, "SHOW GRANTS TO DATABASE ROLE DEMO.NOPE")
+        assert r.status_code == 422 and r.json()["code"] == "002003", r.text
+        assert submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="DBR_ROLE").status_code == 200
+        assert submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG RESUME", role="DBR_ROLE").status_code == 200
+    finally:
+        submit(sbx, "REVOKE DATABASE ROLE DEMO.SVC_OPS FROM ROLE DBR_ROLE")
+    r = submit(sbx, "ALTER SERVICE DEMO.XCOM.SISSYG SUSPEND", role="DBR_ROLE")
+    assert r.status_code == 422 and r.json()["code"] == "003001", r.text
+
+
 def test_secondary_roles(sbx: dict[str, str]) -> None:
     """DEFAULT_SECONDARY_ROLES = ('ALL') makes the roles granted to the user secondary roles:
     CURRENT_SECONDARY_ROLES() lists them as JSON, and their privileges (and what they inherit) count

@@ -231,6 +231,44 @@ START_TEST(test_secondary_roles)
 }
 END_TEST
 
+/* Database roles granted to the role are followed with SHOW GRANTS TO
+ * DATABASE ROLE, their names quoted part by part. */
+START_TEST(test_database_roles)
+{
+	static const char *const ops[] = { "USAGE", "DATABASE_ROLE",
+		"DEMO.OPS_DB", "false", "USAGE", "DATABASE_ROLE",
+		"\"my db\".\"r.1\"", "false", "USAGE", "ROLE", "A.B", "false" };
+	static const char *const dbr[] = { "OPERATE", "SERVICE",
+		"DEMO.XCOM.SISSYG", "false" };
+	struct grants g;
+	const char *r;
+	char *sql;
+
+	grants_init(&g, "OPS", 1);
+	r = grants_next_role(&g);
+	sql = grants_role_sql(&g, r);
+	ck_assert_str_eq(sql, "ROLE OPS");
+	free(sql);
+	add_rows(&g, ops, 3);
+	r = grants_next_role(&g);
+	sql = grants_role_sql(&g, r);
+	ck_assert_str_eq(sql, "DATABASE ROLE DEMO.OPS_DB");
+	free(sql);
+	add_rows(&g, dbr, 1);
+	r = grants_next_role(&g);
+	sql = grants_role_sql(&g, r);
+	ck_assert_str_eq(sql, "DATABASE ROLE \"my db\".\"r.1\"");
+	free(sql);
+	r = grants_next_role(&g); /* an account role: a dot stays a dot */
+	sql = grants_role_sql(&g, r);
+	ck_assert_str_eq(sql, "ROLE \"A.B\"");
+	free(sql);
+	ck_assert_ptr_null(grants_next_role(&g));
+	ck_assert(grants_may(&g, "OPERATE", "SERVICE", "demo.xcom.sissyg"));
+	grants_free(&g);
+}
+END_TEST
+
 START_TEST(test_hierarchy_cap)
 {
 	struct grants g;
@@ -532,6 +570,7 @@ grants_suite(void)
 	tcase_add_test(tc, test_hierarchy_breadth_first_cycle_safe);
 	tcase_add_test(tc, test_hierarchy_cap);
 	tcase_add_test(tc, test_secondary_roles);
+	tcase_add_test(tc, test_database_roles);
 	tcase_add_test(tc, test_rows_missing_columns);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_setup_marking);
