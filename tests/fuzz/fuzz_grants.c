@@ -52,8 +52,14 @@ fuzz_check(struct grants *g)
 		for (j = i + 1; j < g->nroles; j++)
 			if (strcmp(g->roles[i], g->roles[j]) == 0)
 				abort();
-	while ((r = grants_next_role(g)) != NULL)
-		(void)r;
+	while ((r = grants_next_role(g)) != NULL) {
+		char *sql = grants_role_sql(g, r);
+
+		if (strncmp(sql, "ROLE ", 5) != 0 &&
+		    strncmp(sql, "DATABASE ROLE ", 14) != 0)
+			abort();
+		free(sql);
+	}
 	for (i = 0; i < g->n && i < 64; i++) {
 		e = &g->v[i];
 		/* Names are kept canonical; asking by a canonical name of
