@@ -5,7 +5,8 @@
  * from the input cut into rows of 8 NUL-separated cells; then the role
  * hierarchy walked, may() asked about names taken from the input, and the
  * name helpers fed the input. Invariants: the role list never exceeds
- * GRANTS_MAX_ROLES and holds no duplicate; a privilege held is may()
+ * GRANTS_MAX_ROLES and holds no duplicate (an account and a database
+ * role may share a name); a privilege held is may()
  * (and OWNERSHIP implies any privilege); a reason is NULL exactly when
  * may() says yes.
  */
@@ -50,7 +51,8 @@ fuzz_check(struct grants *g)
 		abort();
 	for (i = 0; i < g->nroles; i++)
 		for (j = i + 1; j < g->nroles; j++)
-			if (strcmp(g->roles[i], g->roles[j]) == 0)
+			if (strcmp(g->roles[i], g->roles[j]) == 0 &&
+			    g->dbrole[i] == g->dbrole[j])
 				abort();
 	while ((r = grants_next_role(g)) != NULL) {
 		char *sql = grants_role_sql(g, r);
