@@ -38,16 +38,9 @@ case "$fuzz_seed" in
 '' | *[!0-9]*) echo "fuzz: FUZZ_SEED must be a number or random" >&2; exit 2 ;;
 esac
 
-# Runs "$@" in the background, at most $jobs at once.
-running=0
-spawn() {
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n || true
-		running=$((running - 1))
-	fi
-	"$@" &
-	running=$((running + 1))
-}
+jobs_max=$jobs
+# shellcheck source=tests/lib/jobs.sh
+. tests/lib/jobs.sh
 pkgs="libcurl libcjson libuv openssl"
 command -v "$CC" >/dev/null ||
     { echo "fuzz: $CC not found (run tests/deps.sh --all)" >&2; exit 1; }
@@ -69,13 +62,12 @@ for src in core/*.c tui/theme.c tui/keymap.c; do
 	    [ -n "$(find include -name '*.h' -newer "$obj")" ]; then
 		rm -f "$obj"
 		# shellcheck disable=SC2086
-		spawn $CC $cflags $san -fsanitize=fuzzer-no-link -c "$src" \
+		jobs_spawn $CC $cflags $san -fsanitize=fuzzer-no-link -c "$src" \
 		    -o "$obj"
 	fi
 	objs+=("$obj")
 done
-wait
-running=0
+jobs_wait
 for obj in "${objs[@]}"; do
 	[ -e "$obj" ] || { echo "fuzz: building $obj failed" >&2; exit 1; }
 done
@@ -140,9 +132,9 @@ for src in "${targets[@]}"; do
 		failed+=("$src")
 		continue
 	fi
-	spawn fuzz_one "$src"
+	jobs_spawn fuzz_one "$src"
 done
-wait
+jobs_wait
 for f in "$tmp"/*.failed; do
 	[ -e "$f" ] && failed+=("$(cat "$f")")
 done

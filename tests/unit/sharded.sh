@@ -30,16 +30,13 @@ run_one() {
 	echo $? >"$logs/$s.rc"
 }
 
-running=0
+jobs_max=$jobs
+# shellcheck source=tests/lib/jobs.sh
+. "$here/../lib/jobs.sh"
 for s in "${suites[@]}"; do
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n
-		running=$((running - 1))
-	fi
-	run_one "$s" "$@" &
-	running=$((running + 1))
+	jobs_spawn run_one "$s" "$@"
 done
-wait
+jobs_wait
 
 fail=0
 total=0
