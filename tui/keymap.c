@@ -268,6 +268,12 @@ const struct keymap_entry keymap_table[] = {
 	/* Operator panes: doctor and jobs. */
 	K(KM_DOCTOR, 'r', KA_RERUN, HINT, "re-run",
 	    "run the preflight checklist again"),
+	K(KM_DOCTOR, KEYC_ENTER, KA_DOCTOR_TEXT, 0, "to the check",
+	    "keyboard to the selected check's whole reason and fix below: "
+	    "j/k scroll, / search, n/N next/previous match"),
+	K(KM_DOCTOR, KEYC_ESC, KA_DOCTOR_LIST, 0, "to the list",
+	    "from the check: clear the search, then back to the list "
+	    "(/ filters it)"),
 	K(KM_JOBS, 'x', KA_JOB_RUN, HINT | DANGER, "run",
 	    "run the selected job (asks first), the keyboard then on its "
 	    "output"),
@@ -431,6 +437,8 @@ static const char *const keymap_action_names[KA_NACTIONS] = {
 	[KA_SETUP_REPLACE] = "setup-replace",
 	[KA_SETUP_TEXT] = "setup-focus-step",
 	[KA_SETUP_LIST] = "setup-focus-list",
+	[KA_DOCTOR_TEXT] = "doctor-focus-check",
+	[KA_DOCTOR_LIST] = "doctor-focus-list",
 	[KA_SVC_RESTART] = "service-restart",
 	[KA_SVC_STOP] = "service-stop",
 	[KA_SVC_START] = "service-start",

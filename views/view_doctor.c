@@ -3,6 +3,10 @@
  * one line per check with its glyph and state (green, red, yellow), the
  * reason and the fix. Opening it runs the checks the first time; r runs
  * them again. The texts are sanitized by core/doctor.c (doctor_set).
+ * Below the list, the selected check whole: its reason and fix wrapped,
+ * where the columns cut them; Enter puts the keyboard there (/ search,
+ * n/N), Esc clears a search, then gives it back to the list
+ * (tui/listtext.c).
  */
 
 #include "view.h"
@@ -16,6 +20,10 @@
 #include "doctor.h"
 #include "keymap.h"
 #include "list.h"
+#include "listtext.h"
+#include "prompt.h"
+#include "sanitize.h"
+#include "textview.h"
 #include "theme.h"
 #include "tui_draw.h"
 #include "util.h"
@@ -33,6 +41,9 @@ static const struct list_column view_doctor_cols[] = {
 struct view_doctor {
 	struct app *app;
 	struct list list;
+	struct textview tv;
+	struct listtext lt; /* the keyboard on the checks or the text */
+	struct buf text;    /* the selected check in full */
 	uint64_t seen;
 };
 
@@ -139,6 +150,11 @@ view_doctor_init(struct view *v, struct app *app, char **cause)
 	list_init(&d->list, view_doctor_cols, (int)nitems(view_doctor_cols),
 	    &view_doctor_list_ops, d);
 	d->list.empty = "no checks yet: press r to run them";
+	textview_init(&d->tv, 0);
+	d->tv.wrap = 1;
+	listtext_init(&d->lt, &d->list, &d->tv, KM_DOCTOR, KA_DOCTOR_TEXT,
+	    KA_DOCTOR_LIST);
+	buf_init(&d->text);
 	d->seen = (uint64_t)-1;
 	v->data = d;
 	return 0;
@@ -150,7 +166,38 @@ view_doctor_free(struct view *v)
 	struct view_doctor *d = v->data;
 
 	list_free(&d->list);
+	textview_free(&d->tv);
+	buf_free(&d->text);
 	free(d);
+}
+
+/* The selected check whole: what, state, reason and fix. */
+static void
+view_doctor_text(struct view_doctor *d)
+{
+	const struct doctor_item *it = NULL;
+	char *safe;
+	size_t row;
+
+	buf_reset(&d->text);
+	if (list_selected(&d->list, &row) == 0)
+		it = view_doctor_item(d, row);
+	if (it != NULL) {
+		buf_printf(&d->text, "%s / %s: %s\n", it->group, it->name,
+		    doctor_state_name(it->state));
+		if (it->detail != NULL)
+			buf_printf(&d->text, "%s\n", it->detail);
+		if (it->fix != NULL)
+			buf_printf(&d->text, "fix: %s\n", it->fix);
+	}
+	/* Check names hold configured object names. The textview borrows
+	 * the text: it stays in d->text. */
+	safe = sanitize_dup(d->text.data != NULL ? d->text.data : "",
+	    d->text.len, SANITIZE_KEEP_NL);
+	buf_reset(&d->text);
+	buf_adds(&d->text, safe);
+	free(safe);
+	textview_set_text(&d->tv, d->text.data, d->text.len);
 }
 
 static void
@@ -158,9 +205,10 @@ view_doctor_sync(struct view_doctor *d)
 {
 	uint64_t gen = app_ops_gen(d->app);
 
-	if (d->seen != gen) {
+	if (d->seen != gen || app_doctor_running(d->app)) {
 		d->seen = gen;
 		list_refresh(&d->list);
+		view_doctor_text(d);
 	}
 }
 
@@ -178,9 +226,15 @@ view_doctor_draw(struct view *v, WINDOW *win)
 {
 	struct view_doctor *d = v->data;
 
+	int h = getmaxy(win), lh;
+
 	view_doctor_sync(d);
-	list_draw(&d->list, win, 0, 0, getmaxy(win), getmaxx(win),
-	    (v->flags & VIEW_FOCUSED) != 0);
+	/* Every check fits on 24 lines; the text gets what is left. */
+	lh = h - 6;
+	if (lh < 4)
+		lh = h;
+	listtext_draw(&d->lt, win, 0, lh, h, getmaxx(win),
+	    (v->flags & VIEW_FOCUSED) != 0, " check", "w: wrap");
 }
 
 static void
@@ -197,15 +251,23 @@ static int
 view_doctor_key(struct view *v, int key)
 {
 	struct view_doctor *d = v->data;
+	enum keymap_action a;
+	int r;
 
 	view_doctor_sync(d);
-	if (!list_editing(&d->list) &&
-	    keymap_lookup(KM_DOCTOR, key) == KA_RERUN) {
+	/* The search prompt; then r, on either side. */
+	if (listtext_action(&d->lt, key, &a) != LISTTEXT_IGNORED)
+		return VIEW_HANDLED | VIEW_REDRAW;
+	if (a == KA_RERUN) {
 		app_doctor_start(d->app);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	return list_key(&d->list, key) != LIST_IGNORED ? VIEW_HANDLED
-						       : VIEW_IGNORED;
+	/* Enter, Esc and the keys of the list or the check's text. */
+	r = listtext_key(&d->lt, key, a);
+	if (r & LISTTEXT_MOVED)
+		view_doctor_text(d);
+	return r != LISTTEXT_IGNORED ? VIEW_HANDLED | VIEW_REDRAW
+				     : VIEW_IGNORED;
 }
 
 static void
@@ -214,6 +276,7 @@ view_doctor_caption(const struct view *v, char *buf, size_t len)
 	const struct view_doctor *d = v->data;
 	const struct doctor *doc = app_doctor(d->app);
 	size_t i, ok = 0, fail = 0, warn = 0;
+	char t[PROMPT_MAX + 96];
 
 	for (i = 0; i < doc->n; i++) {
 		if (doc->v[i].state == DOCTOR_OK)
@@ -223,8 +286,19 @@ view_doctor_caption(const struct view *v, char *buf, size_t len)
 		else if (doc->v[i].state == DOCTOR_WARN)
 			warn++;
 	}
-	snprintf(buf, len, "(%zu ok, %zu failed, %zu warnings%s)", ok, fail,
-	    warn, app_doctor_running(d->app) ? ", running…" : "");
+	snprintf(buf, len, "(%zu ok, %zu failed, %zu warnings%s)%s%s", ok, fail,
+	    warn, app_doctor_running(d->app) ? ", running…" : "",
+	    d->lt.text_focus ? " check " : "",
+	    d->lt.text_focus ? textview_status(&d->tv, t, sizeof t) : "");
+}
+
+static void
+view_doctor_hint_ctx(const struct view *v, int *ctx, int *widget)
+{
+	const struct view_doctor *d = v->data;
+
+	*ctx = KM_DOCTOR;
+	*widget = d->lt.text_focus ? KM_TEXT : KM_LIST;
 }
 
 const struct view_ops view_doctor_ops = {
@@ -237,6 +311,7 @@ const struct view_ops view_doctor_ops = {
 	.key = view_doctor_key,
 	.focus = view_doctor_focus,
 	.caption = view_doctor_caption,
+	.hint_ctx = view_doctor_hint_ctx,
 	.km_ctx = KM_DOCTOR,
 	.km_widget = KM_LIST,
 };

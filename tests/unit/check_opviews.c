@@ -116,6 +116,46 @@ opviews_golden(int rows, int cols)
 	fixture_stop(&f);
 }
 
+/*
+ * At 80 columns the reason and fix are cut: the selected check stands
+ * whole below the list; Enter puts the keyboard there, / finds in it, Esc
+ * twice gives it back to the list.
+ */
+START_TEST(test_doctor_check_text)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_start(&f, 24, 80, 0, NULL);
+	opviews_doctor_fill(app_doctor_mut(f.app));
+	fixture_keys(&f, ":doctor\rjj"); /* the failed authentication */
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "Snowflake / authentication: fail"));
+	ck_assert_ptr_nonnull(strstr(s, "390144: JWT token is invalid"));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "fix: upload the public key: ALTER USER … SET "
+		      "RSA_PUBLIC_KEY"));
+	ck_assert_ptr_null(strchr(s, '\x1b'));
+	free(s);
+	tui_feed_key(f.t, KEYC_ENTER);
+	fixture_keys(&f, "/public key\r");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, "/: search, n/N: next/prev match"));
+	ck_assert_ptr_nonnull(strstr(s, "/public key [1/1]"));
+	free(s);
+	/* r still runs the checks with the keyboard on the text. */
+	ck_assert_int_eq(keymap_lookup(KM_DOCTOR, 'r'), KA_RERUN);
+	tui_feed_key(f.t, KEYC_ESC);
+	tui_feed_key(f.t, KEYC_ESC);
+	fixture_keys(&f, "k");
+	s = fixture_screen(&f);
+	ck_assert_ptr_nonnull(strstr(s, " check (Enter: search, w: wrap)"));
+	ck_assert_ptr_nonnull(strstr(s, "Airflow / XCom backend settings: warn"));
+	free(s);
+	fixture_stop(&f);
+}
+END_TEST
+
 START_TEST(test_opviews_wide)
 {
 	opviews_golden(50, 200);
@@ -785,6 +825,7 @@ opviews_suite(void)
 	tcase_add_test(tc, test_setup_replace_typed);
 	tcase_add_test(tc, test_setup_readonly_refuses);
 	tcase_add_test(tc, test_setup_step_search);
+	tcase_add_test(tc, test_doctor_check_text);
 	tcase_add_test(tc, test_services_wide);
 	tcase_add_test(tc, test_services_narrow);
 	tcase_add_test(tc, test_services_actions);
