@@ -106,7 +106,11 @@ tui_utf8(void)
 	return MB_CUR_MAX > 1;
 }
 
-/* Draws n bytes known to fit, replacing undecodable bytes with '?'. */
+/*
+ * Draws n bytes known to fit, replacing undecodable bytes with '?'. Where
+ * the locale is not UTF-8, a whole "…" (3 bytes, 3 cells there) is drawn
+ * "..." rather than "???": the messages use it.
+ */
 static void
 draw_bytes(WINDOW *w, const char *s, size_t n)
 {
@@ -115,6 +119,14 @@ draw_bytes(WINDOW *w, const char *s, size_t n)
 
 	while (i < n) {
 		k = draw_char(s + i, n - i, &cw, &bad);
+		if (bad && n - i >= 3 && memcmp(s + i, "\xe2\x80\xa6", 3) == 0) {
+			if (i > start)
+				waddnstr(w, s + start, (int)(i - start));
+			waddstr(w, "...");
+			i += 3;
+			start = i;
+			continue;
+		}
 		if (bad || s[i] == '\t') {
 			if (i > start)
 				waddnstr(w, s + start, (int)(i - start));

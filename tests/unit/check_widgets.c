@@ -6,6 +6,7 @@
  */
 
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,6 +552,30 @@ START_TEST(test_prompt_safe)
 }
 END_TEST
 
+/* Outside a UTF-8 locale, text draws as ASCII: "…" as "...", other
+ * undecodable bytes as '?', each the cells its bytes count for. */
+START_TEST(test_draw_ascii_locale)
+{
+	struct fixture f;
+	WINDOW *w;
+	char got[32];
+
+	fixture_start(&f, 10, 40, 0, NULL);
+	w = newwin(1, 20, 0, 0);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C"));
+	ck_assert(!tui_utf8());
+	ck_assert_int_eq(tui_width("a\xe2\x80\xa6" "b", 5), 5);
+	tui_putn(w, 0, 0, "a\xe2\x80\xa6" "b\xc3\xa9" "z", 8, 20, 0, 0);
+	ck_assert_int_eq(mvwinnstr(w, 0, 0, got, 8), 8);
+	got[8] = '\0';
+	ck_assert_str_eq(got, "a...b" "??" "z");
+	delwin(w);
+	fixture_env(); /* back to C.UTF-8 */
+	fixture_stop(&f);
+}
+END_TEST
+
 Suite *widgets_suite(void);
 
 Suite *
@@ -569,6 +594,7 @@ widgets_suite(void)
 	tcase_add_test(tc, test_theme_files);
 	tcase_add_test(tc, test_dialog_once);
 	tcase_add_test(tc, test_prompt_safe);
+	tcase_add_test(tc, test_draw_ascii_locale);
 	suite_add_tcase(s, tc);
 	return s;
 }
