@@ -119,7 +119,8 @@ draw_bytes(WINDOW *w, const char *s, size_t n)
 
 	while (i < n) {
 		k = draw_char(s + i, n - i, &cw, &bad);
-		if (bad && n - i >= 3 && memcmp(s + i, "\xe2\x80\xa6", 3) == 0) {
+		if (bad && n - i >= 3 &&
+		    memcmp(s + i, "\xe2\x80\xa6", 3) == 0) {
 			if (i > start)
 				waddnstr(w, s + start, (int)(i - start));
 			waddstr(w, "...");
