@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Mechanical style rules (c-style.md §8.1, §8.3):
+# Mechanical style rules (c-style.md §8.1, §8.3), and for the tests:
 #  - core/ never includes curses, tui/ or view headers;
 #  - tui/ never includes view headers;
 #  - views/ never call libcurl or libuv directly;
 #  - nothing in core/, tui/ or views/ prints to stdout/stderr;
-#  - every header in include/ compiles on its own.
+#  - every header in include/ compiles on its own;
+#  - every Python test runner uses run_tests()'s count of failures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -21,6 +22,11 @@ if grep -nE '#include *<(curl/curl|uv)\.h>|curl_|uv_(run|tcp|poll|timer_start)' 
 fi
 if grep -nE '\b(printf|puts) *\(|\bfprintf *\( *std(out|err)\b' core/*.c tui/*.c views/*.c 2>/dev/null | grep -v 'snprintf\|buf_printf\|vsnprintf\|xasprintf' | grep -v 'core/util.c:.*fatalx\|core/util.c' ; then
 	bad "core/, tui/ and views/ must not print (use the status bar or the log)"
+fi
+
+# A test runner that drops run_tests()'s count of failures cannot fail.
+if grep -nE '^[[:space:]]*run_tests\(' tests/integration/*.py tests/e2e/*.py 2>/dev/null; then
+	bad "use run_tests()'s result: failed = run_tests(...); sys.exit(1 if failed else 0)"
 fi
 
 tmp=$(mktemp -d)

@@ -346,12 +346,14 @@ def teardown():
 
 
 if __name__ == "__main__":
+    failed = 1
     try:
         setup()
-        run_tests([test_backend_decision_rule_and_multi_index, test_runs_succeed, test_airflow_holds_the_seeds_reference_strings,
+        failed = run_tests([test_backend_decision_rule_and_multi_index, test_runs_succeed, test_airflow_holds_the_seeds_reference_strings,
                    test_xcom_table_rows_are_the_task_values_masked,
                    test_table_rows_hold_the_real_values,
                    test_stage_files_in_the_seeds_layout_decode_to_the_task_values,
                    test_resolve_follows_every_reference], "demo-xcom")
     finally:
         teardown()
+    sys.exit(1 if failed else 0)

@@ -198,6 +198,7 @@ def test_setup_apply_refused_then_ignored():
 
 
 if __name__ == "__main__":
+    failed = 1
     SB.start()
     try:
         tests = [test_role_hierarchy_grants,
@@ -217,6 +218,7 @@ if __name__ == "__main__":
                      test_secondary_roles_count_for_operating,
                      test_database_roles_are_followed,
                      test_setup_apply_refused_then_ignored]
-        run_tests(tests, "grants")
+        failed = run_tests(tests, "grants")
     finally:
         SB.stop()
+    sys.exit(1 if failed else 0)

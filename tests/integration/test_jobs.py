@@ -123,6 +123,7 @@ def test_audit():
 
 
 if __name__ == "__main__":
-    run_tests([test_list, test_streamed_and_exit_status, test_output_sanitized,
+    failed = run_tests([test_list, test_streamed_and_exit_status, test_output_sanitized,
                test_no_shell_unless_configured, test_missing_program,
                test_cancel_kills_the_group, test_readonly_refuses, test_audit], "jobs")
+    sys.exit(1 if failed else 0)

@@ -186,6 +186,7 @@ def test_text_output():
 
 
 if __name__ == "__main__":
+    failed = 1
     SB.start()
     tests = [test_table_row_masked, test_stage_json_preview_masked,
              test_stage_binaries_described_not_loaded, test_nested_and_stringified_lists,
@@ -195,6 +196,7 @@ if __name__ == "__main__":
         tests = [test_table_row_masked, test_stage_json_preview_masked,
                  test_nested_and_stringified_lists]
     try:
-        run_tests(tests, "resolve")
+        failed = run_tests(tests, "resolve")
     finally:
         SB.stop()
+    sys.exit(1 if failed else 0)

@@ -45,7 +45,8 @@ def test_plan_on_empty_account_changes_nothing():
     assert st["DEMO.XCOM.XCOM_TABLE"] == "create", st
     assert doc["to_run"] == len(doc["steps"]) - doc["skipped"], doc
     ran = SB.executed()
-    assert ran and all(s.upper().startswith("SHOW") for s in ran), ran
+    # Only reads: SHOW, and the session's role and secondary roles.
+    assert ran and all(s.upper().startswith(("SHOW", "SELECT CURRENT_")) for s in ran), ran
     # The plan shows the exact SQL, made idempotent.
     sqls = [s["sql"] for s in doc["steps"]]
     assert "CREATE DATABASE IF NOT EXISTS ANALYTICS" in sqls, sqls
@@ -69,7 +70,8 @@ def test_apply_creates_everything_then_second_run_changes_nothing():
     r = sd("setup", "--apply", "--yes")
     assert "nothing changed" in r.out, r
     ran = SB.executed()
-    assert ran and all(s.upper().startswith("SHOW") for s in ran), ran
+    # Only reads: SHOW, and the session's role and secondary roles.
+    assert ran and all(s.upper().startswith(("SHOW", "SELECT CURRENT_")) for s in ran), ran
     assert plan()["to_run"] == 0
 
 
@@ -186,6 +188,7 @@ def test_doctor_names_the_broken_lines():
 
 
 if __name__ == "__main__":
+    failed = 1
     SB.start()
     # QUICK=1 (under ASan/valgrind, where every run costs seconds): the
     # core paths only; the full list runs in the plain integration run.
@@ -203,6 +206,7 @@ if __name__ == "__main__":
                  test_apply_creates_everything_then_second_run_changes_nothing,
                  test_doctor_green_on_set_up_account]
     try:
-        run_tests(tests, "setup")
+        failed = run_tests(tests, "setup")
     finally:
         SB.stop()
+    sys.exit(1 if failed else 0)
