@@ -2,7 +2,8 @@
 # Integration suites: faults against a scripted double, then the real
 # Airflow 3 and Airflow 2 (installed into cached venvs and started on
 # loopback by tests/airflow/harness.sh). --quick runs Airflow 3 only with a
-# shorter list (used under ASan and valgrind). Never skips: a server that
+# shorter list (used under ASan and valgrind), the suites that need no
+# Airflow two at a time. Never skips: a server that
 # cannot be installed or started fails the run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,24 +42,61 @@ for major in $majors; do
 	starters+=($!)
 done
 
-fail=0
-python3 "$here/test_faults.py" || fail=1
+# The suites that need no Airflow, each starting what it needs.
+# Faults against a scripted double.
+s_faults() { python3 "$here/test_faults.py"; }
 # Snowflake: the client against the local sandbox (started by the test).
-SF_QUICK=$quick python3 "$here/test_snowflake.py" || fail=1
+s_snowflake() { SF_QUICK=$quick python3 "$here/test_snowflake.py"; }
 # Local mode against real containers (a private Podman engine).
-python3 "$here/test_docker.py" || fail=1
+s_docker() { python3 "$here/test_docker.py"; }
 # Setup and doctor against the Snowflake sandbox (started by the test).
-QUICK=$quick python3 "$here/test_setup.py" || fail=1
+s_setup() { QUICK=$quick python3 "$here/test_setup.py"; }
 # External jobs: real processes, streamed, cancelled as a group.
-python3 "$here/test_jobs.py" || fail=1
+s_jobs() { python3 "$here/test_jobs.py"; }
 # The XCom bridge: references resolved against the sandbox.
-QUICK=$quick python3 "$here/test_resolve.py" || fail=1
+s_resolve() { QUICK=$quick python3 "$here/test_resolve.py"; }
 # The demo's Snowflake XCom backend through Airflow 3 and snowdeck's --resolve.
-if [ $quick -eq 0 ]; then python3 "$here/test_demo_xcom.py" || fail=1; fi
+s_demo_xcom() { python3 "$here/test_demo_xcom.py"; }
 # Snowpark Container Services against the sandbox's SPCS simulation.
-QUICK=$quick python3 "$here/test_spcs.py" || fail=1
+s_spcs() { QUICK=$quick python3 "$here/test_spcs.py"; }
 # What the Snowflake role may not do, from its grants, against the sandbox.
-QUICK=$quick python3 "$here/test_grants.py" || fail=1
+s_grants() { QUICK=$quick python3 "$here/test_grants.py"; }
+
+# One suite, its output and exit status kept for later.
+s_logged() {
+	if "s_$1" >"$state/suite-$1.log" 2>&1; then
+		echo 0 >"$state/suite-$1.rc"
+	else
+		echo 1 >"$state/suite-$1.rc"
+	fi
+}
+
+fail=0
+if [ $quick -eq 1 ]; then
+	# Under the sanitizers a suite is mostly one instrumented snowdeck at
+	# a time: two run at once, the longest first, each on its own sandbox
+	# or engine; their output follows, suite by suite.
+	jobs_max=2
+	# shellcheck source=tests/lib/jobs.sh
+	. "$root/tests/lib/jobs.sh"
+	names="docker spcs grants snowflake setup resolve faults jobs"
+	for n in $names; do
+		jobs_spawn s_logged "$n"
+	done
+	jobs_wait
+	for n in $names; do
+		cat "$state/suite-$n.log"
+		if [ "$(cat "$state/suite-$n.rc" 2>/dev/null || echo 1)" != 0 ]; then
+			echo "integration: suite $n FAILED" >&2
+			fail=1
+		fi
+	done
+else
+	for n in faults snowflake docker setup jobs resolve demo_xcom spcs \
+	    grants; do
+		"s_$n" || fail=1
+	done
+fi
 
 i=0
 for major in $majors; do

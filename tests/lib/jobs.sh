@@ -1,23 +1,35 @@
 # Sourced by the test runners: runs commands in the background, at most
-# jobs_max at once (set it before the first jobs_spawn; default: the CPUs).
+# jobs_max at once (set it before sourcing; default: the CPUs).
 #
-#   jobs_spawn CMD ARG...   start CMD, first waiting for a slot
-#   jobs_wait               wait for every command started
+#   jobs_spawn CMD ARG...   start CMD, first waiting for a free slot
+#   jobs_wait               wait for every command jobs_spawn started
 #
-# A command's exit status is its own business (each runner records it).
+# Only its own commands are waited for: the caller's other background
+# processes (an Airflow booting) keep their exit status for the caller's
+# own wait. A command's exit status is its own business (each runner
+# records it).
 jobs_max=${jobs_max:-$(nproc 2>/dev/null || echo 1)}
-jobs_running=0
+jobs_pids=()
 
 jobs_spawn() {
-	if [ "$jobs_running" -ge "$jobs_max" ]; then
-		wait -n || true
-		jobs_running=$((jobs_running - 1))
-	fi
+	local p live
+	while :; do
+		live=()
+		for p in "${jobs_pids[@]}"; do
+			kill -0 "$p" 2>/dev/null && live+=("$p")
+		done
+		jobs_pids=("${live[@]}")
+		[ "${#jobs_pids[@]}" -lt "$jobs_max" ] && break
+		wait -n "${jobs_pids[@]}" || true
+	done
 	"$@" &
-	jobs_running=$((jobs_running + 1))
+	jobs_pids+=($!)
 }
 
 jobs_wait() {
-	wait || true
-	jobs_running=0
+	local p
+	for p in "${jobs_pids[@]}"; do
+		wait "$p" || true
+	done
+	jobs_pids=()
 }
