@@ -23,7 +23,9 @@
 
 static int sf_word_in(const char *, const char *const *);
 static int sf_scan_data_span(
-    const char *, size_t, const char **, const char **);
+    const char *, size_t, int, const char **, const char **);
+static int sf_rows_scanned(
+    const char *, const char *, size_t, sf_row_cb, void *, size_t *, char **);
 
 void
 sf_result_meta_free(struct sf_result_meta *m)
@@ -139,7 +141,7 @@ json_sf_result_parse(const char *buf, size_t len, struct sf_result_meta *m,
 	 * rest of it (its "data" array read straight from the bytes), when the
 	 * body is strict JSON.
 	 */
-	if (sf_scan_data_span(buf, len, &ds, &de) == 0) {
+	if (sf_scan_data_span(buf, len, 0, &ds, &de) == 0) {
 		buf_init(&rest);
 		buf_add(&rest, buf, (size_t)(ds - buf));
 		buf_adds(&rest, "null");
@@ -207,9 +209,8 @@ json_sf_result_parse(const char *buf, size_t len, struct sf_result_meta *m,
 		}
 	}
 	rc = 0;
-	if (m->has_result && ds != NULL)
-		rc = json_sf_partition_parse(
-		    ds, (size_t)(de - ds), m->ncols, row, arg, NULL, cause);
+	if (m->has_result && ds != NULL) /* checked by the scan above */
+		rc = sf_rows_scanned(ds, de, m->ncols, row, arg, NULL, cause);
 	else if (m->has_result)
 		rc = sf_rows(cJSON_GetObjectItemCaseSensitive(root, "data"),
 		    m->ncols, row, arg, NULL, cause);
@@ -485,33 +486,21 @@ sf_scan_value(struct sf_scan *s, const char **data)
 	return rc;
 }
 
-int
-json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
-    sf_row_cb row, void *arg, size_t *nrows, char **cause)
+/*
+ * Hands on the rows of the data array [data, end) that sf_scan_data_span
+ * found (and so checked as strict JSON), with nothing but the row's text
+ * allocated. Returns 0, or -1 with *cause.
+ */
+static int
+sf_rows_scanned(const char *data, const char *end, size_t ncols, sf_row_cb row,
+    void *arg, size_t *nrows, char **cause)
 {
-	struct sf_scan s = { buf, buf + len, 0 };
-	const char **cells, *span[2] = { NULL, NULL }, *data;
+	struct sf_scan s = { data + 1, end, 0 };
+	const char **cells;
 	size_t *off, i, n = 0;
 	struct buf text;
 	int rc = 0;
 
-	*cause = NULL;
-	if (nrows != NULL)
-		*nrows = 0;
-	/* First the whole body, as strict JSON, calling nothing. */
-	sf_scan_ws(&s);
-	if (s.p >= s.end || (*s.p != '{' && *s.p != '['))
-		return 1;
-	if (*s.p == '[')
-		span[0] = s.p;
-	if (sf_scan_value(&s, *s.p == '{' ? span : NULL) != 0)
-		return 1;
-	sf_scan_ws(&s);
-	data = span[0];
-	if (s.p != s.end || data == NULL || *data != '[')
-		return 1;
-	/* Then the rows, with nothing but this row's text allocated. */
-	s.p = data + 1;
 	cells = xcalloc(ncols > 0 ? ncols : 1, sizeof *cells);
 	off = xcalloc(ncols > 0 ? ncols : 1, sizeof *off);
 	buf_init(&text);
@@ -569,26 +558,50 @@ json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
 }
 
 /*
- * Where a statement response's "data" array is ([*start, *end)), when the
- * body is strict JSON (as json_sf_partition_parse_fast checks it). Returns
- * 0, or -1 (no such array, or not strict JSON).
+ * Checks a whole body as strict JSON (as json_sf_partition_parse_fast
+ * documents it), calling nothing, and finds its rows: the top object's
+ * first "data" array ([*start, *end)), or with bare the top value itself
+ * when that is an array. Returns 0, or -1 (no such array, or not strict
+ * JSON).
  */
 static int
 sf_scan_data_span(
-    const char *buf, size_t len, const char **start, const char **end)
+    const char *buf, size_t len, int bare, const char **start, const char **end)
 {
 	struct sf_scan s = { buf, buf + len, 0 };
 	const char *span[2] = { NULL, NULL };
+	int object;
 
 	sf_scan_ws(&s);
-	if (s.p >= s.end || *s.p != '{' || sf_scan_value(&s, span) != 0)
+	if (s.p >= s.end || (*s.p != '{' && !(bare && *s.p == '[')))
 		return -1;
+	object = *s.p == '{';
+	if (!object)
+		span[0] = s.p;
+	if (sf_scan_value(&s, object ? span : NULL) != 0)
+		return -1;
+	if (!object)
+		span[1] = s.p;
 	sf_scan_ws(&s);
 	if (s.p != s.end || span[0] == NULL || *span[0] != '[')
 		return -1;
 	*start = span[0];
 	*end = span[1];
 	return 0;
+}
+
+int
+json_sf_partition_parse_fast(const char *buf, size_t len, size_t ncols,
+    sf_row_cb row, void *arg, size_t *nrows, char **cause)
+{
+	const char *ds, *de;
+
+	*cause = NULL;
+	if (nrows != NULL)
+		*nrows = 0;
+	if (sf_scan_data_span(buf, len, 1, &ds, &de) != 0)
+		return 1;
+	return sf_rows_scanned(ds, de, ncols, row, arg, nrows, cause);
 }
 
 int
