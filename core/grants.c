@@ -355,21 +355,16 @@ grants_secondary_parse(const char *json, char ***roles)
 }
 
 char *
-grants_role_sql(const struct grants *g, const char *role)
+grants_role_sql(const struct grants *g)
 {
+	const char *role, *p, *e;
 	struct buf b;
-	const char *p, *e;
-	size_t i;
-	int db = 0;
 
-	for (i = 0; i < g->nroles; i++)
-		if (g->roles[i] == role || strcmp(g->roles[i], role) == 0) {
-			db = g->dbrole[i];
-			if (g->roles[i] == role)
-				break;
-		}
+	if (g->next == 0)
+		return NULL;
+	role = g->roles[g->next - 1];
 	buf_init(&b);
-	if (!db) {
+	if (!g->dbrole[g->next - 1]) {
 		buf_adds(&b, "ROLE ");
 		sf_ident_append(&b, role);
 		return buf_detach(&b);

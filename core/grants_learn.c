@@ -193,7 +193,7 @@ grants_learn_next(struct grants_learn *l)
 	l->have_cols = 0;
 	free(l->reading);
 	/* "ROLE X", or "DATABASE ROLE D.R" for a database role. */
-	l->reading = grants_role_sql(&l->sets[l->i], role);
+	l->reading = grants_role_sql(&l->sets[l->i]);
 	buf_init(&q);
 	buf_adds(&q, "SHOW GRANTS TO ");
 	buf_adds(&q, l->reading);

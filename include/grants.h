@@ -119,11 +119,12 @@ size_t grants_secondary_parse(const char *json, char ***roles);
 const char *grants_next_role(struct grants *);
 
 /*
- * What SHOW GRANTS TO needs for a role of g's list (as grants_next_role
- * returned it): "ROLE <quoted>" for an account role, "DATABASE ROLE
- * <db>.<name>" (each part quoted) for a database role. Owned.
+ * What SHOW GRANTS TO needs for the role grants_next_role returned last
+ * (the one being read): "ROLE <quoted>" for an account role, "DATABASE
+ * ROLE <db>.<name>" (each part quoted) for a database role. Owned; NULL
+ * before the first grants_next_role.
  */
-char *grants_role_sql(const struct grants *, const char *role);
+char *grants_role_sql(const struct grants *);
 
 /*
  * Whether the role may use privilege on the object kind ("SERVICE",

@@ -55,7 +55,7 @@ fuzz_check(struct grants *g)
 			    g->dbrole[i] == g->dbrole[j])
 				abort();
 	while ((r = grants_next_role(g)) != NULL) {
-		char *sql = grants_role_sql(g, r);
+		char *sql = grants_role_sql(g);
 
 		if (strncmp(sql, "ROLE ", 5) != 0 &&
 		    strncmp(sql, "DATABASE ROLE ", 14) != 0)

@@ -246,21 +246,25 @@ START_TEST(test_database_roles)
 
 	grants_init(&g, "OPS", 1);
 	r = grants_next_role(&g);
-	sql = grants_role_sql(&g, r);
+	ck_assert_ptr_nonnull(r);
+	sql = grants_role_sql(&g);
 	ck_assert_str_eq(sql, "ROLE OPS");
 	free(sql);
 	add_rows(&g, ops, 3);
 	r = grants_next_role(&g);
-	sql = grants_role_sql(&g, r);
+	ck_assert_ptr_nonnull(r);
+	sql = grants_role_sql(&g);
 	ck_assert_str_eq(sql, "DATABASE ROLE DEMO.OPS_DB");
 	free(sql);
 	add_rows(&g, dbr, 1);
 	r = grants_next_role(&g);
-	sql = grants_role_sql(&g, r);
+	ck_assert_ptr_nonnull(r);
+	sql = grants_role_sql(&g);
 	ck_assert_str_eq(sql, "DATABASE ROLE \"my db\".\"r.1\"");
 	free(sql);
 	r = grants_next_role(&g); /* an account role: a dot stays a dot */
-	sql = grants_role_sql(&g, r);
+	ck_assert_ptr_nonnull(r);
+	sql = grants_role_sql(&g);
 	ck_assert_str_eq(sql, "ROLE \"A.B\"");
 	free(sql);
 	ck_assert_ptr_null(grants_next_role(&g));
