@@ -78,6 +78,15 @@ void textview_set(struct textview *, const char *text, size_t len,
  */
 void textview_set_text(struct textview *, const char *text, size_t len);
 
+/*
+ * Shows text built from server or operator strings: sanitizes it in place
+ * (sanitize.h: controls, escapes, invalid UTF-8, bidi; newlines kept),
+ * then gives it as textview_set_text does (text stays the caller's and is
+ * borrowed until the next call).
+ */
+struct buf;
+void textview_set_untrusted(struct textview *, struct buf *text);
+
 /* New content: cursor to the top, folds dropped (search kept). */
 void textview_reset(struct textview *);
 

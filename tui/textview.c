@@ -11,6 +11,7 @@
 #include <curses.h>
 
 #include "keymap.h"
+#include "sanitize.h"
 #include "theme.h"
 #include "tui_draw.h"
 #include "util.h"
@@ -72,6 +73,18 @@ textview_set_text(struct textview *tv, const char *text, size_t len)
 	tv->own_lines = textview_index(text, len, &n);
 	textview_set(tv, text, len, tv->own_lines, n);
 	free(old);
+}
+
+void
+textview_set_untrusted(struct textview *tv, struct buf *text)
+{
+	char *safe = sanitize_dup(
+	    text->data != NULL ? text->data : "", text->len, SANITIZE_KEEP_NL);
+
+	buf_reset(text);
+	buf_adds(text, safe);
+	free(safe);
+	textview_set_text(tv, text->data, text->len);
 }
 
 void

@@ -22,7 +22,6 @@
 #include "list.h"
 #include "listtext.h"
 #include "prompt.h"
-#include "sanitize.h"
 #include "textview.h"
 #include "theme.h"
 #include "tui_draw.h"
@@ -176,7 +175,6 @@ static void
 view_doctor_text(struct view_doctor *d)
 {
 	const struct doctor_item *it = NULL;
-	char *safe;
 	size_t row;
 
 	buf_reset(&d->text);
@@ -190,14 +188,8 @@ view_doctor_text(struct view_doctor *d)
 		if (it->fix != NULL)
 			buf_printf(&d->text, "fix: %s\n", it->fix);
 	}
-	/* Check names hold configured object names. The textview borrows
-	 * the text: it stays in d->text. */
-	safe = sanitize_dup(d->text.data != NULL ? d->text.data : "",
-	    d->text.len, SANITIZE_KEEP_NL);
-	buf_reset(&d->text);
-	buf_adds(&d->text, safe);
-	free(safe);
-	textview_set_text(&d->tv, d->text.data, d->text.len);
+	/* Check names hold configured object names. */
+	textview_set_untrusted(&d->tv, &d->text);
 }
 
 static void
@@ -225,7 +217,6 @@ static void
 view_doctor_draw(struct view *v, WINDOW *win)
 {
 	struct view_doctor *d = v->data;
-
 	int h = getmaxy(win), lh;
 
 	view_doctor_sync(d);

@@ -228,17 +228,8 @@ view_setup_text(struct view_setup *d)
 		if (st->error != NULL)
 			buf_printf(&d->text, "error: %s\n", st->error);
 	}
-	/* Sanitized in place: the SQL holds operator-given names. */
-	{
-		char *safe =
-		    sanitize_dup(d->text.data != NULL ? d->text.data : "",
-			d->text.len, SANITIZE_KEEP_NL);
-
-		buf_reset(&d->text);
-		buf_adds(&d->text, safe);
-		free(safe);
-	}
-	textview_set_text(&d->tv, d->text.data, d->text.len);
+	/* The SQL holds operator-given names. */
+	textview_set_untrusted(&d->tv, &d->text);
 }
 
 static void
