@@ -40,11 +40,10 @@ struct doctor_run {
 	 * its grants (gl) and both lists are in. Names owned.
 	 */
 	size_t sf_operate;
-	struct grants_learn *gl;
-	struct grants *grants; /* NULL until read (or on error) */
+	struct grants_learn *gl; /* the grants being read; NULL once in */
+	struct grants *grants;   /* NULL until read (or on error) */
 	char *grants_error;
 	int lists_pending; /* pools and services lists still out */
-	int grants_pending;
 	char **spcs_names; /* db, schema, name triples; pools: NULL, NULL */
 	int *spcs_pool;
 	size_t nspcs;
@@ -432,7 +431,7 @@ doctor_operate_judge(struct doctor_run *r)
 	size_t i, k;
 	int pass;
 
-	if (r->grants_pending || r->lists_pending > 0)
+	if (r->gl != NULL || r->lists_pending > 0)
 		return;
 	if (r->grants == NULL) {
 		detail = xasprintf("could not read the role's grants: %s",
@@ -497,7 +496,6 @@ doctor_grants_done(struct grants *sets, size_t n, const char *cause, void *arg)
 	struct doctor_run *r = arg;
 
 	r->gl = NULL;
-	r->grants_pending = 0;
 	if (sets != NULL && n == 1)
 		r->grants = sets;
 	else {
@@ -516,7 +514,8 @@ doctor_grants_start(struct doctor_run *r)
 {
 	static const char *const roles[] = { NULL };
 
-	r->grants_pending = 1;
+	/* done never runs inside the call, nor does a list's answer: gl is
+	 * set before anything judges. */
 	r->pending++;
 	r->gl = grants_learn_start(r->cfg.sf, roles, 1, doctor_grants_done, r);
 }
