@@ -562,10 +562,8 @@ class Sandbox:
                      r"COMPUTE\s+POOL|IMAGE\s+REPOSITORY|INTEGRATION|SERVICE)\s+(\S+))\s+(?:TO|FROM)\s+"
                      r"(DATABASE\s+)?ROLE\s+((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)$", s, flags)
         if m:  # a database role is kept as DB.NAME, as SHOW GRANTS names it
-            role = m[7] if m[6] else ident_name(m[7])
-            if m[6]:
-                role = self.database_role(m[7], database)
-            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, role, resolved=True)
+            role = self.database_role(m[7], database) if m[6] else ident_name(m[7])
+            return self.grant(m[1].upper(), m[2], m[4] or "ACCOUNT", m[5] or ACCOUNT, role)
         m = re.match(r"^CREATE\s+(?:OR\s+REPLACE\s+)?DATABASE\s+ROLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                      r"((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)$", s, flags)
         if m:
@@ -683,10 +681,10 @@ class Sandbox:
             parts = [(database or "").upper()] + parts
         return ".".join(parts)
 
-    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str, resolved: bool = False) -> Result:
+    def grant(self, verb: str, privs: str, kind: str, obj: str, role: str) -> Result:
+        """GRANT/REVOKE privs ON kind obj TO role (resolved: as SHOW GRANTS names it)."""
         kind = re.sub(r"\s+", "_", kind.upper())
         name = ".".join(ident_name(p) for p in split_ident(obj)) if kind != "ACCOUNT" else obj
-        role = role if resolved else ident_name(role)
         if kind == "DATABASE":
             rows = self.fakesnow_sql("SHOW DATABASES", None, None, None).rows
             if not any(str(r[1]).upper() == name for r in rows):
