@@ -62,15 +62,6 @@ s_spcs() { QUICK=$quick python3 "$here/test_spcs.py"; }
 # What the Snowflake role may not do, from its grants, against the sandbox.
 s_grants() { QUICK=$quick python3 "$here/test_grants.py"; }
 
-# One suite, its output and exit status kept for later.
-s_logged() {
-	if "s_$1" >"$state/suite-$1.log" 2>&1; then
-		echo 0 >"$state/suite-$1.rc"
-	else
-		echo 1 >"$state/suite-$1.rc"
-	fi
-}
-
 fail=0
 if [ $quick -eq 1 ]; then
 	# Under the sanitizers a suite is mostly one instrumented snowdeck at
@@ -81,7 +72,7 @@ if [ $quick -eq 1 ]; then
 	. "$root/tests/lib/jobs.sh"
 	names="docker spcs grants snowflake setup resolve faults jobs"
 	for n in $names; do
-		jobs_spawn s_logged "$n"
+		jobs_spawn_logged "$state" "suite-$n" "s_$n"
 	done
 	jobs_wait
 	for n in $names; do

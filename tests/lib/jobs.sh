@@ -2,6 +2,9 @@
 # jobs_max at once (set it before sourcing; default: the CPUs).
 #
 #   jobs_spawn CMD ARG...   start CMD, first waiting for a free slot
+#   jobs_spawn_logged DIR NAME CMD ARG...
+#                           the same, CMD's output to DIR/NAME.log and its
+#                           exit status to DIR/NAME.rc
 #   jobs_wait               wait for every command jobs_spawn started
 #
 # Only its own commands are waited for: the caller's other background
@@ -24,6 +27,20 @@ jobs_spawn() {
 	done
 	"$@" &
 	jobs_pids+=($!)
+}
+
+jobs_logged_run() {
+	local dir=$1 name=$2
+	shift 2
+	if "$@" >"$dir/$name.log" 2>&1; then
+		echo 0 >"$dir/$name.rc"
+	else
+		echo $? >"$dir/$name.rc"
+	fi
+}
+
+jobs_spawn_logged() {
+	jobs_spawn jobs_logged_run "$@"
 }
 
 jobs_wait() {

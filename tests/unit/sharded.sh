@@ -23,18 +23,11 @@ for f in "$here"/check_*.c; do
 	[ "$n" = main ] || suites+=("$n")
 done
 
-run_one() {
-	local s=$1
-	shift
-	CK_RUN_SUITE=$s "$@" "$bin" >"$logs/$s.log" 2>&1
-	echo $? >"$logs/$s.rc"
-}
-
 jobs_max=$jobs
 # shellcheck source=tests/lib/jobs.sh
 . "$here/../lib/jobs.sh"
 for s in "${suites[@]}"; do
-	jobs_spawn run_one "$s" "$@"
+	jobs_spawn_logged "$logs" "$s" env CK_RUN_SUITE="$s" "$@" "$bin"
 done
 jobs_wait
 
